@@ -1,0 +1,374 @@
+//! What a scanned (or pasted) code may contain, turned into a typed target or
+//! a typed error. Everything here is untrusted input: a QR code can hold a
+//! Wi-Fi password, a `javascript:` URL or a megabyte of text.
+
+use crate::link::{CITIZEN_PATH_PREFIX, CitizenToken};
+use crate::{DossierCode, DossierCodeError};
+use std::fmt;
+use url::Url;
+
+/// Longer than any link we print by far; longer input is refused unread.
+pub const MAX_SCAN_LEN: usize = 2048;
+
+/// What a scan may open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScanTarget {
+    /// A bare dossier code: a Code 128 barcode, or a typed code.
+    Code(DossierCode),
+    /// This app's citizen link `/r/{code}?t={token}`.
+    CitizenLink {
+        code: DossierCode,
+        token: CitizenToken,
+    },
+    /// A trusted portal's link carrying the code in a query parameter.
+    PortalLink { code: DossierCode, host: String },
+}
+
+impl ScanTarget {
+    pub fn code(&self) -> &DossierCode {
+        match self {
+            ScanTarget::Code(code)
+            | ScanTarget::CitizenLink { code, .. }
+            | ScanTarget::PortalLink { code, .. } => code,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScanError {
+    Empty,
+    TooLong,
+    /// Line breaks, NULs and other control characters inside the content.
+    ControlChars,
+    /// A scheme we never open: `javascript:`, `data:`, `WIFI:`, `mailto:` …
+    UnsupportedScheme(String),
+    /// A web address of a site that is neither ours nor a trusted portal, or
+    /// a portal address that carries no dossier code.
+    ForeignUrl {
+        host: String,
+    },
+    /// Our own address, but not a well-formed citizen link.
+    MalformedLink,
+    /// Plain text that is not a dossier code.
+    NotADossierCode(DossierCodeError),
+}
+
+impl fmt::Display for ScanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScanError::Empty => f.write_str("nothing was read"),
+            ScanError::TooLong => f.write_str("the content is too long to be a dossier code"),
+            ScanError::ControlChars => f.write_str("the content holds control characters"),
+            ScanError::UnsupportedScheme(s) => write!(f, "links of type {s:?} are not opened"),
+            ScanError::ForeignUrl { host } => write!(f, "{host} is not a dossier rating link"),
+            ScanError::MalformedLink => f.write_str("the rating link is incomplete or damaged"),
+            ScanError::NotADossierCode(e) => write!(f, "not a dossier code: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ScanError {}
+
+/// Whose links we open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanPolicy {
+    /// Hosts serving this app (lower case, without port).
+    pub own_hosts: Vec<String>,
+    /// Host suffixes of portals whose links may carry a dossier code,
+    /// e.g. `.gov.vn` (a host must end with it; the bare suffix is no host).
+    pub portal_host_suffixes: Vec<String>,
+    /// Query parameter names (compared case-insensitively) that carry the code
+    /// in portal links.
+    pub code_params: Vec<String>,
+}
+
+impl ScanPolicy {
+    /// The defaults: our own host, any `.gov.vn` portal, and the parameter
+    /// names portals are seen to use. The QR deep-link format of the province
+    /// is unconfirmed, so these are data, not logic.
+    pub fn for_own_host(host: &str) -> Self {
+        ScanPolicy {
+            own_hosts: vec![host.to_ascii_lowercase()],
+            portal_host_suffixes: vec![".gov.vn".into()],
+            code_params: [
+                "mahoso", "ma_ho_so", "hoso", "code", "dossier", "sohoso", "so_ho_so",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
+
+    fn is_own(&self, host: &str) -> bool {
+        self.own_hosts.iter().any(|h| h == host)
+    }
+
+    fn is_portal(&self, host: &str) -> bool {
+        self.portal_host_suffixes
+            .iter()
+            .any(|suffix| host.len() > suffix.len() && host.ends_with(suffix.as_str()))
+    }
+}
+
+/// `scheme:` at the start (RFC 3986 scheme syntax), if any.
+fn scheme_of(s: &str) -> Option<&str> {
+    let (scheme, _) = s.split_once(':')?;
+    let mut bytes = scheme.bytes();
+    let first_ok = bytes.next().is_some_and(|b| b.is_ascii_alphabetic());
+    (first_ok && bytes.all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))).then_some(scheme)
+}
+
+/// Parses the content of a QR code, a barcode or a typed field.
+pub fn parse_scan(input: &str, policy: &ScanPolicy) -> Result<ScanTarget, ScanError> {
+    if input.len() > MAX_SCAN_LEN {
+        return Err(ScanError::TooLong);
+    }
+    let s = input.trim();
+    if s.is_empty() {
+        return Err(ScanError::Empty);
+    }
+    if s.chars().any(char::is_control) {
+        return Err(ScanError::ControlChars);
+    }
+    if s.starts_with(CITIZEN_PATH_PREFIX) {
+        // A relative citizen link, as pasted from the address bar.
+        let url = Url::parse("http://relative.invalid").and_then(|base| base.join(s));
+        return url
+            .map_err(|_| ScanError::MalformedLink)
+            .and_then(|u| citizen_link(&u));
+    }
+    match scheme_of(s) {
+        None => DossierCode::parse(s)
+            .map(ScanTarget::Code)
+            .map_err(ScanError::NotADossierCode),
+        Some(scheme)
+            if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") =>
+        {
+            Err(ScanError::UnsupportedScheme(scheme.to_ascii_lowercase()))
+        }
+        Some(_) => {
+            let url = Url::parse(s).map_err(|_| ScanError::MalformedLink)?;
+            let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+            if policy.is_own(&host) {
+                citizen_link(&url)
+            } else if policy.is_portal(&host) {
+                portal_link(&url, host, policy)
+            } else {
+                Err(ScanError::ForeignUrl { host })
+            }
+        }
+    }
+}
+
+fn citizen_link(url: &Url) -> Result<ScanTarget, ScanError> {
+    let rest = url
+        .path()
+        .strip_prefix(CITIZEN_PATH_PREFIX)
+        .ok_or(ScanError::MalformedLink)?;
+    let segment = rest.strip_suffix('/').unwrap_or(rest);
+    if segment.contains('/') {
+        return Err(ScanError::MalformedLink);
+    }
+    let decoded = percent_decode(segment).ok_or(ScanError::MalformedLink)?;
+    let code = DossierCode::parse(&decoded).map_err(|_| ScanError::MalformedLink)?;
+    let token = url
+        .query_pairs()
+        .find(|(k, _)| k == "t")
+        .and_then(|(_, v)| CitizenToken::parse(&v).ok())
+        .ok_or(ScanError::MalformedLink)?;
+    Ok(ScanTarget::CitizenLink { code, token })
+}
+
+fn portal_link(url: &Url, host: String, policy: &ScanPolicy) -> Result<ScanTarget, ScanError> {
+    let value = url
+        .query_pairs()
+        .find(|(k, _)| policy.code_params.iter().any(|p| p.eq_ignore_ascii_case(k)))
+        .map(|(_, v)| v.into_owned());
+    match value {
+        Some(v) => DossierCode::parse(&v)
+            .map(|code| ScanTarget::PortalLink { code, host })
+            .map_err(ScanError::NotADossierCode),
+        None => Err(ScanError::ForeignUrl { host }),
+    }
+}
+
+/// Decodes `%XX` escapes of a path segment; `None` when malformed or not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::citizen_path;
+    use proptest::prelude::*;
+
+    fn policy() -> ScanPolicy {
+        ScanPolicy::for_own_host("danhgia.trieuphong.gov.vn")
+    }
+
+    fn code(s: &str) -> DossierCode {
+        DossierCode::parse(s).unwrap()
+    }
+
+    #[test]
+    fn bare_code() {
+        assert_eq!(
+            parse_scan(" H56-190903-0001\r\n", &policy()),
+            Ok(ScanTarget::Code(code("H56-190903-0001")))
+        );
+    }
+
+    #[test]
+    fn own_citizen_link() {
+        let got = parse_scan(
+            "https://danhgia.trieuphong.gov.vn/r/12%2F2024-7?t=Abcdefgh12",
+            &policy(),
+        );
+        assert_eq!(
+            got,
+            Ok(ScanTarget::CitizenLink {
+                code: code("12/2024-7"),
+                token: CitizenToken::parse("Abcdefgh12").unwrap()
+            })
+        );
+        // Port and case of the host do not matter; relative links are ours.
+        assert!(
+            parse_scan(
+                "HTTP://DanhGia.TrieuPhong.gov.vn:8080/r/A1?t=Abcdefgh12",
+                &policy()
+            )
+            .is_ok()
+        );
+        assert!(parse_scan("/r/A1?t=Abcdefgh12", &policy()).is_ok());
+    }
+
+    #[test]
+    fn own_link_damaged() {
+        for s in [
+            "https://danhgia.trieuphong.gov.vn/r/A1",
+            "https://danhgia.trieuphong.gov.vn/r/A1?t=short",
+            "https://danhgia.trieuphong.gov.vn/r/A%3C1?t=Abcdefgh12",
+            "https://danhgia.trieuphong.gov.vn/r/A1/x?t=Abcdefgh12",
+            "https://danhgia.trieuphong.gov.vn/admin?t=Abcdefgh12",
+            "/r/%ZZ?t=Abcdefgh12",
+        ] {
+            assert_eq!(
+                parse_scan(s, &policy()),
+                Err(ScanError::MalformedLink),
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn portal_link() {
+        let got = parse_scan(
+            "https://dichvucong.quangtri.gov.vn/danh-gia?MaHoSo=H56-1&x=2",
+            &policy(),
+        );
+        assert_eq!(
+            got,
+            Ok(ScanTarget::PortalLink {
+                code: code("H56-1"),
+                host: "dichvucong.quangtri.gov.vn".into()
+            })
+        );
+        assert_eq!(
+            parse_scan("https://dichvucong.quangtri.gov.vn/tin-tuc", &policy()),
+            Err(ScanError::ForeignUrl {
+                host: "dichvucong.quangtri.gov.vn".into()
+            })
+        );
+        // The bare suffix, or a look-alike, is not a portal.
+        assert!(matches!(
+            parse_scan("https://evilgov.vn/?mahoso=A1", &policy()),
+            Err(ScanError::ForeignUrl { .. })
+        ));
+        assert!(matches!(
+            parse_scan("https://dichvucong.quangtri.gov.vn@evil.example/?mahoso=A1", &policy()),
+            Err(ScanError::ForeignUrl { host }) if host == "evil.example"
+        ));
+    }
+
+    #[test]
+    fn refuses_the_rest() {
+        let p = policy();
+        assert_eq!(parse_scan("", &p), Err(ScanError::Empty));
+        assert_eq!(parse_scan(" \n ", &p), Err(ScanError::Empty));
+        assert_eq!(
+            parse_scan("javascript:alert(1)", &p),
+            Err(ScanError::UnsupportedScheme("javascript".into()))
+        );
+        assert_eq!(
+            parse_scan("WIFI:S:cafe;T:WPA;P:secret;;", &p),
+            Err(ScanError::UnsupportedScheme("wifi".into()))
+        );
+        assert_eq!(
+            parse_scan("data:text/html,<b>x</b>", &p),
+            Err(ScanError::UnsupportedScheme("data".into()))
+        );
+        assert_eq!(
+            parse_scan("https://example.com/r/A1?t=Abcdefgh12", &p),
+            Err(ScanError::ForeignUrl {
+                host: "example.com".into()
+            })
+        );
+        assert_eq!(parse_scan("A1\u{0}B", &p), Err(ScanError::ControlChars));
+        assert_eq!(
+            parse_scan("line one\nline two", &p),
+            Err(ScanError::ControlChars)
+        );
+        assert_eq!(
+            parse_scan(&"A".repeat(MAX_SCAN_LEN + 1), &p),
+            Err(ScanError::TooLong)
+        );
+        assert!(matches!(
+            parse_scan("Xin chào", &p),
+            Err(ScanError::NotADossierCode(_))
+        ));
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(s in "\\PC{0,300}|[ -~]{0,300}") {
+            let _ = parse_scan(&s, &policy());
+        }
+
+        #[test]
+        fn every_valid_code_reads_back(c in "[A-Za-z0-9]([A-Za-z0-9./-]{0,62}[A-Za-z0-9])?") {
+            let expected = code(&c);
+            prop_assert_eq!(parse_scan(&c, &policy()), Ok(ScanTarget::Code(expected)));
+        }
+
+        #[test]
+        fn every_citizen_link_we_print_reads_back(
+            c in "[A-Za-z0-9]([A-Za-z0-9./-]{0,62}[A-Za-z0-9])?",
+            t in "[A-Za-z0-9_-]{8,64}",
+        ) {
+            let (c, t) = (code(&c), CitizenToken::parse(&t).unwrap());
+            let url = format!("https://danhgia.trieuphong.gov.vn{}", citizen_path(&c, &t));
+            prop_assert_eq!(parse_scan(&url, &policy()), Ok(ScanTarget::CitizenLink { code: c, token: t }));
+        }
+
+        #[test]
+        fn other_schemes_never_open(scheme in "[a-zA-Z][a-zA-Z0-9+.-]{0,10}", rest in "[ -~]{0,40}") {
+            prop_assume!(!scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https"));
+            let got = parse_scan(&format!("{scheme}:{rest}"), &policy());
+            prop_assert!(got.is_err());
+        }
+    }
+}
