@@ -1,0 +1,20 @@
+use super::ApiFailure;
+use crate::{AppState, db};
+use axum::Json;
+use axum::extract::State;
+use danhgia_core::wire::Health;
+
+/// Answers only when the database answers: a health check that ignores the
+/// database would report a server that cannot store a single rating as fine.
+pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiFailure> {
+    let schema_version = state
+        .db
+        .call(|conn| db::schema_version(conn))
+        .await
+        .map_err(ApiFailure::internal)?;
+    Ok(Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        schema_version,
+    }))
+}

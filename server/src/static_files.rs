@@ -1,0 +1,59 @@
+//! Serves the built PWA. Unknown paths get `index.html`, so client-side
+//! routes (`/r/{code}`, `/danh-gia` …) survive a reload.
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::HeaderValue;
+use axum::http::header::CACHE_CONTROL;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use std::path::Path;
+use tower_http::services::{ServeDir, ServeFile};
+
+pub fn router(dist: &Path) -> Router {
+    let index = ServeFile::new(dist.join("index.html"));
+    let files = ServeDir::new(dist).fallback(index);
+    Router::new()
+        .fallback_service(files)
+        .layer(middleware::from_fn(cache_policy))
+}
+
+/// Trunk puts a content hash in asset names, so those can be kept for a year;
+/// everything else (index.html, the manifest …) must be revalidated, or a new
+/// build would never reach a phone that has the old one.
+async fn cache_policy(req: Request, next: Next) -> Response {
+    let immutable = is_hashed_asset(req.uri().path());
+    let mut res = next.run(req).await;
+    let value = if immutable && res.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    res.headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static(value));
+    res
+}
+
+/// `name-0123456789abcdef.ext` (Trunk's hash is 16 hex digits).
+fn is_hashed_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_asset;
+
+    #[test]
+    fn recognises_trunk_hashes() {
+        assert!(is_hashed_asset("/danhgia-3f9a0c1d2e4b5a6f.js"));
+        assert!(is_hashed_asset("/danhgia-3f9a0c1d2e4b5a6f_bg.wasm"));
+        assert!(is_hashed_asset("/style-00112233aabbccdd.css"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/r/H56-190903-0001"));
+        assert!(!is_hashed_asset("/manifest.webmanifest"));
+    }
+}
