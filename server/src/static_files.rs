@@ -34,13 +34,15 @@ async fn cache_policy(req: Request, next: Next) -> Response {
     res
 }
 
-/// `name-0123456789abcdef.ext` (Trunk's hash is 16 hex digits).
+/// `name-0123456789abcdef.ext`: Trunk's hash is a u64 in hex, so up to 16
+/// digits (fewer when it has leading zeros).
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (10..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 #[cfg(test)]
@@ -52,6 +54,7 @@ mod tests {
         assert!(is_hashed_asset("/danhgia-3f9a0c1d2e4b5a6f.js"));
         assert!(is_hashed_asset("/danhgia-3f9a0c1d2e4b5a6f_bg.wasm"));
         assert!(is_hashed_asset("/style-00112233aabbccdd.css"));
+        assert!(is_hashed_asset("/main-7425429cfd4c08b.css"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/r/H56-190903-0001"));
         assert!(!is_hashed_asset("/manifest.webmanifest"));

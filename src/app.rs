@@ -1,0 +1,52 @@
+//! Router, layout and context providers.
+
+use crate::components::lang_switch::LangSwitch;
+use crate::i18n::*;
+use crate::lang;
+use crate::pages::{
+    citizen_entry::CitizenEntry, home::Home, not_found::NotFound, officer::Officer, rate::Rate,
+};
+use leptos::prelude::*;
+use leptos_i18n::context::CookieOptions;
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::path;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let cookie_options = CookieOptions::<Locale>::default()
+        .max_age(lang::COOKIE_MAX_AGE_MS)
+        .path("/");
+    view! {
+        <I18nContextProvider cookie_name=lang::COOKIE_NAME cookie_options=cookie_options>
+            <Router>
+                <Layout />
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Layout() -> impl IntoView {
+    let i18n = use_i18n();
+    // The loading notice in index.html is replaced by the app.
+    if let Some(boot) = document().get_element_by_id("boot") {
+        boot.remove();
+    }
+    view! {
+        <div class="app">
+            <header class="topbar">
+                <A href="/" attr:class="brand">{t!(i18n, app_name)}</A>
+                <LangSwitch />
+            </header>
+            <main>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=Home />
+                    <Route path=path!("/danh-gia") view=CitizenEntry />
+                    <Route path=path!("/r/:code") view=Rate />
+                    <Route path=path!("/nhap-phieu") view=Officer />
+                </Routes>
+            </main>
+            <footer class="foot">{t!(i18n, footer)}</footer>
+        </div>
+    }
+}

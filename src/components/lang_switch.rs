@@ -1,0 +1,29 @@
+use crate::i18n::*;
+use leptos::prelude::*;
+
+/// Two buttons, each named in its own language, so a user who cannot read
+/// the current one still finds theirs.
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let button = move |locale: Locale, short: &'static str, name: &'static str| {
+        view! {
+            <button
+                type="button"
+                lang=locale.as_str()
+                title=name
+                aria-label=name
+                aria-pressed=move || (i18n.get_locale() == locale).to_string()
+                on:click=move |_| i18n.set_locale(locale)
+            >
+                {short}
+            </button>
+        }
+    };
+    view! {
+        <div class="lang-switch" role="group" aria-label=move || t_string!(i18n, lang.label)>
+            {button(Locale::vi, "VI", "Tiếng Việt")}
+            {button(Locale::en, "EN", "English")}
+        </div>
+    }
+}

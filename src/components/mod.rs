@@ -1,0 +1,2 @@
+pub mod code_entry;
+pub mod lang_switch;

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what the tests need (only what is missing) and runs them all:
+# formatting, lints, native unit/property/HTTP tests, then the end-to-end
+# suite in headless Chromium against the real server and the release PWA.
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/setup.sh test
+export PATH="$PWD/node_modules/.bin:$PATH"
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+pidfile=tests/e2e/.server.pid
+# The server is stopped by PID even if the test runner itself dies.
+trap '[ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null; rm -f "$pidfile"' EXIT
+
+step "cargo fmt --check"
+cargo fmt --all --check
+step "cargo clippy"
+cargo clippy --locked --workspace --all-targets -- -D warnings
+step "cargo test"
+cargo test --locked --workspace
+step "trunk build --release"
+trunk build --release
+step "server build"
+cargo build --locked -p danhgia-server
+step "end-to-end (Playwright, Chromium)"
+npx playwright test --config tests/e2e/playwright.config.mjs

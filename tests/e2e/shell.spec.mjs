@@ -1,0 +1,58 @@
+// The app shell: languages, client-side routes that survive a reload, the API.
+import { test, expect } from '@playwright/test';
+
+test('the home screen is in Vietnamese by default, even in an English browser', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Đánh giá việc giải quyết hồ sơ');
+  await expect(page.getByRole('link', { name: /Đánh giá hồ sơ/ })).toBeVisible();
+  await expect(page.getByRole('link', { name: /Nhập phiếu đánh giá/ })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
+  // Fits a 360 px phone: nothing scrolls sideways.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});
+
+test('switching to English translates the screen and is remembered', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Rate how your dossier was handled');
+  await expect(page.getByRole('link', { name: /Enter paper slips/ })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.getByRole('button', { name: 'English' })).toHaveAttribute('aria-pressed', 'true');
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Rate how your dossier was handled');
+  await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Đánh giá việc giải quyết hồ sơ');
+});
+
+test('a deep client-side route renders after a reload', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('link', { name: /Đánh giá hồ sơ/ }).click();
+  await expect(page).toHaveURL(/\/danh-gia$/);
+  const field = page.getByLabel('Mã hồ sơ');
+  // Untrusted input gets a clear message, not navigation.
+  await field.fill('javascript:alert(1)');
+  await page.getByRole('button', { name: 'Tiếp tục' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Đây không phải đường dẫn đánh giá hồ sơ.');
+  await expect(page).toHaveURL(/\/danh-gia$/);
+  await field.fill('h56.21-190903-0001');
+  await page.getByRole('button', { name: 'Tiếp tục' }).click();
+  await expect(page).toHaveURL(/\/r\/H56\.21-190903-0001$/);
+  await page.reload();
+  await expect(page.locator('.dossier-code')).toHaveText('H56.21-190903-0001');
+  await page.goto('/danh-gia');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Đánh giá hồ sơ');
+  await page.goto('/khong-co-trang-nay');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Không tìm thấy trang');
+});
+
+test('the API answers JSON, also for unknown paths', async ({ request }) => {
+  const health = await request.get('/api/v1/health');
+  expect(health.status()).toBe(200);
+  const body = await health.json();
+  expect(body.status).toBe('ok');
+  expect(body.schema_version).toBeGreaterThanOrEqual(1);
+  const missing = await request.get('/api/v1/khong-co');
+  expect(missing.status()).toBe(404);
+  expect((await missing.json()).code).toBe('not_found');
+});
