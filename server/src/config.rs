@@ -23,4 +23,14 @@ pub struct Config {
     /// The built PWA (Trunk's output).
     #[arg(long, env = "DANHGIA_DIST", default_value = "dist")]
     pub dist: PathBuf,
+    /// Seed the demo district (Triệu Phong) into an empty database.
+    #[arg(long, env = "DANHGIA_DEMO")]
+    pub demo: bool,
+    /// How many citizen links of unrated demo dossiers to print at start.
+    #[arg(long, default_value_t = 3)]
+    pub demo_links: usize,
+    /// The address people reach this server at, for printed links
+    /// (default: http://HOST:PORT as bound).
+    #[arg(long, env = "DANHGIA_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }

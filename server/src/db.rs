@@ -7,7 +7,10 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// Migration scripts, in order. Never edit one that has shipped: add another.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_dossiers_ratings.sql"),
+];
 
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
@@ -68,21 +71,25 @@ impl Db {
         })
     }
 
+    /// The connection, for start-up work and tests (handlers use [`Db::call`]).
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (the
+        // transaction rolls back), so a poisoned lock is still usable.
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// Runs `f` with the connection on a blocking thread.
     pub async fn call<T, F>(&self, f: F) -> Result<T, DbError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
     {
-        let conn = Arc::clone(&self.conn);
-        tokio::task::spawn_blocking(move || {
-            // A panic while holding the lock leaves SQLite consistent (the
-            // transaction rolls back), so a poisoned lock is still usable.
-            let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            f(&mut guard)
-        })
-        .await
-        .map_err(|e| DbError::Task(e.to_string()))?
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || f(&mut db.lock()))
+            .await
+            .map_err(|e| DbError::Task(e.to_string()))?
     }
 }
 
@@ -119,7 +126,7 @@ mod tests {
         let path = dir.path().join("danhgia.sqlite3");
         drop(Db::open(&path).unwrap());
         let db = Db::open(&path).unwrap();
-        let conn = db.conn.lock().unwrap();
+        let conn = db.lock();
         assert_eq!(schema_version(&conn).unwrap(), SCHEMA_VERSION);
         let tables: i64 = conn
             .query_row(

@@ -3,27 +3,39 @@
 pub mod api;
 pub mod config;
 pub mod db;
+pub mod demo;
+pub mod dossiers;
+pub mod links;
+pub mod ratings;
 pub mod static_files;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::any;
+use danhgia_core::RuleBook;
 use std::sync::Arc;
 use tower_http::trace::TraceLayer;
 
 pub use config::Config;
 pub use db::Db;
+pub use links::LinkSigner;
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    pub rules: Arc<RuleBook>,
+    pub links: Arc<LinkSigner>,
 }
 
 /// The whole HTTP surface.
 pub fn app(state: AppState) -> Router {
     let dist = state.config.dist.clone();
     Router::new()
-        .nest("/api/v1", api::router())
+        .nest(
+            "/api/v1",
+            api::router().layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES)),
+        )
         .route("/api", any(api::unknown_api))
         .route("/api/{*rest}", any(api::unknown_api))
         .with_state(state)

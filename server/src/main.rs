@@ -1,5 +1,6 @@
 use clap::Parser;
-use danhgia_server::{AppState, Config, Db, app};
+use danhgia_core::{CivilDate, RuleBook};
+use danhgia_server::{AppState, Config, Db, LinkSigner, app, demo};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -20,6 +21,14 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
+/// Today in Vietnam (UTC+7), where the desks are.
+fn today_in_vietnam() -> CivilDate {
+    let now = time::OffsetDateTime::now_utc()
+        .to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC));
+    CivilDate::new(now.year() as u16, u8::from(now.month()), now.day())
+        .unwrap_or_else(|_| unreachable!())
+}
+
 async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&config.data_dir).map_err(|e| {
         format!(
@@ -30,14 +39,32 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let db_path = config.data_dir.join("danhgia.sqlite3");
     let db = Db::open(&db_path)?;
     tracing::info!(path = %db_path.display(), "database ready");
+    let links = Arc::new(LinkSigner::load_or_create(&config.data_dir)?);
+    let rules = Arc::new(RuleBook::builtin());
+    if config.demo && demo::seed(&mut db.lock(), &rules, today_in_vietnam())? {
+        tracing::info!("seeded the demo district of Triệu Phong");
+    }
     if !config.dist.join("index.html").is_file() {
         tracing::warn!(dist = %config.dist.display(), "the PWA is not built: pages will be missing (run ./run.sh)");
     }
     let listener = TcpListener::bind((config.host, config.port)).await?;
     let addr = listener.local_addr()?;
+    let base_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    if config.demo {
+        for (url, check_code) in
+            demo::unrated_links(&db.lock(), &links, &base_url, config.demo_links)?
+        {
+            tracing::info!("demo citizen link: {url} check_code={check_code}");
+        }
+    }
     let state = AppState {
         db,
         config: Arc::new(config),
+        rules,
+        links,
     };
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, app(state))

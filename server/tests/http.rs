@@ -1,15 +1,35 @@
-//! The HTTP surface, exercised through the real router and a real SQLite file.
+//! The HTTP surface, exercised through the real router and a real SQLite
+//! file seeded with the demo district.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use danhgia_server::{AppState, Config, Db, app};
+use danhgia_core::wire::{ApiError, BatchResults, DossierPublic, RecordStatus};
+use danhgia_core::{CivilDate, RuleBook};
+use danhgia_server::{AppState, Config, Db, LinkSigner, app, demo};
 use http_body_util::BodyExt;
+use serde_json::{Value, json};
 use std::sync::Arc;
 use tower::ServiceExt;
 
 struct Fixture {
     _dir: tempfile::TempDir,
     router: axum::Router,
+    db: Db,
+    /// Unrated, returned demo dossiers: (code, token, check code).
+    unrated: Vec<(String, String, String)>,
+}
+
+struct Answer {
+    status: StatusCode,
+    content_type: String,
+    cache: String,
+    body: String,
+}
+
+impl Answer {
+    fn json<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
 }
 
 fn fixture() -> Fixture {
@@ -22,52 +42,142 @@ fn fixture() -> Fixture {
     )
     .unwrap();
     std::fs::write(dist.join("danhgia-0123456789abcdef.js"), "export {}").unwrap();
+    let data_dir = dir.path().join("data");
+    std::fs::create_dir_all(&data_dir).unwrap();
     let config = Config {
         host: [127, 0, 0, 1].into(),
         port: 0,
-        data_dir: dir.path().join("data"),
+        data_dir: data_dir.clone(),
         dist,
+        demo: true,
+        demo_links: 0,
+        public_url: None,
     };
-    std::fs::create_dir_all(&config.data_dir).unwrap();
-    let db = Db::open(&config.data_dir.join("danhgia.sqlite3")).unwrap();
+    let db = Db::open(&data_dir.join("danhgia.sqlite3")).unwrap();
+    let rules = Arc::new(RuleBook::builtin());
+    let links = Arc::new(LinkSigner::load_or_create(&data_dir).unwrap());
+    demo::seed(
+        &mut db.lock(),
+        &rules,
+        CivilDate::new(2026, 11, 27).unwrap(),
+    )
+    .unwrap();
+    let unrated = demo::unrated_links(&db.lock(), &links, "", 10)
+        .unwrap()
+        .into_iter()
+        .map(|(url, check)| {
+            let (path, token) = url.split_once("?t=").unwrap();
+            (
+                path.trim_start_matches("/r/").replace("%2F", "/"),
+                token.to_owned(),
+                check,
+            )
+        })
+        .collect();
     let router = app(AppState {
-        db,
+        db: db.clone(),
         config: Arc::new(config),
+        rules,
+        links,
     });
-    Fixture { _dir: dir, router }
+    Fixture {
+        _dir: dir,
+        router,
+        db,
+        unrated,
+    }
 }
 
-async fn get(f: &Fixture, path: &str) -> (StatusCode, String, String, String) {
-    let res = f
-        .router
-        .clone()
-        .oneshot(Request::get(path).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let header_of = |name| {
-        res.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let (content_type, cache) = (
-        header_of(header::CONTENT_TYPE),
-        header_of(header::CACHE_CONTROL),
-    );
-    let body =
-        String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
-    (status, content_type, cache, body)
+impl Fixture {
+    async fn send(&self, req: Request<Body>) -> Answer {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let header_of = |name| {
+            res.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let (content_type, cache) = (
+            header_of(header::CONTENT_TYPE),
+            header_of(header::CACHE_CONTROL),
+        );
+        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
+            .unwrap();
+        Answer {
+            status,
+            content_type,
+            cache,
+            body,
+        }
+    }
+
+    async fn get(&self, path: &str) -> Answer {
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    async fn post(&self, path: &str, body: String) -> Answer {
+        let req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    async fn rate(&self, records: Vec<Value>) -> BatchResults {
+        let answer = self
+            .post("/api/v1/ratings", json!({ "records": records }).to_string())
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        answer.json()
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        self.db.lock().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    /// A complete online record for one of the unrated dossiers.
+    async fn online_record(&self, n: usize, id: &str) -> Value {
+        let (code, token, _) = &self.unrated[n];
+        let dossier: DossierPublic = self
+            .get(&format!("/api/v1/dossiers/{code}?t={token}"))
+            .await
+            .json();
+        let book = RuleBook::builtin();
+        let rules = book.by_version(&dossier.ruleset_version).unwrap();
+        let dates = danhgia_core::rating::DossierDates {
+            received_on: CivilDate::parse_iso(&dossier.received_on).unwrap(),
+            appointed_on: CivilDate::parse_iso(&dossier.appointed_on).unwrap(),
+            returned_on: dossier
+                .returned_on
+                .as_deref()
+                .map(|d| CivilDate::parse_iso(d).unwrap()),
+        };
+        let answers: serde_json::Map<String, Value> = danhgia_core::rating::form_for(rules, &dates)
+            .iter()
+            .filter(|q| q.is_asked())
+            .map(|q| (q.question.key.to_owned(), json!(q.question.choices[0].0)))
+            .collect();
+        json!({
+            "id": id, "dossier_code": code, "citizen_token": token, "channel": "online",
+            "ruleset_version": rules.version, "answers": answers, "comment": "Cán bộ nhiệt tình",
+            "client_time": "2026-11-27T08:00:00.000Z"
+        })
+    }
 }
+
+const ID1: &str = "11111111-1111-4111-8111-111111111111";
+const ID2: &str = "22222222-2222-4222-9222-222222222222";
 
 #[tokio::test]
 async fn health_reports_the_schema() {
     let f = fixture();
-    let (status, content_type, _, body) = get(&f, "/api/v1/health").await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(content_type, "application/json");
-    let health: danhgia_core::wire::Health = serde_json::from_str(&body).unwrap();
+    let answer = f.get("/api/v1/health").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.content_type, "application/json");
+    let health: danhgia_core::wire::Health = answer.json();
     assert_eq!(health.status, "ok");
     assert_eq!(health.schema_version, danhgia_server::db::SCHEMA_VERSION);
 }
@@ -76,11 +186,10 @@ async fn health_reports_the_schema() {
 async fn unknown_api_paths_answer_json_404() {
     let f = fixture();
     for path in ["/api/v1/nope", "/api/v2/health", "/api", "/api/x/y"] {
-        let (status, content_type, _, body) = get(&f, path).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
-        assert_eq!(content_type, "application/json", "{path}");
-        let err: danhgia_core::wire::ApiError = serde_json::from_str(&body).unwrap();
-        assert_eq!(err.code, "not_found");
+        let answer = f.get(path).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(answer.content_type, "application/json", "{path}");
+        assert_eq!(answer.json::<ApiError>().code, "not_found");
     }
 }
 
@@ -93,21 +202,201 @@ async fn client_routes_fall_back_to_the_app() {
         "/r/H56-190903-0001?t=abcdefgh",
         "/r/12%2F2024",
     ] {
-        let (status, content_type, cache, body) = get(&f, path).await;
-        assert_eq!(status, StatusCode::OK, "{path}");
+        let answer = f.get(path).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}");
         assert!(
-            content_type.starts_with("text/html"),
-            "{path}: {content_type}"
+            answer.content_type.starts_with("text/html"),
+            "{path}: {}",
+            answer.content_type
         );
-        assert_eq!(cache, "no-cache", "{path}");
-        assert!(body.contains("<title>danhgia</title>"));
+        assert_eq!(answer.cache, "no-cache", "{path}");
+        assert!(answer.body.contains("<title>danhgia</title>"));
     }
 }
 
 #[tokio::test]
 async fn hashed_assets_are_cached_for_long() {
     let f = fixture();
-    let (status, _, cache, _) = get(&f, "/danhgia-0123456789abcdef.js").await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(cache, "public, max-age=31536000, immutable");
+    let answer = f.get("/danhgia-0123456789abcdef.js").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.cache, "public, max-age=31536000, immutable");
+}
+
+#[tokio::test]
+async fn a_dossier_opens_with_its_token_or_check_code_only() {
+    let f = fixture();
+    let (code, token, check) = &f.unrated[0];
+    let by_token = f.get(&format!("/api/v1/dossiers/{code}?t={token}")).await;
+    assert_eq!(by_token.status, StatusCode::OK, "{}", by_token.body);
+    assert!(
+        !by_token.body.contains("applicant"),
+        "applicant data never leaves the server"
+    );
+    let dossier: DossierPublic = by_token.json();
+    assert_eq!(&dossier.code, code);
+    assert!(dossier.rating.is_none());
+    assert!(dossier.agency.starts_with("UBND"));
+    let by_check: DossierPublic = f
+        .get(&format!("/api/v1/dossiers/{code}?check={check}"))
+        .await
+        .json();
+    assert_eq!(
+        &by_check.token, token,
+        "the check code hands out the token, so the citizen can rate"
+    );
+
+    let (other_code, other_token, _) = &f.unrated[1];
+    for (path, status, code_expected) in [
+        (
+            format!("/api/v1/dossiers/{code}?t={other_token}"),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            format!("/api/v1/dossiers/{code}?check=000000x"),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            format!("/api/v1/dossiers/X{other_code}?t={other_token}"),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            format!("/api/v1/dossiers/{code}"),
+            StatusCode::BAD_REQUEST,
+            "credential_required",
+        ),
+        (
+            "/api/v1/dossiers/%3Cb%3E?t=abcdefgh".to_owned(),
+            StatusCode::BAD_REQUEST,
+            "bad_code",
+        ),
+    ] {
+        let answer = f.get(&path).await;
+        assert_eq!(answer.status, status, "{path}");
+        assert_eq!(answer.json::<ApiError>().code, code_expected, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_rating_is_stored_once_and_replays_are_duplicates() {
+    let f = fixture();
+    let record = f.online_record(0, ID1).await;
+    let before = f.count("SELECT count(*) FROM ratings");
+    let first = f.rate(vec![record.clone()]).await;
+    assert_eq!(first.results[0].status, RecordStatus::Accepted);
+    let replay = f.rate(vec![record.clone()]).await;
+    assert_eq!(replay.results[0].status, RecordStatus::Duplicate);
+    assert_eq!(f.count("SELECT count(*) FROM ratings"), before + 1);
+    let code = record["dossier_code"].as_str().unwrap();
+    let stored = f.count(&format!(
+        "SELECT count(*) FROM ratings WHERE dossier_code = '{code}' AND id = '{ID1}'"
+    ));
+    assert_eq!(stored, 1);
+    // The public page now shows the rating given.
+    let (_, token, _) = &f.unrated[0];
+    let dossier: DossierPublic = f
+        .get(&format!("/api/v1/dossiers/{code}?t={token}"))
+        .await
+        .json();
+    assert_eq!(
+        dossier.rating.unwrap().answers.len(),
+        record["answers"].as_object().unwrap().len()
+    );
+
+    // The same id with other content is never stored.
+    let mut changed = record.clone();
+    changed["comment"] = json!("khác");
+    let reused = f.rate(vec![changed]).await;
+    assert_eq!(reused.results[0].status, RecordStatus::Conflict);
+    assert_eq!(reused.results[0].reason.as_deref(), Some("id_reused"));
+
+    // Another rating of the same dossier is set aside, not counted.
+    let mut second = record.clone();
+    second["id"] = json!(ID2);
+    let conflict = f.rate(vec![second.clone()]).await;
+    assert_eq!(conflict.results[0].status, RecordStatus::Conflict);
+    assert_eq!(conflict.results[0].reason.as_deref(), Some("already_rated"));
+    let again = f.rate(vec![second]).await;
+    assert_eq!(
+        again.results[0].status,
+        RecordStatus::Conflict,
+        "a replayed conflict stays a conflict"
+    );
+    assert_eq!(f.count("SELECT count(*) FROM ratings"), before + 1);
+    assert_eq!(f.count("SELECT count(*) FROM rating_conflicts"), 1);
+}
+
+#[tokio::test]
+async fn each_record_gets_its_own_verdict() {
+    let f = fixture();
+    let good = f.online_record(2, ID1).await;
+    let mut forged = f.online_record(3, ID2).await;
+    forged["citizen_token"] = json!("AAAAAAAAAAAAAAAA");
+    let mut unknown = f
+        .online_record(4, "33333333-3333-4333-a333-333333333333")
+        .await;
+    unknown["dossier_code"] = json!("H45.99-990101-0001");
+    let mut paper = f
+        .online_record(5, "44444444-4444-4444-b444-444444444444")
+        .await;
+    paper["channel"] = json!("paper");
+    let mut wrong_answer = f
+        .online_record(6, "55555555-5555-4555-8555-555555555555")
+        .await;
+    wrong_answer["answers"]["i3"] = json!("twice");
+    let before = f.count("SELECT count(*) FROM ratings");
+    let results = f
+        .rate(vec![good, forged, unknown, paper, wrong_answer])
+        .await
+        .results;
+    let verdicts: Vec<_> = results
+        .iter()
+        .map(|r| (r.status, r.reason.as_deref()))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            (RecordStatus::Accepted, None),
+            (RecordStatus::Rejected, Some("bad_token")),
+            (RecordStatus::Rejected, Some("unknown_dossier")),
+            (RecordStatus::Rejected, Some("sign_in_required")),
+            (RecordStatus::Rejected, Some("unknown_option")),
+        ]
+    );
+    assert_eq!(f.count("SELECT count(*) FROM ratings"), before + 1);
+}
+
+#[tokio::test]
+async fn bad_requests_get_json_errors_not_5xx() {
+    let f = fixture();
+    let answer = f.post("/api/v1/ratings", "{not json".into()).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer.json::<ApiError>().code, "bad_json");
+    let record = f.online_record(0, ID1).await;
+    let many = json!({ "records": vec![record; 101] }).to_string();
+    let answer = f.post("/api/v1/ratings", many).await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(answer.json::<ApiError>().code, "batch_too_large");
+    let huge = format!(
+        "{{\"records\": [], \"pad\": \"{}\"}}",
+        "x".repeat(600 * 1024)
+    );
+    let answer = f.post("/api/v1/ratings", huge).await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(answer.json::<ApiError>().code, "batch_too_large");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_api() {
+    let f = fixture();
+    let answer = f.get("/api/v1/openapi.json").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let doc: Value = answer.json();
+    let paths = doc["paths"].as_object().unwrap();
+    for path in ["/health", "/dossiers/{code}", "/ratings"] {
+        assert!(paths.contains_key(path), "{path} missing");
+    }
+    assert!(doc["components"]["schemas"]["RatingRecord"].is_object());
 }

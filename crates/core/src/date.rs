@@ -121,6 +121,27 @@ impl CivilDate {
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
         era * 146_097 + doe - 719_468
     }
+
+    /// The date `days` after 1970-01-01; `None` outside years 1–9999.
+    pub fn from_days_since_epoch(days: i64) -> Option<Self> {
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        let year = u16::try_from(year).ok()?;
+        CivilDate::new(year, month as u8, day as u8).ok()
+    }
+
+    /// `days` later (or earlier, when negative).
+    pub fn add_days(self, days: i64) -> Option<Self> {
+        Self::from_days_since_epoch(self.days_since_epoch() + days)
+    }
 }
 
 impl fmt::Display for CivilDate {
@@ -201,6 +222,13 @@ mod tests {
             if let (Some(x), Some(y)) = (mk(a), mk(b)) {
                 prop_assert_eq!(x.cmp(&y), x.days_since_epoch().cmp(&y.days_since_epoch()));
             }
+        }
+
+        #[test]
+        fn epoch_days_round_trip(days in -719_162i64..2_932_896) {
+            let date = CivilDate::from_days_since_epoch(days).unwrap();
+            prop_assert_eq!(date.days_since_epoch(), days);
+            prop_assert_eq!(date.add_days(1).unwrap().days_since_epoch(), days + 1);
         }
 
         #[test]

@@ -7,6 +7,7 @@
 pub mod date;
 pub mod dossier_code;
 pub mod link;
+pub mod rating;
 pub mod rules;
 pub mod scan;
 pub mod text;

@@ -41,9 +41,21 @@ pub struct Indicator {
     pub label: Text,
     pub supplier: Supplier,
     pub scope: Scope,
-    /// Can be computed from returned vs appointed dates (early 2, same day 1, late 0).
-    pub derivable_from_dates: bool,
+    /// When set, the answer follows from the returned vs appointed dates
+    /// (one real system fills indicators 1 and 2 this way and locks them).
+    pub from_dates: Option<DateOptions>,
     pub options: Vec<IndicatorOption>,
+}
+
+/// Which option a date comparison selects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DateOptions {
+    /// Returned before the appointed day.
+    pub early: String,
+    /// Returned on the appointed day.
+    pub on_time: String,
+    /// Returned after it.
+    pub late: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +90,12 @@ pub struct RuleSet {
     pub satisfaction: Option<Satisfaction>,
 }
 
+impl Indicator {
+    pub fn option(&self, key: &str) -> Option<&IndicatorOption> {
+        self.options.iter().find(|o| o.key == key)
+    }
+}
+
 /// A question as the citizen (or the officer transcribing a slip) sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CitizenQuestion<'a> {
@@ -85,7 +103,6 @@ pub struct CitizenQuestion<'a> {
     pub label: &'a Text,
     /// The indicator's number, or `None` for a satisfaction question.
     pub indicator: Option<u8>,
-    pub derivable_from_dates: bool,
     /// Option keys and labels, best first.
     pub choices: Vec<(&'a str, &'a Text)>,
 }
@@ -207,6 +224,10 @@ impl RuleSet {
         Ok(())
     }
 
+    pub fn indicator_by_key(&self, key: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.key == key)
+    }
+
     pub fn indicator(&self, number: u8) -> Option<&Indicator> {
         self.indicators.iter().find(|i| i.number == number)
     }
@@ -220,7 +241,6 @@ impl RuleSet {
                 key: &q.key,
                 label: &q.label,
                 indicator: None,
-                derivable_from_dates: false,
                 choices: sat
                     .scale
                     .iter()
@@ -238,7 +258,6 @@ impl RuleSet {
             key: &i.key,
             label: &i.label,
             indicator: Some(i.number),
-            derivable_from_dates: i.derivable_from_dates,
             choices: i
                 .options
                 .iter()
@@ -378,7 +397,12 @@ mod tests {
                 "i7"
             ]
         );
-        assert!(qs[4].derivable_from_dates);
+        assert!(
+            new.indicator_by_key(qs[4].key)
+                .unwrap()
+                .from_dates
+                .is_some()
+        );
         assert_eq!(qs[0].choices.len(), 3);
     }
 

@@ -1,9 +1,13 @@
-//! JSON shapes shared by the server and the PWA.
+//! JSON shapes shared by the server and the PWA (the API contract; the
+//! server's OpenAPI document is generated from these).
 
+use crate::rating::{Channel, RatingRecord};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// `GET /api/v1/health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     /// `"ok"` when the server and its database answer.
     pub status: String,
@@ -15,7 +19,79 @@ pub struct Health {
 
 /// Every error the API answers: a stable code for programs, a message for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     pub code: String,
     pub message: String,
+}
+
+/// `GET /api/v1/dossiers/{code}`: what anyone holding the slip may see.
+/// Never the applicant's data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DossierPublic {
+    pub code: String,
+    pub procedure: String,
+    pub agency: String,
+    /// `yyyy-mm-dd`.
+    pub received_on: String,
+    pub appointed_on: String,
+    pub returned_on: Option<String>,
+    /// The rule set this dossier is rated under.
+    pub ruleset_version: String,
+    /// The citizen token, so that a citizen who typed the check code can rate.
+    pub token: String,
+    /// The rating already given, if any (one rating per dossier).
+    pub rating: Option<GivenRating>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GivenRating {
+    pub channel: Channel,
+    pub answers: BTreeMap<String, String>,
+    /// Server time the rating was stored (RFC 3339).
+    pub received_at: String,
+}
+
+/// `POST /api/v1/ratings`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RatingBatch {
+    /// At most `MAX_BATCH` records.
+    pub records: Vec<RatingRecord>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum RecordStatus {
+    /// Stored now.
+    Accepted,
+    /// Stored before, with the same content: counts as delivered.
+    Duplicate,
+    /// The dossier already holds a different rating (or the id was reused):
+    /// kept aside for the office to resolve, never overwriting.
+    Conflict,
+    /// Refused; `reason` says why. Retrying the same record cannot help.
+    Rejected,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordResult {
+    pub id: String,
+    pub status: RecordStatus,
+    /// Stable reason code for conflicts and rejections (see `Reason`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BatchResults {
+    /// One result per record, in the order sent.
+    pub results: Vec<RecordResult>,
 }

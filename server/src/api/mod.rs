@@ -1,17 +1,53 @@
 //! `/api/v1`: JSON in, JSON out; every error a stable code and a message.
+//! The OpenAPI document is generated from the handlers' annotations and the
+//! core's wire types, so it cannot drift from what is served.
 
+mod dossiers;
 mod error;
 mod health;
+mod ratings;
 
 pub use error::ApiFailure;
+pub use ratings::MAX_BODY_BYTES;
 
 use crate::AppState;
 use axum::Router;
+use axum::http::header;
 use axum::routing::get;
+use std::sync::Arc;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "danhgia API",
+        description = "Ratings of how one-stop desks handled administrative dossiers (TT 01/2018/TT-VPCP). \
+                       Errors are JSON `{code, message}` with a stable code."
+    ),
+    servers((url = "/api/v1"))
+)]
+struct ApiDoc;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/health", get(health::health))
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::health))
+        .routes(routes!(dossiers::get_dossier))
+        .routes(routes!(ratings::post_ratings))
+        .split_for_parts();
+    // Serialised once: the document never changes while the server runs.
+    let doc: Arc<str> = doc.to_pretty_json().unwrap_or_default().into();
+    router
+        .route(
+            "/openapi.json",
+            get(move || {
+                std::future::ready((
+                    [(header::CONTENT_TYPE, "application/json")],
+                    doc.to_string(),
+                ))
+            }),
+        )
         .fallback(error::not_found)
 }
 
@@ -19,4 +55,11 @@ pub fn router() -> Router<AppState> {
 /// client never receives the app's HTML.
 pub async fn unknown_api() -> ApiFailure {
     error::not_found().await
+}
+
+/// The server's clock, as stored with ratings.
+pub fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }

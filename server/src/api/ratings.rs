@@ -1,0 +1,70 @@
+use super::{ApiFailure, now_rfc3339};
+use crate::AppState;
+use crate::db::DbError;
+use crate::ratings::{self, BatchError, Sender};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
+use danhgia_core::rating::MAX_BATCH;
+use danhgia_core::wire::{ApiError, BatchResults, RatingBatch};
+
+/// Largest request body: a full batch with maximal comments fits well within it.
+pub const MAX_BODY_BYTES: usize = 512 * 1024;
+
+/// Delivers a batch of rating records.
+///
+/// Each record gets its own result: `accepted`, `duplicate` (same id and
+/// content as before — counts as delivered), `conflict` (the dossier already
+/// holds a different rating, or the id was reused) or `rejected` with a
+/// stable reason code. The batch is one transaction.
+#[utoipa::path(post, path = "/ratings", request_body = RatingBatch, responses(
+    (status = 200, body = BatchResults),
+    (status = 400, body = ApiError, description = "`bad_json`: not a batch of records"),
+    (status = 413, body = ApiError, description = "`batch_too_large`"),
+))]
+pub async fn post_ratings(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<BatchResults>, ApiFailure> {
+    let too_large = || {
+        ApiFailure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "batch_too_large",
+            format!("Send at most {MAX_BATCH} records per request."),
+        )
+    };
+    let body = body.map_err(|_| too_large())?;
+    let batch: RatingBatch = serde_json::from_slice(&body).map_err(|e| {
+        ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            "bad_json",
+            format!("Not a batch of records: {e}"),
+        )
+    })?;
+    if batch.records.len() > MAX_BATCH {
+        return Err(too_large());
+    }
+    let (rules, links) = (state.rules.clone(), state.links.clone());
+    let now = now_rfc3339();
+    let results = state
+        .db
+        .call(move |conn| {
+            ratings::ingest(
+                conn,
+                &rules,
+                &links,
+                Sender::default(),
+                &batch.records,
+                &now,
+            )
+            .map_err(|e| match e {
+                BatchError::Db(e) => DbError::Sqlite(e),
+                BatchError::TooLarge => DbError::Task("batch too large".into()),
+            })
+        })
+        .await
+        .map_err(ApiFailure::internal)?;
+    Ok(Json(BatchResults { results }))
+}

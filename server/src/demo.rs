@@ -1,0 +1,306 @@
+//! A believable district for trying the app: Triệu Phong (Quảng Trị), its
+//! People's Committee and a dozen communes, their officials, and a few
+//! hundred dossiers from 2019 to 2026 (early, on time, late, some not yet
+//! returned), part of them already rated. Deterministic: the same every time.
+
+use crate::links::LinkSigner;
+use danhgia_core::rating::{Channel, DossierDates, form_for};
+use danhgia_core::{CivilDate, DossierCode, RuleBook};
+use rusqlite::{Connection, params};
+use std::collections::BTreeMap;
+
+const DISTRICT: (&str, &str) = ("H45", "UBND huyện Triệu Phong");
+const COMMUNES: [(&str, &str); 12] = [
+    ("H45.01", "UBND thị trấn Ái Tử"),
+    ("H45.02", "UBND xã Triệu Ái"),
+    ("H45.03", "UBND xã Triệu Thượng"),
+    ("H45.04", "UBND xã Triệu Long"),
+    ("H45.05", "UBND xã Triệu Giang"),
+    ("H45.06", "UBND xã Triệu Thành"),
+    ("H45.07", "UBND xã Triệu Trạch"),
+    ("H45.08", "UBND xã Triệu Phước"),
+    ("H45.09", "UBND xã Triệu Độ"),
+    ("H45.10", "UBND xã Triệu Đại"),
+    ("H45.11", "UBND xã Triệu Hòa"),
+    ("H45.12", "UBND xã Triệu Sơn"),
+];
+/// (procedure, days allowed, handled by the district?)
+const PROCEDURES: [(&str, i64, bool); 11] = [
+    ("Đăng ký khai sinh", 1, false),
+    ("Đăng ký kết hôn", 3, false),
+    ("Đăng ký khai tử", 1, false),
+    ("Chứng thực bản sao từ bản chính giấy tờ, văn bản", 1, false),
+    ("Chứng thực chữ ký trong giấy tờ, văn bản", 1, false),
+    ("Cấp bản sao trích lục hộ tịch", 1, false),
+    ("Xác nhận tình trạng hôn nhân", 3, false),
+    ("Đăng ký hộ kinh doanh", 3, true),
+    ("Cấp giấy phép xây dựng nhà ở riêng lẻ", 15, true),
+    ("Cấp Giấy chứng nhận quyền sử dụng đất lần đầu", 30, true),
+    ("Đăng ký biến động quyền sử dụng đất", 10, true),
+];
+const FAMILY: [&str; 10] = [
+    "Nguyễn", "Trần", "Lê", "Phan", "Hoàng", "Võ", "Đặng", "Bùi", "Hồ", "Ngô",
+];
+const MIDDLE: [&str; 7] = ["Văn", "Thị", "Đức", "Minh", "Hữu", "Thanh", "Ngọc"];
+const GIVEN: [&str; 20] = [
+    "An", "Bình", "Cường", "Dũng", "Hà", "Hạnh", "Hoa", "Hùng", "Lan", "Long", "Mai", "Nam",
+    "Phương", "Quang", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Yến",
+];
+const POSITIONS: [&str; 3] = [
+    "Công chức Tư pháp - Hộ tịch",
+    "Công chức Văn phòng - Thống kê",
+    "Công chức Địa chính - Xây dựng",
+];
+pub const DOSSIER_COUNT: usize = 360;
+
+/// xorshift64*: deterministic and good enough for made-up data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+fn name(rng: &mut Rng) -> String {
+    format!(
+        "{} {} {}",
+        rng.pick(&FAMILY),
+        rng.pick(&MIDDLE),
+        rng.pick(&GIVEN)
+    )
+}
+
+fn add_days(d: CivilDate, days: i64) -> CivilDate {
+    d.add_days(days).unwrap_or(d)
+}
+
+/// Seeds the demo district into an empty database; does nothing otherwise.
+/// `today` bounds the dates, so that nothing is returned in the future.
+pub fn seed(conn: &mut Connection, rules: &RuleBook, today: CivilDate) -> rusqlite::Result<bool> {
+    let existing: i64 = conn.query_row("SELECT count(*) FROM agencies", [], |r| r.get(0))?;
+    if existing > 0 {
+        return Ok(false);
+    }
+    let tx = conn.transaction()?;
+    let mut rng = Rng(0x5EED_DA17_2019_0901);
+    tx.execute(
+        "INSERT INTO agencies (id, name, level) VALUES (?1, ?2, 'district')",
+        params![DISTRICT.0, DISTRICT.1],
+    )?;
+    let mut officials: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+    for (id, agency) in COMMUNES {
+        tx.execute(
+            "INSERT INTO agencies (id, name, level, parent_id) VALUES (?1, ?2, 'commune', ?3)",
+            params![id, agency, DISTRICT.0],
+        )?;
+    }
+    let all_agencies = std::iter::once(DISTRICT).chain(COMMUNES);
+    for (agency_id, _) in all_agencies {
+        let count = if agency_id == DISTRICT.0 { 4 } else { 2 };
+        for i in 0..count {
+            let position = if agency_id == DISTRICT.0 {
+                "Chuyên viên Bộ phận Một cửa"
+            } else {
+                POSITIONS[i % 3]
+            };
+            tx.execute(
+                "INSERT INTO officials (agency_id, full_name, position) VALUES (?1, ?2, ?3)",
+                params![agency_id, name(&mut rng), position],
+            )?;
+            officials
+                .entry(agency_id)
+                .or_default()
+                .push(tx.last_insert_rowid());
+        }
+    }
+
+    let start = CivilDate::new(2019, 9, 1).unwrap_or(today);
+    let span = (today.days_since_epoch() - start.days_since_epoch()).max(1);
+    let mut sequence: BTreeMap<String, u32> = BTreeMap::new();
+    for n in 0..DOSSIER_COUNT {
+        // Spread evenly with a little jitter, oldest first.
+        let offset = (n as i64 * span / DOSSIER_COUNT as i64 + rng.below(5) as i64).min(span - 1);
+        let received = add_days(start, offset);
+        let (procedure, allowed, district) = *rng.pick(&PROCEDURES);
+        let agency_id = if district {
+            DISTRICT.0
+        } else {
+            rng.pick(&COMMUNES).0
+        };
+        let official = *rng.pick(&officials[agency_id]);
+        let appointed = add_days(received, allowed);
+        let roll = rng.below(100);
+        let returned = match roll {
+            0..=54 => Some(add_days(
+                appointed,
+                -(rng.below(allowed as usize + 1) as i64).min(allowed),
+            )),
+            55..=84 => Some(appointed),
+            _ => Some(add_days(appointed, 1 + rng.below(5) as i64)),
+        }
+        .filter(|r| *r <= today);
+        let key = format!(
+            "{agency_id}-{:02}{:02}{:02}",
+            received.year() % 100,
+            received.month(),
+            received.day()
+        );
+        let seq = sequence.entry(key.clone()).or_default();
+        *seq += 1;
+        let Ok(code) = DossierCode::parse(&format!("{key}-{seq:04}")) else {
+            continue;
+        };
+        let Some(rule_set) = rules.for_date(received) else {
+            continue;
+        };
+        tx.execute(
+            "INSERT INTO dossiers (code, procedure_name, agency_id, official_id, applicant_name, received_on, appointed_on, returned_on, ruleset_version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                code.as_str(),
+                procedure,
+                agency_id,
+                official,
+                name(&mut rng),
+                received.to_string(),
+                appointed.to_string(),
+                returned.map(|r| r.to_string()),
+                rule_set.version
+            ],
+        )?;
+        // Half of the dossiers returned more than a month ago were rated,
+        // mostly well, some on paper.
+        let Some(returned) = returned else { continue };
+        if today.days_since_epoch() - returned.days_since_epoch() < 30 || rng.below(2) == 0 {
+            continue;
+        }
+        let dates = DossierDates {
+            received_on: received,
+            appointed_on: appointed,
+            returned_on: Some(returned),
+        };
+        let mut answers = BTreeMap::new();
+        for q in form_for(rule_set, &dates).iter().filter(|q| q.is_asked()) {
+            let choices = &q.question.choices;
+            let pick = match rng.below(10) {
+                0..=5 => 0,
+                6..=8 => 1.min(choices.len() - 1),
+                _ => choices.len() - 1,
+            };
+            answers.insert(q.question.key.to_owned(), choices[pick].0.to_owned());
+        }
+        let channel = if rng.below(3) == 0 {
+            Channel::Paper
+        } else {
+            Channel::Online
+        };
+        let id = demo_uuid(&mut rng);
+        let answers = serde_json::to_string(&answers).unwrap_or_default();
+        let at = format!("{}T09:00:00Z", add_days(returned, rng.below(10) as i64));
+        tx.execute(
+            "INSERT INTO ratings (id, dossier_code, channel, ruleset_version, answers, client_time, received_at, content)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
+            params![id, code.as_str(), channel.as_str(), rule_set.version, answers, at, format!("demo:{id}")],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO server_meta (key, value) VALUES ('demo_seeded', ?1)",
+        params![today.to_string()],
+    )?;
+    tx.commit()?;
+    Ok(true)
+}
+
+fn demo_uuid(rng: &mut Rng) -> String {
+    let (a, b) = (rng.next(), rng.next());
+    let hex = format!("{a:016x}{b:016x}");
+    format!(
+        "{}-{}-4{}-{}{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[13..16],
+        ["8", "9", "a", "b"][(b % 4) as usize],
+        &hex[17..20],
+        &hex[20..32]
+    )
+}
+
+/// Citizen links of returned, unrated dossiers, newest first: (url, check code).
+pub fn unrated_links(
+    conn: &Connection,
+    signer: &LinkSigner,
+    base_url: &str,
+    count: usize,
+) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT code FROM dossiers d WHERE returned_on IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.dossier_code = d.code)
+         ORDER BY returned_on DESC, code LIMIT ?1",
+    )?;
+    let codes = stmt
+        .query_map(params![count as i64], |row| row.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(codes
+        .into_iter()
+        .filter_map(|c| DossierCode::parse(&c).ok())
+        .map(|code| {
+            let token = signer.token(&code);
+            let url = format!("{base_url}/r/{}?t={token}", code.to_path_segment());
+            (url, signer.check_code(&code))
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+
+    #[test]
+    fn dates_walk_the_calendar() {
+        let d = CivilDate::new(2023, 12, 30).unwrap();
+        assert_eq!(add_days(d, 3), CivilDate::new(2024, 1, 2).unwrap());
+        assert_eq!(add_days(d, -365), CivilDate::new(2022, 12, 30).unwrap());
+        assert_eq!(
+            add_days(CivilDate::new(2024, 2, 28).unwrap(), 1),
+            CivilDate::new(2024, 2, 29).unwrap()
+        );
+    }
+
+    #[test]
+    fn seeds_once_with_valid_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("x.sqlite3")).unwrap();
+        let mut conn = db.lock();
+        let rules = RuleBook::builtin();
+        let today = CivilDate::new(2026, 11, 27).unwrap();
+        assert!(seed(&mut conn, &rules, today).unwrap());
+        assert!(!seed(&mut conn, &rules, today).unwrap());
+        let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+        assert_eq!(count("SELECT count(*) FROM agencies"), 13);
+        assert_eq!(count("SELECT count(*) FROM dossiers"), DOSSIER_COUNT as i64);
+        assert!(count("SELECT count(*) FROM dossiers WHERE returned_on > appointed_on") > 10);
+        assert!(count("SELECT count(*) FROM dossiers WHERE returned_on < appointed_on") > 10);
+        assert!(count("SELECT count(*) FROM dossiers WHERE returned_on = appointed_on") > 10);
+        assert!(count("SELECT count(*) FROM dossiers WHERE received_on < '2020-01-01'") > 10);
+        assert!(count("SELECT count(*) FROM ratings") > 50);
+        assert_eq!(
+            count("SELECT count(*) FROM dossiers WHERE returned_on > '2026-11-27'"),
+            0
+        );
+        let signer = LinkSigner::with_key([1; 32]);
+        let links = unrated_links(&conn, &signer, "http://x", 5).unwrap();
+        assert_eq!(links.len(), 5);
+        assert!(links[0].0.starts_with("http://x/r/H45"));
+    }
+}
