@@ -13,11 +13,7 @@ const OTHER_LOCALES: &[&str] = &["en"];
 fn leaf_keys(prefix: &str, value: &serde_json::Value, out: &mut BTreeSet<String>) {
     if let serde_json::Value::Object(map) = value {
         for (key, value) in map {
-            let path = if prefix.is_empty() {
-                key.clone()
-            } else {
-                format!("{prefix}.{key}")
-            };
+            let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
             if value.is_object() {
                 leaf_keys(&path, value, out);
             } else {
@@ -43,10 +39,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         let missing: Vec<_> = reference.difference(&keys).collect();
         let extra: Vec<_> = keys.difference(&reference).collect();
         if !missing.is_empty() || !extra.is_empty() {
-            return Err(format!(
-                "locales/{locale}.json: missing {missing:?}, not in {DEFAULT_LOCALE}: {extra:?}"
-            )
-            .into());
+            return Err(
+                format!("locales/{locale}.json: missing {missing:?}, not in {DEFAULT_LOCALE}: {extra:?}").into()
+            );
         }
     }
     let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR not set")?).join("i18n");

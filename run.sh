@@ -8,4 +8,5 @@ scripts/setup.sh
 export PATH="$PWD/node_modules/.bin:$PATH"
 trunk build --release
 cargo build --locked --profile server -p danhgia-server
-exec target/server/danhgia-server "$@"
+# --demo seeds the demo district into a new database (and prints citizen links).
+exec target/server/danhgia-server --demo "$@"

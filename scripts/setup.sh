@@ -13,7 +13,8 @@ say() { printf '\033[1m== %s\033[0m\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages, each only when its command is missing: a C compiler for
-# SQLite, Node.js for the npm tools, and (for tests) Chromium with its driver.
+# SQLite, Node.js for the npm tools, and (for tests) Chromium with its driver and the
+# sqlite3 shell that end-to-end tests read the server's database with.
 missing=()
 need() { command -v "$2" >/dev/null || missing+=("$1"); }
 need gcc gcc
@@ -22,6 +23,7 @@ need npm npm
 if $want_test; then
   need chromium chromium
   need chromium-driver chromedriver
+  need sqlite3 sqlite3
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   say "apt-get install ${missing[*]}"

@@ -3,9 +3,8 @@
 use crate::components::lang_switch::LangSwitch;
 use crate::i18n::*;
 use crate::lang;
-use crate::pages::{
-    citizen_entry::CitizenEntry, home::Home, not_found::NotFound, officer::Officer, rate::Rate,
-};
+use crate::pages::{citizen_entry::CitizenEntry, home::Home, not_found::NotFound, officer::Officer, rate::Rate};
+use crate::sync::{self, OutboxChanged};
 use leptos::prelude::*;
 use leptos_i18n::context::CookieOptions;
 use leptos_router::components::{A, Route, Router, Routes};
@@ -13,9 +12,7 @@ use leptos_router::path;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let cookie_options = CookieOptions::<Locale>::default()
-        .max_age(lang::COOKIE_MAX_AGE_MS)
-        .path("/");
+    let cookie_options = CookieOptions::<Locale>::default().max_age(lang::COOKIE_MAX_AGE_MS).path("/");
     view! {
         <I18nContextProvider cookie_name=lang::COOKIE_NAME cookie_options=cookie_options>
             <Router>
@@ -28,6 +25,11 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Layout() -> impl IntoView {
     let i18n = use_i18n();
+    // Deliver what earlier visits left in the outbox, and again whenever the
+    // browser says it is back online (the server's answer is the only truth).
+    let changed = OutboxChanged::provide();
+    sync::send_soon(changed);
+    let _ = window_event_listener(leptos::ev::online, move |_| sync::send_soon(changed));
     // The loading notice in index.html is replaced by the app.
     if let Some(boot) = document().get_element_by_id("boot") {
         boot.remove();

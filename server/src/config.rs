@@ -5,11 +5,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Parser)]
-#[command(
-    name = "danhgia-server",
-    version,
-    about = "Serves the danhgia PWA and its API over embedded SQLite"
-)]
+#[command(name = "danhgia-server", version, about = "Serves the danhgia PWA and its API over embedded SQLite")]
 pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "DANHGIA_HOST", default_value = "127.0.0.1")]

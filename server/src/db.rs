@@ -7,10 +7,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// Migration scripts, in order. Never edit one that has shipped: add another.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../migrations/0001_init.sql"),
-    include_str!("../migrations/0002_dossiers_ratings.sql"),
-];
+const MIGRATIONS: &[&str] =
+    &[include_str!("../migrations/0001_init.sql"), include_str!("../migrations/0002_dossiers_ratings.sql")];
 
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
@@ -31,10 +29,7 @@ impl std::fmt::Display for DbError {
         match self {
             DbError::Sqlite(e) => write!(f, "database error: {e}"),
             DbError::TooNew { found, known } => {
-                write!(
-                    f,
-                    "database schema {found} is newer than this server's {known}: upgrade the server"
-                )
+                write!(f, "database schema {found} is newer than this server's {known}: upgrade the server")
             }
             DbError::Task(e) => write!(f, "database task failed: {e}"),
         }
@@ -66,18 +61,14 @@ impl Db {
              PRAGMA busy_timeout = 5000;",
         )?;
         migrate(&mut conn)?;
-        Ok(Db {
-            conn: Arc::new(Mutex::new(conn)),
-        })
+        Ok(Db { conn: Arc::new(Mutex::new(conn)) })
     }
 
     /// The connection, for start-up work and tests (handlers use [`Db::call`]).
     pub fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (the
         // transaction rolls back), so a poisoned lock is still usable.
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Runs `f` with the connection on a blocking thread.
@@ -87,19 +78,14 @@ impl Db {
         F: FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
     {
         let db = self.clone();
-        tokio::task::spawn_blocking(move || f(&mut db.lock()))
-            .await
-            .map_err(|e| DbError::Task(e.to_string()))?
+        tokio::task::spawn_blocking(move || f(&mut db.lock())).await.map_err(|e| DbError::Task(e.to_string()))?
     }
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), DbError> {
     let current: u32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if current > SCHEMA_VERSION {
-        return Err(DbError::TooNew {
-            found: current,
-            known: SCHEMA_VERSION,
-        });
+        return Err(DbError::TooNew { found: current, known: SCHEMA_VERSION });
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction()?;
@@ -128,13 +114,8 @@ mod tests {
         let db = Db::open(&path).unwrap();
         let conn = db.lock();
         assert_eq!(schema_version(&conn).unwrap(), SCHEMA_VERSION);
-        let tables: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE name = 'server_meta'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let tables: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'server_meta'", [], |r| r.get(0)).unwrap();
         assert_eq!(tables, 1);
     }
 
@@ -142,13 +123,7 @@ mod tests {
     fn refuses_a_newer_schema() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("danhgia.sqlite3");
-        Connection::open(&path)
-            .unwrap()
-            .pragma_update(None, "user_version", 999)
-            .unwrap();
-        assert!(matches!(
-            Db::open(&path),
-            Err(DbError::TooNew { found: 999, .. })
-        ));
+        Connection::open(&path).unwrap().pragma_update(None, "user_version", 999).unwrap();
+        assert!(matches!(Db::open(&path), Err(DbError::TooNew { found: 999, .. })));
     }
 }

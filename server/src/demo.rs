@@ -38,19 +38,14 @@ const PROCEDURES: [(&str, i64, bool); 11] = [
     ("Cấp Giấy chứng nhận quyền sử dụng đất lần đầu", 30, true),
     ("Đăng ký biến động quyền sử dụng đất", 10, true),
 ];
-const FAMILY: [&str; 10] = [
-    "Nguyễn", "Trần", "Lê", "Phan", "Hoàng", "Võ", "Đặng", "Bùi", "Hồ", "Ngô",
-];
+const FAMILY: [&str; 10] = ["Nguyễn", "Trần", "Lê", "Phan", "Hoàng", "Võ", "Đặng", "Bùi", "Hồ", "Ngô"];
 const MIDDLE: [&str; 7] = ["Văn", "Thị", "Đức", "Minh", "Hữu", "Thanh", "Ngọc"];
 const GIVEN: [&str; 20] = [
-    "An", "Bình", "Cường", "Dũng", "Hà", "Hạnh", "Hoa", "Hùng", "Lan", "Long", "Mai", "Nam",
-    "Phương", "Quang", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Yến",
+    "An", "Bình", "Cường", "Dũng", "Hà", "Hạnh", "Hoa", "Hùng", "Lan", "Long", "Mai", "Nam", "Phương", "Quang", "Sơn",
+    "Tâm", "Thảo", "Trang", "Tuấn", "Yến",
 ];
-const POSITIONS: [&str; 3] = [
-    "Công chức Tư pháp - Hộ tịch",
-    "Công chức Văn phòng - Thống kê",
-    "Công chức Địa chính - Xây dựng",
-];
+const POSITIONS: [&str; 3] =
+    ["Công chức Tư pháp - Hộ tịch", "Công chức Văn phòng - Thống kê", "Công chức Địa chính - Xây dựng"];
 pub const DOSSIER_COUNT: usize = 360;
 
 /// xorshift64*: deterministic and good enough for made-up data.
@@ -72,12 +67,7 @@ impl Rng {
 }
 
 fn name(rng: &mut Rng) -> String {
-    format!(
-        "{} {} {}",
-        rng.pick(&FAMILY),
-        rng.pick(&MIDDLE),
-        rng.pick(&GIVEN)
-    )
+    format!("{} {} {}", rng.pick(&FAMILY), rng.pick(&MIDDLE), rng.pick(&GIVEN))
 }
 
 fn add_days(d: CivilDate, days: i64) -> CivilDate {
@@ -93,10 +83,7 @@ pub fn seed(conn: &mut Connection, rules: &RuleBook, today: CivilDate) -> rusqli
     }
     let tx = conn.transaction()?;
     let mut rng = Rng(0x5EED_DA17_2019_0901);
-    tx.execute(
-        "INSERT INTO agencies (id, name, level) VALUES (?1, ?2, 'district')",
-        params![DISTRICT.0, DISTRICT.1],
-    )?;
+    tx.execute("INSERT INTO agencies (id, name, level) VALUES (?1, ?2, 'district')", params![DISTRICT.0, DISTRICT.1])?;
     let mut officials: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
     for (id, agency) in COMMUNES {
         tx.execute(
@@ -108,19 +95,13 @@ pub fn seed(conn: &mut Connection, rules: &RuleBook, today: CivilDate) -> rusqli
     for (agency_id, _) in all_agencies {
         let count = if agency_id == DISTRICT.0 { 4 } else { 2 };
         for i in 0..count {
-            let position = if agency_id == DISTRICT.0 {
-                "Chuyên viên Bộ phận Một cửa"
-            } else {
-                POSITIONS[i % 3]
-            };
+            let position =
+                if agency_id == DISTRICT.0 { "Chuyên viên Bộ phận Một cửa" } else { POSITIONS[i % 3] };
             tx.execute(
                 "INSERT INTO officials (agency_id, full_name, position) VALUES (?1, ?2, ?3)",
                 params![agency_id, name(&mut rng), position],
             )?;
-            officials
-                .entry(agency_id)
-                .or_default()
-                .push(tx.last_insert_rowid());
+            officials.entry(agency_id).or_default().push(tx.last_insert_rowid());
         }
     }
 
@@ -132,29 +113,17 @@ pub fn seed(conn: &mut Connection, rules: &RuleBook, today: CivilDate) -> rusqli
         let offset = (n as i64 * span / DOSSIER_COUNT as i64 + rng.below(5) as i64).min(span - 1);
         let received = add_days(start, offset);
         let (procedure, allowed, district) = *rng.pick(&PROCEDURES);
-        let agency_id = if district {
-            DISTRICT.0
-        } else {
-            rng.pick(&COMMUNES).0
-        };
+        let agency_id = if district { DISTRICT.0 } else { rng.pick(&COMMUNES).0 };
         let official = *rng.pick(&officials[agency_id]);
         let appointed = add_days(received, allowed);
         let roll = rng.below(100);
         let returned = match roll {
-            0..=54 => Some(add_days(
-                appointed,
-                -(rng.below(allowed as usize + 1) as i64).min(allowed),
-            )),
+            0..=54 => Some(add_days(appointed, -(rng.below(allowed as usize + 1) as i64).min(allowed))),
             55..=84 => Some(appointed),
             _ => Some(add_days(appointed, 1 + rng.below(5) as i64)),
         }
         .filter(|r| *r <= today);
-        let key = format!(
-            "{agency_id}-{:02}{:02}{:02}",
-            received.year() % 100,
-            received.month(),
-            received.day()
-        );
+        let key = format!("{agency_id}-{:02}{:02}{:02}", received.year() % 100, received.month(), received.day());
         let seq = sequence.entry(key.clone()).or_default();
         *seq += 1;
         let Ok(code) = DossierCode::parse(&format!("{key}-{seq:04}")) else {
@@ -184,11 +153,7 @@ pub fn seed(conn: &mut Connection, rules: &RuleBook, today: CivilDate) -> rusqli
         if today.days_since_epoch() - returned.days_since_epoch() < 30 || rng.below(2) == 0 {
             continue;
         }
-        let dates = DossierDates {
-            received_on: received,
-            appointed_on: appointed,
-            returned_on: Some(returned),
-        };
+        let dates = DossierDates { received_on: received, appointed_on: appointed, returned_on: Some(returned) };
         let mut answers = BTreeMap::new();
         for q in form_for(rule_set, &dates).iter().filter(|q| q.is_asked()) {
             let choices = &q.question.choices;
@@ -199,11 +164,7 @@ pub fn seed(conn: &mut Connection, rules: &RuleBook, today: CivilDate) -> rusqli
             };
             answers.insert(q.question.key.to_owned(), choices[pick].0.to_owned());
         }
-        let channel = if rng.below(3) == 0 {
-            Channel::Paper
-        } else {
-            Channel::Online
-        };
+        let channel = if rng.below(3) == 0 { Channel::Paper } else { Channel::Online };
         let id = demo_uuid(&mut rng);
         let answers = serde_json::to_string(&answers).unwrap_or_default();
         let at = format!("{}T09:00:00Z", add_days(returned, rng.below(10) as i64));
@@ -213,10 +174,7 @@ pub fn seed(conn: &mut Connection, rules: &RuleBook, today: CivilDate) -> rusqli
             params![id, code.as_str(), channel.as_str(), rule_set.version, answers, at, format!("demo:{id}")],
         )?;
     }
-    tx.execute(
-        "INSERT INTO server_meta (key, value) VALUES ('demo_seeded', ?1)",
-        params![today.to_string()],
-    )?;
+    tx.execute("INSERT INTO server_meta (key, value) VALUES ('demo_seeded', ?1)", params![today.to_string()])?;
     tx.commit()?;
     Ok(true)
 }
@@ -247,9 +205,7 @@ pub fn unrated_links(
            AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.dossier_code = d.code)
          ORDER BY returned_on DESC, code LIMIT ?1",
     )?;
-    let codes = stmt
-        .query_map(params![count as i64], |row| row.get::<_, String>(0))?
-        .collect::<Result<Vec<_>, _>>()?;
+    let codes = stmt.query_map(params![count as i64], |row| row.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
     Ok(codes
         .into_iter()
         .filter_map(|c| DossierCode::parse(&c).ok())
@@ -271,10 +227,7 @@ mod tests {
         let d = CivilDate::new(2023, 12, 30).unwrap();
         assert_eq!(add_days(d, 3), CivilDate::new(2024, 1, 2).unwrap());
         assert_eq!(add_days(d, -365), CivilDate::new(2022, 12, 30).unwrap());
-        assert_eq!(
-            add_days(CivilDate::new(2024, 2, 28).unwrap(), 1),
-            CivilDate::new(2024, 2, 29).unwrap()
-        );
+        assert_eq!(add_days(CivilDate::new(2024, 2, 28).unwrap(), 1), CivilDate::new(2024, 2, 29).unwrap());
     }
 
     #[test]
@@ -294,10 +247,7 @@ mod tests {
         assert!(count("SELECT count(*) FROM dossiers WHERE returned_on = appointed_on") > 10);
         assert!(count("SELECT count(*) FROM dossiers WHERE received_on < '2020-01-01'") > 10);
         assert!(count("SELECT count(*) FROM ratings") > 50);
-        assert_eq!(
-            count("SELECT count(*) FROM dossiers WHERE returned_on > '2026-11-27'"),
-            0
-        );
+        assert_eq!(count("SELECT count(*) FROM dossiers WHERE returned_on > '2026-11-27'"), 0);
         let signer = LinkSigner::with_key([1; 32]);
         let links = unrated_links(&conn, &signer, "http://x", 5).unwrap();
         assert_eq!(links.len(), 5);

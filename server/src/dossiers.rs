@@ -15,9 +15,8 @@ pub struct Dossier {
 }
 
 fn date(s: String) -> rusqlite::Result<CivilDate> {
-    CivilDate::parse_iso(&s).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
+    CivilDate::parse_iso(&s)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
 pub fn find(conn: &Connection, code: &DossierCode) -> rusqlite::Result<Option<Dossier>> {

@@ -32,10 +32,7 @@ pub struct AppState {
 pub fn app(state: AppState) -> Router {
     let dist = state.config.dist.clone();
     Router::new()
-        .nest(
-            "/api/v1",
-            api::router().layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES)),
-        )
+        .nest("/api/v1", api::router().layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES)))
         .route("/api", any(api::unknown_api))
         .route("/api/{*rest}", any(api::unknown_api))
         .with_state(state)

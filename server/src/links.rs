@@ -27,10 +27,7 @@ impl LinkSigner {
         match std::fs::read(&path) {
             Ok(bytes) => {
                 let key: [u8; SECRET_LEN] = bytes.try_into().map_err(|_| {
-                    std::io::Error::other(format!(
-                        "{} is damaged: expected {SECRET_LEN} bytes",
-                        path.display()
-                    ))
+                    std::io::Error::other(format!("{} is damaged: expected {SECRET_LEN} bytes", path.display()))
                 })?;
                 Ok(LinkSigner { key })
             }
@@ -56,8 +53,7 @@ impl LinkSigner {
 
     fn tag(&self, code: &DossierCode) -> [u8; 32] {
         // HMAC accepts keys of any length, so this cannot fail.
-        let mut mac =
-            <Hmac<Sha256> as Mac>::new_from_slice(&self.key).unwrap_or_else(|_| unreachable!());
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).unwrap_or_else(|_| unreachable!());
         mac.update(b"danhgia citizen link v1\0");
         mac.update(code.as_str().as_bytes());
         mac.finalize().into_bytes().into()
@@ -70,12 +66,8 @@ impl LinkSigner {
     /// Six digits, from tag bytes the token does not show.
     pub fn check_code(&self, code: &DossierCode) -> String {
         let tag = self.tag(code);
-        let n = u32::from_be_bytes([
-            tag[TOKEN_BYTES],
-            tag[TOKEN_BYTES + 1],
-            tag[TOKEN_BYTES + 2],
-            tag[TOKEN_BYTES + 3],
-        ]);
+        let n =
+            u32::from_be_bytes([tag[TOKEN_BYTES], tag[TOKEN_BYTES + 1], tag[TOKEN_BYTES + 2], tag[TOKEN_BYTES + 3]]);
         format!("{:06}", n % 1_000_000)
     }
 
@@ -109,10 +101,7 @@ mod tests {
         let (a, b) = (code("H45.03-240301-0001"), code("H45.03-240301-0002"));
         let token = signer.token(&a);
         assert_eq!(token.len(), 16);
-        assert!(
-            CitizenToken::parse(&token).is_ok(),
-            "the core accepts the tokens we make"
-        );
+        assert!(CitizenToken::parse(&token).is_ok(), "the core accepts the tokens we make");
         assert!(signer.verify_token(&a, &token));
         assert!(!signer.verify_token(&b, &token));
         assert!(!LinkSigner::with_key([8; 32]).verify_token(&a, &token));

@@ -8,9 +8,7 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
     match run(Config::parse()).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -23,19 +21,14 @@ async fn main() -> std::process::ExitCode {
 
 /// Today in Vietnam (UTC+7), where the desks are.
 fn today_in_vietnam() -> CivilDate {
-    let now = time::OffsetDateTime::now_utc()
-        .to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC));
-    CivilDate::new(now.year() as u16, u8::from(now.month()), now.day())
-        .unwrap_or_else(|_| unreachable!())
+    let now =
+        time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC));
+    CivilDate::new(now.year() as u16, u8::from(now.month()), now.day()).unwrap_or_else(|_| unreachable!())
 }
 
 async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
-    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-        format!(
-            "cannot create data folder {}: {e}",
-            config.data_dir.display()
-        )
-    })?;
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| format!("cannot create data folder {}: {e}", config.data_dir.display()))?;
     let db_path = config.data_dir.join("danhgia.sqlite3");
     let db = Db::open(&db_path)?;
     tracing::info!(path = %db_path.display(), "database ready");
@@ -49,27 +42,15 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     let listener = TcpListener::bind((config.host, config.port)).await?;
     let addr = listener.local_addr()?;
-    let base_url = config
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{addr}"));
+    let base_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     if config.demo {
-        for (url, check_code) in
-            demo::unrated_links(&db.lock(), &links, &base_url, config.demo_links)?
-        {
+        for (url, check_code) in demo::unrated_links(&db.lock(), &links, &base_url, config.demo_links)? {
             tracing::info!("demo citizen link: {url} check_code={check_code}");
         }
     }
-    let state = AppState {
-        db,
-        config: Arc::new(config),
-        rules,
-        links,
-    };
+    let state = AppState { db, config: Arc::new(config), rules, links };
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -51,11 +51,7 @@ fn result(id: &str, status: RecordStatus, why: Option<Rejection>) -> RecordResul
 }
 
 fn rejected(id: &str, reason: Reason, detail: impl Into<String>) -> RecordResult {
-    result(
-        id,
-        RecordStatus::Rejected,
-        Some(Rejection::new(reason, detail)),
-    )
+    result(id, RecordStatus::Rejected, Some(Rejection::new(reason, detail)))
 }
 
 #[derive(Debug)]
@@ -108,13 +104,8 @@ fn ingest_one(
 
     // A replay of a record we already hold (stored or set aside) is answered
     // as before; the same id with other content is never stored twice.
-    let stored: Option<String> = tx
-        .query_row(
-            "SELECT content FROM ratings WHERE id = ?1",
-            params![id],
-            |row| row.get(0),
-        )
-        .optional()?;
+    let stored: Option<String> =
+        tx.query_row("SELECT content FROM ratings WHERE id = ?1", params![id], |row| row.get(0)).optional()?;
     if let Some(stored) = stored {
         return Ok(if stored == content {
             result(id, RecordStatus::Duplicate, None)
@@ -122,20 +113,12 @@ fn ingest_one(
             result(
                 id,
                 RecordStatus::Conflict,
-                Some(Rejection::new(
-                    Reason::IdReused,
-                    "this id was used for another rating",
-                )),
+                Some(Rejection::new(Reason::IdReused, "this id was used for another rating")),
             )
         });
     }
-    let set_aside: Option<String> = tx
-        .query_row(
-            "SELECT content FROM rating_conflicts WHERE id = ?1",
-            params![id],
-            |row| row.get(0),
-        )
-        .optional()?;
+    let set_aside: Option<String> =
+        tx.query_row("SELECT content FROM rating_conflicts WHERE id = ?1", params![id], |row| row.get(0)).optional()?;
     if let Some(set_aside) = set_aside {
         let why = if set_aside == content {
             Rejection::new(Reason::AlreadyRated, "the dossier already has a rating")
@@ -146,42 +129,23 @@ fn ingest_one(
     }
 
     let Some(dossier) = dossiers::find(tx, &code)? else {
-        return Ok(rejected(
-            id,
-            Reason::UnknownDossier,
-            format!("no dossier {code}"),
-        ));
+        return Ok(rejected(id, Reason::UnknownDossier, format!("no dossier {code}")));
     };
     match r.channel {
         Channel::Online => {
-            let ok = r
-                .citizen_token
-                .as_deref()
-                .is_some_and(|t| signer.verify_token(&code, t));
+            let ok = r.citizen_token.as_deref().is_some_and(|t| signer.verify_token(&code, t));
             if !ok {
-                return Ok(rejected(
-                    id,
-                    Reason::BadToken,
-                    "the link's token does not match the dossier",
-                ));
+                return Ok(rejected(id, Reason::BadToken, "the link's token does not match the dossier"));
             }
         }
         Channel::Paper => {
             if sender.officer_id.is_none() {
-                return Ok(rejected(
-                    id,
-                    Reason::SignInRequired,
-                    "paper slips are entered by a signed-in officer",
-                ));
+                return Ok(rejected(id, Reason::SignInRequired, "paper slips are entered by a signed-in officer"));
             }
         }
     }
     let Some(rule_set) = rules.by_version(&dossier.ruleset_version) else {
-        return Ok(rejected(
-            id,
-            Reason::RulesetMismatch,
-            format!("unknown rule set {}", dossier.ruleset_version),
-        ));
+        return Ok(rejected(id, Reason::RulesetMismatch, format!("unknown rule set {}", dossier.ruleset_version)));
     };
     if let Err(why) = check_record(r, rule_set, &dossier.dates) {
         return Ok(result(id, RecordStatus::Rejected, Some(why)));
@@ -189,11 +153,7 @@ fn ingest_one(
 
     let answers = serde_json::to_string(&r.answers).unwrap_or_default();
     let already: bool = tx
-        .query_row(
-            "SELECT 1 FROM ratings WHERE dossier_code = ?1",
-            params![code.as_str()],
-            |_| Ok(()),
-        )
+        .query_row("SELECT 1 FROM ratings WHERE dossier_code = ?1", params![code.as_str()], |_| Ok(()))
         .optional()?
         .is_some();
     if already {
@@ -205,10 +165,7 @@ fn ingest_one(
         return Ok(result(
             id,
             RecordStatus::Conflict,
-            Some(Rejection::new(
-                Reason::AlreadyRated,
-                "the dossier already has a rating",
-            )),
+            Some(Rejection::new(Reason::AlreadyRated, "the dossier already has a rating")),
         ));
     }
     tx.execute(
@@ -239,11 +196,7 @@ pub fn given(conn: &Connection, code: &DossierCode) -> rusqlite::Result<Option<G
             let channel: String = row.get(0)?;
             let answers: String = row.get(1)?;
             Ok(GivenRating {
-                channel: if channel == "paper" {
-                    Channel::Paper
-                } else {
-                    Channel::Online
-                },
+                channel: if channel == "paper" { Channel::Paper } else { Channel::Online },
                 answers: serde_json::from_str(&answers).unwrap_or_default(),
                 received_at: row.get(2)?,
             })

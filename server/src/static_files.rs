@@ -13,9 +13,7 @@ use tower_http::services::{ServeDir, ServeFile};
 pub fn router(dist: &Path) -> Router {
     let index = ServeFile::new(dist.join("index.html"));
     let files = ServeDir::new(dist).fallback(index);
-    Router::new()
-        .fallback_service(files)
-        .layer(middleware::from_fn(cache_policy))
+    Router::new().fallback_service(files).layer(middleware::from_fn(cache_policy))
 }
 
 /// Trunk puts a content hash in asset names, so those can be kept for a year;
@@ -24,13 +22,8 @@ pub fn router(dist: &Path) -> Router {
 async fn cache_policy(req: Request, next: Next) -> Response {
     let immutable = is_hashed_asset(req.uri().path());
     let mut res = next.run(req).await;
-    let value = if immutable && res.status().is_success() {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
-    res.headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static(value));
+    let value = if immutable && res.status().is_success() { "public, max-age=31536000, immutable" } else { "no-cache" };
+    res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(value));
     res
 }
 
@@ -40,9 +33,8 @@ fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, hash)| {
-        (10..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
-    })
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| (10..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]

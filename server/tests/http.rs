@@ -36,11 +36,7 @@ fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(
-        dist.join("index.html"),
-        "<!doctype html><title>danhgia</title>",
-    )
-    .unwrap();
+    std::fs::write(dist.join("index.html"), "<!doctype html><title>danhgia</title>").unwrap();
     std::fs::write(dist.join("danhgia-0123456789abcdef.js"), "export {}").unwrap();
     let data_dir = dir.path().join("data");
     std::fs::create_dir_all(&data_dir).unwrap();
@@ -56,80 +52,40 @@ fn fixture() -> Fixture {
     let db = Db::open(&data_dir.join("danhgia.sqlite3")).unwrap();
     let rules = Arc::new(RuleBook::builtin());
     let links = Arc::new(LinkSigner::load_or_create(&data_dir).unwrap());
-    demo::seed(
-        &mut db.lock(),
-        &rules,
-        CivilDate::new(2026, 11, 27).unwrap(),
-    )
-    .unwrap();
+    demo::seed(&mut db.lock(), &rules, CivilDate::new(2026, 11, 27).unwrap()).unwrap();
     let unrated = demo::unrated_links(&db.lock(), &links, "", 10)
         .unwrap()
         .into_iter()
         .map(|(url, check)| {
             let (path, token) = url.split_once("?t=").unwrap();
-            (
-                path.trim_start_matches("/r/").replace("%2F", "/"),
-                token.to_owned(),
-                check,
-            )
+            (path.trim_start_matches("/r/").replace("%2F", "/"), token.to_owned(), check)
         })
         .collect();
-    let router = app(AppState {
-        db: db.clone(),
-        config: Arc::new(config),
-        rules,
-        links,
-    });
-    Fixture {
-        _dir: dir,
-        router,
-        db,
-        unrated,
-    }
+    let router = app(AppState { db: db.clone(), config: Arc::new(config), rules, links });
+    Fixture { _dir: dir, router, db, unrated }
 }
 
 impl Fixture {
     async fn send(&self, req: Request<Body>) -> Answer {
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
-        let header_of = |name| {
-            res.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let (content_type, cache) = (
-            header_of(header::CONTENT_TYPE),
-            header_of(header::CACHE_CONTROL),
-        );
-        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
-            .unwrap();
-        Answer {
-            status,
-            content_type,
-            cache,
-            body,
-        }
+        let header_of = |name| res.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let (content_type, cache) = (header_of(header::CONTENT_TYPE), header_of(header::CACHE_CONTROL));
+        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        Answer { status, content_type, cache, body }
     }
 
     async fn get(&self, path: &str) -> Answer {
-        self.send(Request::get(path).body(Body::empty()).unwrap())
-            .await
+        self.send(Request::get(path).body(Body::empty()).unwrap()).await
     }
 
     async fn post(&self, path: &str, body: String) -> Answer {
-        let req = Request::post(path)
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body))
-            .unwrap();
+        let req = Request::post(path).header(header::CONTENT_TYPE, "application/json").body(Body::from(body)).unwrap();
         self.send(req).await
     }
 
     async fn rate(&self, records: Vec<Value>) -> BatchResults {
-        let answer = self
-            .post("/api/v1/ratings", json!({ "records": records }).to_string())
-            .await;
+        let answer = self.post("/api/v1/ratings", json!({ "records": records }).to_string()).await;
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
         answer.json()
     }
@@ -141,19 +97,13 @@ impl Fixture {
     /// A complete online record for one of the unrated dossiers.
     async fn online_record(&self, n: usize, id: &str) -> Value {
         let (code, token, _) = &self.unrated[n];
-        let dossier: DossierPublic = self
-            .get(&format!("/api/v1/dossiers/{code}?t={token}"))
-            .await
-            .json();
+        let dossier: DossierPublic = self.get(&format!("/api/v1/dossiers/{code}?t={token}")).await.json();
         let book = RuleBook::builtin();
         let rules = book.by_version(&dossier.ruleset_version).unwrap();
         let dates = danhgia_core::rating::DossierDates {
             received_on: CivilDate::parse_iso(&dossier.received_on).unwrap(),
             appointed_on: CivilDate::parse_iso(&dossier.appointed_on).unwrap(),
-            returned_on: dossier
-                .returned_on
-                .as_deref()
-                .map(|d| CivilDate::parse_iso(d).unwrap()),
+            returned_on: dossier.returned_on.as_deref().map(|d| CivilDate::parse_iso(d).unwrap()),
         };
         let answers: serde_json::Map<String, Value> = danhgia_core::rating::form_for(rules, &dates)
             .iter()
@@ -196,19 +146,10 @@ async fn unknown_api_paths_answer_json_404() {
 #[tokio::test]
 async fn client_routes_fall_back_to_the_app() {
     let f = fixture();
-    for path in [
-        "/",
-        "/danh-gia",
-        "/r/H56-190903-0001?t=abcdefgh",
-        "/r/12%2F2024",
-    ] {
+    for path in ["/", "/danh-gia", "/r/H56-190903-0001?t=abcdefgh", "/r/12%2F2024"] {
         let answer = f.get(path).await;
         assert_eq!(answer.status, StatusCode::OK, "{path}");
-        assert!(
-            answer.content_type.starts_with("text/html"),
-            "{path}: {}",
-            answer.content_type
-        );
+        assert!(answer.content_type.starts_with("text/html"), "{path}: {}", answer.content_type);
         assert_eq!(answer.cache, "no-cache", "{path}");
         assert!(answer.body.contains("<title>danhgia</title>"));
     }
@@ -228,50 +169,21 @@ async fn a_dossier_opens_with_its_token_or_check_code_only() {
     let (code, token, check) = &f.unrated[0];
     let by_token = f.get(&format!("/api/v1/dossiers/{code}?t={token}")).await;
     assert_eq!(by_token.status, StatusCode::OK, "{}", by_token.body);
-    assert!(
-        !by_token.body.contains("applicant"),
-        "applicant data never leaves the server"
-    );
+    assert!(!by_token.body.contains("applicant"), "applicant data never leaves the server");
     let dossier: DossierPublic = by_token.json();
     assert_eq!(&dossier.code, code);
     assert!(dossier.rating.is_none());
     assert!(dossier.agency.starts_with("UBND"));
-    let by_check: DossierPublic = f
-        .get(&format!("/api/v1/dossiers/{code}?check={check}"))
-        .await
-        .json();
-    assert_eq!(
-        &by_check.token, token,
-        "the check code hands out the token, so the citizen can rate"
-    );
+    let by_check: DossierPublic = f.get(&format!("/api/v1/dossiers/{code}?check={check}")).await.json();
+    assert_eq!(&by_check.token, token, "the check code hands out the token, so the citizen can rate");
 
     let (other_code, other_token, _) = &f.unrated[1];
     for (path, status, code_expected) in [
-        (
-            format!("/api/v1/dossiers/{code}?t={other_token}"),
-            StatusCode::NOT_FOUND,
-            "not_found",
-        ),
-        (
-            format!("/api/v1/dossiers/{code}?check=000000x"),
-            StatusCode::NOT_FOUND,
-            "not_found",
-        ),
-        (
-            format!("/api/v1/dossiers/X{other_code}?t={other_token}"),
-            StatusCode::NOT_FOUND,
-            "not_found",
-        ),
-        (
-            format!("/api/v1/dossiers/{code}"),
-            StatusCode::BAD_REQUEST,
-            "credential_required",
-        ),
-        (
-            "/api/v1/dossiers/%3Cb%3E?t=abcdefgh".to_owned(),
-            StatusCode::BAD_REQUEST,
-            "bad_code",
-        ),
+        (format!("/api/v1/dossiers/{code}?t={other_token}"), StatusCode::NOT_FOUND, "not_found"),
+        (format!("/api/v1/dossiers/{code}?check=000000x"), StatusCode::NOT_FOUND, "not_found"),
+        (format!("/api/v1/dossiers/X{other_code}?t={other_token}"), StatusCode::NOT_FOUND, "not_found"),
+        (format!("/api/v1/dossiers/{code}"), StatusCode::BAD_REQUEST, "credential_required"),
+        ("/api/v1/dossiers/%3Cb%3E?t=abcdefgh".to_owned(), StatusCode::BAD_REQUEST, "bad_code"),
     ] {
         let answer = f.get(&path).await;
         assert_eq!(answer.status, status, "{path}");
@@ -290,20 +202,12 @@ async fn a_rating_is_stored_once_and_replays_are_duplicates() {
     assert_eq!(replay.results[0].status, RecordStatus::Duplicate);
     assert_eq!(f.count("SELECT count(*) FROM ratings"), before + 1);
     let code = record["dossier_code"].as_str().unwrap();
-    let stored = f.count(&format!(
-        "SELECT count(*) FROM ratings WHERE dossier_code = '{code}' AND id = '{ID1}'"
-    ));
+    let stored = f.count(&format!("SELECT count(*) FROM ratings WHERE dossier_code = '{code}' AND id = '{ID1}'"));
     assert_eq!(stored, 1);
     // The public page now shows the rating given.
     let (_, token, _) = &f.unrated[0];
-    let dossier: DossierPublic = f
-        .get(&format!("/api/v1/dossiers/{code}?t={token}"))
-        .await
-        .json();
-    assert_eq!(
-        dossier.rating.unwrap().answers.len(),
-        record["answers"].as_object().unwrap().len()
-    );
+    let dossier: DossierPublic = f.get(&format!("/api/v1/dossiers/{code}?t={token}")).await.json();
+    assert_eq!(dossier.rating.unwrap().answers.len(), record["answers"].as_object().unwrap().len());
 
     // The same id with other content is never stored.
     let mut changed = record.clone();
@@ -319,11 +223,7 @@ async fn a_rating_is_stored_once_and_replays_are_duplicates() {
     assert_eq!(conflict.results[0].status, RecordStatus::Conflict);
     assert_eq!(conflict.results[0].reason.as_deref(), Some("already_rated"));
     let again = f.rate(vec![second]).await;
-    assert_eq!(
-        again.results[0].status,
-        RecordStatus::Conflict,
-        "a replayed conflict stays a conflict"
-    );
+    assert_eq!(again.results[0].status, RecordStatus::Conflict, "a replayed conflict stays a conflict");
     assert_eq!(f.count("SELECT count(*) FROM ratings"), before + 1);
     assert_eq!(f.count("SELECT count(*) FROM rating_conflicts"), 1);
 }
@@ -334,27 +234,15 @@ async fn each_record_gets_its_own_verdict() {
     let good = f.online_record(2, ID1).await;
     let mut forged = f.online_record(3, ID2).await;
     forged["citizen_token"] = json!("AAAAAAAAAAAAAAAA");
-    let mut unknown = f
-        .online_record(4, "33333333-3333-4333-a333-333333333333")
-        .await;
+    let mut unknown = f.online_record(4, "33333333-3333-4333-a333-333333333333").await;
     unknown["dossier_code"] = json!("H45.99-990101-0001");
-    let mut paper = f
-        .online_record(5, "44444444-4444-4444-b444-444444444444")
-        .await;
+    let mut paper = f.online_record(5, "44444444-4444-4444-b444-444444444444").await;
     paper["channel"] = json!("paper");
-    let mut wrong_answer = f
-        .online_record(6, "55555555-5555-4555-8555-555555555555")
-        .await;
+    let mut wrong_answer = f.online_record(6, "55555555-5555-4555-8555-555555555555").await;
     wrong_answer["answers"]["i3"] = json!("twice");
     let before = f.count("SELECT count(*) FROM ratings");
-    let results = f
-        .rate(vec![good, forged, unknown, paper, wrong_answer])
-        .await
-        .results;
-    let verdicts: Vec<_> = results
-        .iter()
-        .map(|r| (r.status, r.reason.as_deref()))
-        .collect();
+    let results = f.rate(vec![good, forged, unknown, paper, wrong_answer]).await.results;
+    let verdicts: Vec<_> = results.iter().map(|r| (r.status, r.reason.as_deref())).collect();
     assert_eq!(
         verdicts,
         [
@@ -379,10 +267,7 @@ async fn bad_requests_get_json_errors_not_5xx() {
     let answer = f.post("/api/v1/ratings", many).await;
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(answer.json::<ApiError>().code, "batch_too_large");
-    let huge = format!(
-        "{{\"records\": [], \"pad\": \"{}\"}}",
-        "x".repeat(600 * 1024)
-    );
+    let huge = format!("{{\"records\": [], \"pad\": \"{}\"}}", "x".repeat(600 * 1024));
     let answer = f.post("/api/v1/ratings", huge).await;
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(answer.json::<ApiError>().code, "batch_too_large");

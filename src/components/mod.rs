@@ -1,2 +1,5 @@
-pub mod code_entry;
+pub mod answer_list;
+pub mod dossier_summary;
 pub mod lang_switch;
+pub mod question_form;
+pub mod receipt;

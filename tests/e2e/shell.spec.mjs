@@ -1,5 +1,6 @@
 // The app shell: languages, client-side routes that survive a reload, the API.
 import { test, expect } from '@playwright/test';
+import { demo } from './helpers.mjs';
 
 test('the home screen is in Vietnamese by default, even in an English browser', async ({ page }) => {
   await page.goto('/');
@@ -29,17 +30,23 @@ test('a deep client-side route renders after a reload', async ({ page }) => {
   await page.goto('/');
   await page.getByRole('link', { name: /Đánh giá hồ sơ/ }).click();
   await expect(page).toHaveURL(/\/danh-gia$/);
-  const field = page.getByLabel('Mã hồ sơ');
+  const field = page.getByLabel('Mã hồ sơ (hoặc đường dẫn)');
   // Untrusted input gets a clear message, not navigation.
   await field.fill('javascript:alert(1)');
   await page.getByRole('button', { name: 'Tiếp tục' }).click();
   await expect(page.getByRole('alert')).toHaveText('Đây không phải đường dẫn đánh giá hồ sơ.');
-  await expect(page).toHaveURL(/\/danh-gia$/);
-  await field.fill('h56.21-190903-0001');
+  await field.fill('https://example.com/r/A1?t=abcdefgh');
   await page.getByRole('button', { name: 'Tiếp tục' }).click();
-  await expect(page).toHaveURL(/\/r\/H56\.21-190903-0001$/);
+  await expect(page.getByRole('alert')).toHaveText('Đường dẫn này thuộc trang khác, không phải đường dẫn đánh giá hồ sơ.');
+  await expect(page).toHaveURL(/\/danh-gia$/);
+  // A pasted link of ours opens its dossier, which survives a reload.
+  const dossier = demo(11);
+  await field.fill(new URL(dossier.path, page.url()).href);
+  await page.getByRole('button', { name: 'Tiếp tục' }).click();
+  await expect(page).toHaveURL(new RegExp(`\\?t=${dossier.token}$`));
+  await expect(page.locator('.dossier-code')).toHaveText(dossier.code);
   await page.reload();
-  await expect(page.locator('.dossier-code')).toHaveText('H56.21-190903-0001');
+  await expect(page.locator('.dossier-code')).toHaveText(dossier.code);
   await page.goto('/danh-gia');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Đánh giá hồ sơ');
   await page.goto('/khong-co-trang-nay');

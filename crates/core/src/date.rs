@@ -72,9 +72,7 @@ impl CivilDate {
     /// `yyyy-mm-dd`, the wire and storage form.
     pub fn parse_iso(s: &str) -> Result<Self, DateError> {
         let mut parts = s.trim().split('-');
-        let (Some(y), Some(m), Some(d), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
             return Err(DateError::Format);
         };
         let (y, m, d) = (digits(y, 4)?, digits(m, 2)?, digits(d, 2)?);
@@ -84,17 +82,11 @@ impl CivilDate {
     /// `dd/mm/yyyy` (one-digit day and month accepted), as people write it.
     pub fn parse_vn(s: &str) -> Result<Self, DateError> {
         let mut parts = s.trim().split('/');
-        let (Some(d), Some(m), Some(y), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let (Some(d), Some(m), Some(y), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
             return Err(DateError::Format);
         };
         let two = |p: &str| {
-            if p.len() == 1 {
-                digits(p, 1)
-            } else {
-                digits(p, 2)
-            }
+            if p.len() == 1 { digits(p, 1) } else { digits(p, 2) }
         };
         let (d, m, y) = (two(d)?, two(m)?, digits(y, 4)?);
         Self::new(y, m as u8, d as u8)
@@ -108,11 +100,7 @@ impl CivilDate {
     /// Days since 1970-01-01 (negative before); for differences between dates.
     pub fn days_since_epoch(self) -> i64 {
         // Howard Hinnant's days_from_civil.
-        let (y, m, d) = (
-            i64::from(self.year),
-            i64::from(self.month),
-            i64::from(self.day),
-        );
+        let (y, m, d) = (i64::from(self.year), i64::from(self.month), i64::from(self.day));
         let y = if m <= 2 { y - 1 } else { y };
         let era = y.div_euclid(400);
         let yoe = y - era * 400;
@@ -182,10 +170,7 @@ mod tests {
     fn rejects_impossible_days() {
         assert_eq!(CivilDate::parse_vn("29/02/2023"), Err(DateError::NoSuchDay));
         assert!(CivilDate::parse_vn("29/02/2024").is_ok());
-        assert_eq!(
-            CivilDate::parse_iso("2024-13-01"),
-            Err(DateError::NoSuchDay)
-        );
+        assert_eq!(CivilDate::parse_iso("2024-13-01"), Err(DateError::NoSuchDay));
         assert_eq!(CivilDate::parse_iso("2024-1-01"), Err(DateError::Format));
         assert_eq!(CivilDate::parse_vn("01-09-2019"), Err(DateError::Format));
         assert_eq!(CivilDate::parse_vn("+1/09/2019"), Err(DateError::Format));
@@ -195,10 +180,7 @@ mod tests {
     #[test]
     fn epoch_days() {
         assert_eq!(CivilDate::new(1970, 1, 1).unwrap().days_since_epoch(), 0);
-        assert_eq!(
-            CivilDate::new(2000, 3, 1).unwrap().days_since_epoch(),
-            11_017
-        );
+        assert_eq!(CivilDate::new(2000, 3, 1).unwrap().days_since_epoch(), 11_017);
     }
 
     proptest! {

@@ -31,9 +31,7 @@ impl fmt::Display for DossierCodeError {
             Self::Empty => f.write_str("the dossier code is empty"),
             Self::TooLong { max } => write!(f, "the dossier code is longer than {max} characters"),
             Self::InvalidChar { ch } => write!(f, "the dossier code may not contain {ch:?}"),
-            Self::BadEdge => {
-                f.write_str("the dossier code must start and end with a letter or digit")
-            }
+            Self::BadEdge => f.write_str("the dossier code must start and end with a letter or digit"),
         }
     }
 }
@@ -49,10 +47,7 @@ impl DossierCode {
         if s.is_empty() {
             return Err(DossierCodeError::Empty);
         }
-        if let Some(ch) = s
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '/')))
-        {
+        if let Some(ch) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '/'))) {
             return Err(DossierCodeError::InvalidChar { ch });
         }
         // All ASCII from here on, so byte length is character count.
@@ -96,50 +91,27 @@ mod tests {
 
     #[test]
     fn accepts_real_shapes() {
-        for code in [
-            "H56.21-190903-0001",
-            "000.00.21.H56-200101-0042",
-            "12/2024/HS",
-            "A",
-        ] {
+        for code in ["H56.21-190903-0001", "000.00.21.H56-200101-0042", "12/2024/HS", "A"] {
             assert_eq!(DossierCode::parse(code).unwrap().as_str(), code);
         }
-        assert_eq!(
-            DossierCode::parse("  h56-190903-0001\n").unwrap().as_str(),
-            "H56-190903-0001"
-        );
+        assert_eq!(DossierCode::parse("  h56-190903-0001\n").unwrap().as_str(), "H56-190903-0001");
     }
 
     #[test]
     fn rejects_bad_input() {
         assert_eq!(DossierCode::parse("   "), Err(DossierCodeError::Empty));
-        assert_eq!(
-            DossierCode::parse("<script>"),
-            Err(DossierCodeError::InvalidChar { ch: '<' })
-        );
-        assert_eq!(
-            DossierCode::parse("mã-1"),
-            Err(DossierCodeError::InvalidChar { ch: 'ã' })
-        );
-        assert_eq!(
-            DossierCode::parse("AB CD"),
-            Err(DossierCodeError::InvalidChar { ch: ' ' })
-        );
+        assert_eq!(DossierCode::parse("<script>"), Err(DossierCodeError::InvalidChar { ch: '<' }));
+        assert_eq!(DossierCode::parse("mã-1"), Err(DossierCodeError::InvalidChar { ch: 'ã' }));
+        assert_eq!(DossierCode::parse("AB CD"), Err(DossierCodeError::InvalidChar { ch: ' ' }));
         assert_eq!(DossierCode::parse("../etc"), Err(DossierCodeError::BadEdge));
         assert_eq!(DossierCode::parse("ABC-"), Err(DossierCodeError::BadEdge));
-        assert_eq!(
-            DossierCode::parse(&"1".repeat(65)),
-            Err(DossierCodeError::TooLong { max: 64 })
-        );
+        assert_eq!(DossierCode::parse(&"1".repeat(65)), Err(DossierCodeError::TooLong { max: 64 }));
         assert!(DossierCode::parse(&"1".repeat(64)).is_ok());
     }
 
     #[test]
     fn path_segment_escapes_slash() {
-        assert_eq!(
-            DossierCode::parse("12/2024").unwrap().to_path_segment(),
-            "12%2F2024"
-        );
+        assert_eq!(DossierCode::parse("12/2024").unwrap().to_path_segment(), "12%2F2024");
     }
 
     #[test]

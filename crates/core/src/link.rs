@@ -31,14 +31,8 @@ impl CitizenToken {
 
     pub fn parse(s: &str) -> Result<Self, BadToken> {
         let ok_len = (Self::MIN_LEN..=Self::MAX_LEN).contains(&s.len());
-        let ok_chars = s
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if ok_len && ok_chars {
-            Ok(CitizenToken(s.to_owned()))
-        } else {
-            Err(BadToken)
-        }
+        let ok_chars = s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if ok_len && ok_chars { Ok(CitizenToken(s.to_owned())) } else { Err(BadToken) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -56,11 +50,7 @@ impl<'de> Deserialize<'de> for CitizenToken {
 /// `/r/{code}?t={token}`: the path and query of a citizen link (the origin is
 /// the server's public address, added by whoever prints it).
 pub fn citizen_path(code: &DossierCode, token: &CitizenToken) -> String {
-    format!(
-        "{CITIZEN_PATH_PREFIX}{}?t={}",
-        code.to_path_segment(),
-        token.as_str()
-    )
+    format!("{CITIZEN_PATH_PREFIX}{}?t={}", code.to_path_segment(), token.as_str())
 }
 
 #[cfg(test)]

@@ -197,10 +197,7 @@ pub struct Rejection {
 
 impl Rejection {
     pub fn new(reason: Reason, detail: impl Into<String>) -> Self {
-        Rejection {
-            reason,
-            detail: detail.into(),
-        }
+        Rejection { reason, detail: detail.into() }
     }
 }
 
@@ -228,24 +225,15 @@ fn is_timestamp(s: &str) -> bool {
         && s.is_ascii()
         && s.as_bytes().get(10) == Some(&b'T')
         && CivilDate::parse_iso(&s[..10]).is_ok()
-        && s[11..]
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b":.+-Z".contains(&b))
+        && s[11..].bytes().all(|b| b.is_ascii_digit() || b":.+-Z".contains(&b))
         && s.len() >= 19
 }
 
 /// Everything about a record that the rules decide. The server adds what
 /// only it can check (the dossier exists, the token, the officer).
-pub fn check_record(
-    record: &RatingRecord,
-    rules: &RuleSet,
-    dates: &DossierDates,
-) -> Result<(), Rejection> {
+pub fn check_record(record: &RatingRecord, rules: &RuleSet, dates: &DossierDates) -> Result<(), Rejection> {
     if !is_uuid_v4(&record.id) {
-        return Err(Rejection::new(
-            Reason::BadId,
-            "the id is not a lower-case UUIDv4",
-        ));
+        return Err(Rejection::new(Reason::BadId, "the id is not a lower-case UUIDv4"));
     }
     if let Err(e) = DossierCode::parse(&record.dossier_code) {
         return Err(Rejection::new(Reason::BadCode, e.to_string()));
@@ -253,71 +241,38 @@ pub fn check_record(
     if record.ruleset_version != rules.version {
         return Err(Rejection::new(
             Reason::RulesetMismatch,
-            format!(
-                "the dossier is rated under {}, not {}",
-                rules.version, record.ruleset_version
-            ),
+            format!("the dossier is rated under {}, not {}", rules.version, record.ruleset_version),
         ));
     }
     if !is_timestamp(&record.client_time) {
-        return Err(Rejection::new(
-            Reason::BadClientTime,
-            "client_time is not an RFC 3339 timestamp",
-        ));
+        return Err(Rejection::new(Reason::BadClientTime, "client_time is not an RFC 3339 timestamp"));
     }
     if let Some(comment) = &record.comment {
         if comment.chars().count() > MAX_COMMENT_CHARS {
-            return Err(Rejection::new(
-                Reason::CommentTooLong,
-                format!("at most {MAX_COMMENT_CHARS} characters"),
-            ));
+            return Err(Rejection::new(Reason::CommentTooLong, format!("at most {MAX_COMMENT_CHARS} characters")));
         }
-        if comment
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\t')
-        {
-            return Err(Rejection::new(
-                Reason::BadComment,
-                "the comment holds control characters",
-            ));
+        if comment.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+            return Err(Rejection::new(Reason::BadComment, "the comment holds control characters"));
         }
     }
     let form = form_for(rules, dates);
     for (key, value) in &record.answers {
         let Some(q) = form.iter().find(|q| q.question.key == key) else {
-            return Err(Rejection::new(
-                Reason::UnknownQuestion,
-                format!("{key} is not asked on this form"),
-            ));
+            return Err(Rejection::new(Reason::UnknownQuestion, format!("{key} is not asked on this form")));
         };
         if !q.is_asked() {
-            return Err(Rejection::new(
-                Reason::DerivedAnswered,
-                format!("{key} follows from the dossier's dates"),
-            ));
+            return Err(Rejection::new(Reason::DerivedAnswered, format!("{key} follows from the dossier's dates")));
         }
         if value == BLANK {
             if record.channel != Channel::Paper {
-                return Err(Rejection::new(
-                    Reason::BlankNotAllowed,
-                    format!("{key} needs an answer"),
-                ));
+                return Err(Rejection::new(Reason::BlankNotAllowed, format!("{key} needs an answer")));
             }
         } else if !q.question.choices.iter().any(|(k, _)| k == value) {
-            return Err(Rejection::new(
-                Reason::UnknownOption,
-                format!("{value} is not an option of {key}"),
-            ));
+            return Err(Rejection::new(Reason::UnknownOption, format!("{value} is not an option of {key}")));
         }
     }
-    if let Some(q) = form
-        .iter()
-        .find(|q| q.is_asked() && !record.answers.contains_key(q.question.key))
-    {
-        return Err(Rejection::new(
-            Reason::MissingAnswer,
-            format!("{} is not answered", q.question.key),
-        ));
+    if let Some(q) = form.iter().find(|q| q.is_asked() && !record.answers.contains_key(q.question.key)) {
+        return Err(Rejection::new(Reason::MissingAnswer, format!("{} is not answered", q.question.key)));
     }
     Ok(())
 }
@@ -418,25 +373,11 @@ mod tests {
     fn indicator_1_follows_the_dates() {
         let book = RuleBook::builtin();
         let rules = book.by_version("tt01-qd766-2022").unwrap();
-        let derived = |d: DossierDates| {
-            form_for(rules, &d)
-                .into_iter()
-                .find(|q| q.question.key == "i1")
-                .unwrap()
-                .derived
-        };
-        assert_eq!(
-            derived(dates("2024-03-10", Some("2024-03-08"))),
-            Some("shorter")
-        );
-        assert_eq!(
-            derived(dates("2024-03-10", Some("2024-03-10"))),
-            Some("equal")
-        );
-        assert_eq!(
-            derived(dates("2024-03-10", Some("2024-03-12"))),
-            Some("longer")
-        );
+        let derived =
+            |d: DossierDates| form_for(rules, &d).into_iter().find(|q| q.question.key == "i1").unwrap().derived;
+        assert_eq!(derived(dates("2024-03-10", Some("2024-03-08"))), Some("shorter"));
+        assert_eq!(derived(dates("2024-03-10", Some("2024-03-10"))), Some("equal"));
+        assert_eq!(derived(dates("2024-03-10", Some("2024-03-12"))), Some("longer"));
         assert_eq!(derived(dates("2024-03-10", None)), None);
     }
 
@@ -445,14 +386,9 @@ mod tests {
         let book = RuleBook::builtin();
         let rules = book.by_version("tt01-qd766-2022").unwrap();
         let d = dates("2024-03-10", Some("2024-03-08"));
-        let good = record(rules, &d, Channel::Online, |q| {
-            q.question.choices[0].0.to_owned()
-        });
+        let good = record(rules, &d, Channel::Online, |q| q.question.choices[0].0.to_owned());
         assert_eq!(check_record(&good, rules, &d), Ok(()));
-        assert!(
-            !good.answers.contains_key("i1"),
-            "derived answers are not sent"
-        );
+        assert!(!good.answers.contains_key("i1"), "derived answers are not sent");
 
         let reason = |r: &RatingRecord| check_record(r, rules, &d).unwrap_err().reason;
         let mut r = good.clone();
@@ -486,11 +422,7 @@ mod tests {
         r.answers.insert("i3".into(), BLANK.into());
         assert_eq!(reason(&r), Reason::BlankNotAllowed);
         r.channel = Channel::Paper;
-        assert_eq!(
-            check_record(&r, rules, &d),
-            Ok(()),
-            "a blank answer is fine on paper"
-        );
+        assert_eq!(check_record(&r, rules, &d), Ok(()), "a blank answer is fine on paper");
         let mut r = good.clone();
         r.answers.remove("s_overall");
         assert_eq!(reason(&r), Reason::MissingAnswer);
@@ -505,14 +437,9 @@ mod tests {
 
     fn any_dates() -> impl Strategy<Value = DossierDates> {
         (0i32..60, prop::option::of(-10i32..10)).prop_map(|(appointed, returned)| {
-            let day =
-                |n: i32| CivilDate::new(2024, 1 + (n / 28) as u8, 1 + (n % 28) as u8).unwrap();
+            let day = |n: i32| CivilDate::new(2024, 1 + (n / 28) as u8, 1 + (n % 28) as u8).unwrap();
             let base = 20 + appointed;
-            DossierDates {
-                received_on: day(0),
-                appointed_on: day(base),
-                returned_on: returned.map(|r| day(base + r)),
-            }
+            DossierDates { received_on: day(0), appointed_on: day(base), returned_on: returned.map(|r| day(base + r)) }
         })
     }
 

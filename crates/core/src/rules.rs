@@ -134,20 +134,14 @@ impl std::error::Error for RuleError {}
 
 fn unique<'a>(keys: impl IntoIterator<Item = &'a str>) -> Result<(), &'a str> {
     let mut seen = HashSet::new();
-    keys.into_iter()
-        .try_for_each(|k| if seen.insert(k) { Ok(()) } else { Err(k) })
+    keys.into_iter().try_for_each(|k| if seen.insert(k) { Ok(()) } else { Err(k) })
 }
 
 impl RuleSet {
     /// Checks what the type cannot: complete bilingual text, unique keys,
     /// sane options and points.
     pub fn validate(&self) -> Result<(), RuleError> {
-        let fail = |problem: String| {
-            Err(RuleError::Invalid {
-                version: self.version.clone(),
-                problem,
-            })
-        };
+        let fail = |problem: String| Err(RuleError::Invalid { version: self.version.clone(), problem });
         if self.version.trim().is_empty() {
             return fail("empty version".into());
         }
@@ -166,42 +160,24 @@ impl RuleSet {
                 return fail(format!("indicator number {} appears twice", ind.number));
             }
             if !ind.label.is_complete() {
-                return fail(format!(
-                    "indicator {} lacks a label in a language",
-                    ind.number
-                ));
+                return fail(format!("indicator {} lacks a label in a language", ind.number));
             }
             if ind.options.len() < 2 {
-                return fail(format!(
-                    "indicator {} has fewer than two options",
-                    ind.number
-                ));
+                return fail(format!("indicator {} has fewer than two options", ind.number));
             }
             if let Err(k) = unique(ind.options.iter().map(|o| o.key.as_str())) {
                 return fail(format!("indicator {} option {k} appears twice", ind.number));
             }
-            if let Some(o) = ind
-                .options
-                .iter()
-                .find(|o| !o.label.is_complete() || o.key.trim().is_empty())
-            {
-                return fail(format!(
-                    "indicator {} option {:?} lacks a key or a label",
-                    ind.number, o.key
-                ));
+            if let Some(o) = ind.options.iter().find(|o| !o.label.is_complete() || o.key.trim().is_empty()) {
+                return fail(format!("indicator {} option {:?} lacks a key or a label", ind.number, o.key));
             }
             if ind.options.windows(2).any(|w| w[0].points <= w[1].points) {
-                return fail(format!(
-                    "indicator {} options must be listed best first",
-                    ind.number
-                ));
+                return fail(format!("indicator {} options must be listed best first", ind.number));
             }
         }
         if let Some(sat) = &self.satisfaction {
             if sat.scale.len() < 2 || sat.questions.is_empty() {
-                return fail(
-                    "satisfaction needs a scale of two levels or more and a question".into(),
-                );
+                return fail("satisfaction needs a scale of two levels or more and a question".into());
             }
             if !sat.note.is_complete()
                 || sat.scale.iter().any(|l| !l.label.is_complete())
@@ -212,11 +188,8 @@ impl RuleSet {
             if let Err(k) = unique(sat.scale.iter().map(|l| l.key.as_str())) {
                 return fail(format!("satisfaction level {k} appears twice"));
             }
-            let all_keys = self
-                .indicators
-                .iter()
-                .map(|i| i.key.as_str())
-                .chain(sat.questions.iter().map(|q| q.key.as_str()));
+            let all_keys =
+                self.indicators.iter().map(|i| i.key.as_str()).chain(sat.questions.iter().map(|q| q.key.as_str()));
             if let Err(k) = unique(all_keys) {
                 return fail(format!("question key {k} appears twice"));
             }
@@ -241,28 +214,17 @@ impl RuleSet {
                 key: &q.key,
                 label: &q.label,
                 indicator: None,
-                choices: sat
-                    .scale
-                    .iter()
-                    .map(|l| (l.key.as_str(), &l.label))
-                    .collect(),
+                choices: sat.scale.iter().map(|l| (l.key.as_str(), &l.label)).collect(),
             })
         });
-        let mut indicators: Vec<&Indicator> = self
-            .indicators
-            .iter()
-            .filter(|i| i.supplier == Supplier::Citizen)
-            .collect();
+        let mut indicators: Vec<&Indicator> =
+            self.indicators.iter().filter(|i| i.supplier == Supplier::Citizen).collect();
         indicators.sort_by_key(|i| i.number);
         let indicators = indicators.into_iter().map(|i| CitizenQuestion {
             key: &i.key,
             label: &i.label,
             indicator: Some(i.number),
-            choices: i
-                .options
-                .iter()
-                .map(|o| (o.key.as_str(), &o.label))
-                .collect(),
+            choices: i.options.iter().map(|o| (o.key.as_str(), &o.label)).collect(),
         });
         satisfaction.chain(indicators).collect()
     }
@@ -275,10 +237,8 @@ pub struct RuleBook {
 }
 
 /// The rule sets shipped with the app (law as published; see domain notes).
-const BUILTIN: [&str; 2] = [
-    include_str!("../rulesets/tt01-2018.json"),
-    include_str!("../rulesets/tt01-qd766-2022.json"),
-];
+const BUILTIN: [&str; 2] =
+    [include_str!("../rulesets/tt01-2018.json"), include_str!("../rulesets/tt01-qd766-2022.json")];
 
 impl RuleBook {
     pub fn new(mut sets: Vec<RuleSet>) -> Result<Self, RuleError> {
@@ -290,10 +250,7 @@ impl RuleBook {
             return Err(RuleError::DuplicateVersion(v.to_owned()));
         }
         sets.sort_by_key(|s| s.effective_from);
-        if let Some(w) = sets
-            .windows(2)
-            .find(|w| w[0].effective_from == w[1].effective_from)
-        {
+        if let Some(w) = sets.windows(2).find(|w| w[0].effective_from == w[1].effective_from) {
             return Err(RuleError::DuplicateEffectiveDate(w[0].effective_from));
         }
         Ok(RuleBook { sets })
@@ -344,11 +301,7 @@ mod tests {
         for set in book.sets() {
             assert_eq!(set.indicators.len(), 9);
             // 2/1/0 points each, 18 in all.
-            let max: u32 = set
-                .indicators
-                .iter()
-                .map(|i| u32::from(i.options[0].points))
-                .sum();
+            let max: u32 = set.indicators.iter().map(|i| u32::from(i.options[0].points)).sum();
             assert_eq!(max, 18);
         }
     }
@@ -357,22 +310,10 @@ mod tests {
     fn chosen_by_date() {
         let book = RuleBook::builtin();
         assert!(book.for_date(date("05/01/2019")).is_none());
-        assert_eq!(
-            book.for_date(date("06/01/2019")).unwrap().version,
-            "tt01-2018"
-        );
-        assert_eq!(
-            book.for_date(date("22/06/2022")).unwrap().version,
-            "tt01-2018"
-        );
-        assert_eq!(
-            book.for_date(date("23/06/2022")).unwrap().version,
-            "tt01-qd766-2022"
-        );
-        assert_eq!(
-            book.for_date(date("27/11/2026")).unwrap().version,
-            "tt01-qd766-2022"
-        );
+        assert_eq!(book.for_date(date("06/01/2019")).unwrap().version, "tt01-2018");
+        assert_eq!(book.for_date(date("22/06/2022")).unwrap().version, "tt01-2018");
+        assert_eq!(book.for_date(date("23/06/2022")).unwrap().version, "tt01-qd766-2022");
+        assert_eq!(book.for_date(date("27/11/2026")).unwrap().version, "tt01-qd766-2022");
     }
 
     #[test]
@@ -384,25 +325,8 @@ mod tests {
         let new = book.by_version("tt01-qd766-2022").unwrap();
         let qs = new.citizen_questions();
         let keys: Vec<_> = qs.iter().map(|q| q.key).collect();
-        assert_eq!(
-            keys,
-            [
-                "s_overall",
-                "s_convenience",
-                "s_timeliness",
-                "s_attitude",
-                "i1",
-                "i3",
-                "i4",
-                "i7"
-            ]
-        );
-        assert!(
-            new.indicator_by_key(qs[4].key)
-                .unwrap()
-                .from_dates
-                .is_some()
-        );
+        assert_eq!(keys, ["s_overall", "s_convenience", "s_timeliness", "s_attitude", "i1", "i3", "i4", "i7"]);
+        assert!(new.indicator_by_key(qs[4].key).unwrap().from_dates.is_some());
         assert_eq!(qs[0].choices.len(), 3);
     }
 
@@ -411,10 +335,7 @@ mod tests {
         let good = RuleBook::builtin().sets()[0].clone();
         let mut missing_en = good.clone();
         missing_en.indicators[2].options[1].label.en = " ".into();
-        assert!(matches!(
-            missing_en.validate(),
-            Err(RuleError::Invalid { .. })
-        ));
+        assert!(matches!(missing_en.validate(), Err(RuleError::Invalid { .. })));
         let mut dup = good.clone();
         dup.indicators[1].number = 1;
         assert!(dup.validate().is_err());
@@ -431,10 +352,7 @@ mod tests {
             RuleBook::new(vec![good.clone(), same_day]),
             Err(RuleError::DuplicateEffectiveDate(good.effective_from))
         );
-        assert!(matches!(
-            RuleBook::from_json(&["{}"]),
-            Err(RuleError::Json(_))
-        ));
+        assert!(matches!(RuleBook::from_json(&["{}"]), Err(RuleError::Json(_))));
         assert_eq!(RuleBook::new(vec![]), Err(RuleError::Empty));
     }
 

@@ -16,10 +16,7 @@ pub enum ScanTarget {
     /// A bare dossier code: a Code 128 barcode, or a typed code.
     Code(DossierCode),
     /// This app's citizen link `/r/{code}?t={token}`.
-    CitizenLink {
-        code: DossierCode,
-        token: CitizenToken,
-    },
+    CitizenLink { code: DossierCode, token: CitizenToken },
     /// A trusted portal's link carrying the code in a query parameter.
     PortalLink { code: DossierCode, host: String },
 }
@@ -27,9 +24,7 @@ pub enum ScanTarget {
 impl ScanTarget {
     pub fn code(&self) -> &DossierCode {
         match self {
-            ScanTarget::Code(code)
-            | ScanTarget::CitizenLink { code, .. }
-            | ScanTarget::PortalLink { code, .. } => code,
+            ScanTarget::Code(code) | ScanTarget::CitizenLink { code, .. } | ScanTarget::PortalLink { code, .. } => code,
         }
     }
 }
@@ -90,11 +85,9 @@ impl ScanPolicy {
         ScanPolicy {
             own_hosts: vec![host.to_ascii_lowercase()],
             portal_host_suffixes: vec![".gov.vn".into()],
-            code_params: [
-                "mahoso", "ma_ho_so", "hoso", "code", "dossier", "sohoso", "so_ho_so",
-            ]
-            .map(String::from)
-            .to_vec(),
+            code_params: ["mahoso", "ma_ho_so", "hoso", "code", "dossier", "sohoso", "so_ho_so"]
+                .map(String::from)
+                .to_vec(),
         }
     }
 
@@ -103,9 +96,7 @@ impl ScanPolicy {
     }
 
     fn is_portal(&self, host: &str) -> bool {
-        self.portal_host_suffixes
-            .iter()
-            .any(|suffix| host.len() > suffix.len() && host.ends_with(suffix.as_str()))
+        self.portal_host_suffixes.iter().any(|suffix| host.len() > suffix.len() && host.ends_with(suffix.as_str()))
     }
 }
 
@@ -132,17 +123,11 @@ pub fn parse_scan(input: &str, policy: &ScanPolicy) -> Result<ScanTarget, ScanEr
     if s.starts_with(CITIZEN_PATH_PREFIX) {
         // A relative citizen link, as pasted from the address bar.
         let url = Url::parse("http://relative.invalid").and_then(|base| base.join(s));
-        return url
-            .map_err(|_| ScanError::MalformedLink)
-            .and_then(|u| citizen_link(&u));
+        return url.map_err(|_| ScanError::MalformedLink).and_then(|u| citizen_link(&u));
     }
     match scheme_of(s) {
-        None => DossierCode::parse(s)
-            .map(ScanTarget::Code)
-            .map_err(ScanError::NotADossierCode),
-        Some(scheme)
-            if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") =>
-        {
+        None => DossierCode::parse(s).map(ScanTarget::Code).map_err(ScanError::NotADossierCode),
+        Some(scheme) if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") => {
             Err(ScanError::UnsupportedScheme(scheme.to_ascii_lowercase()))
         }
         Some(_) => {
@@ -160,10 +145,7 @@ pub fn parse_scan(input: &str, policy: &ScanPolicy) -> Result<ScanTarget, ScanEr
 }
 
 fn citizen_link(url: &Url) -> Result<ScanTarget, ScanError> {
-    let rest = url
-        .path()
-        .strip_prefix(CITIZEN_PATH_PREFIX)
-        .ok_or(ScanError::MalformedLink)?;
+    let rest = url.path().strip_prefix(CITIZEN_PATH_PREFIX).ok_or(ScanError::MalformedLink)?;
     let segment = rest.strip_suffix('/').unwrap_or(rest);
     if segment.contains('/') {
         return Err(ScanError::MalformedLink);
@@ -184,9 +166,9 @@ fn portal_link(url: &Url, host: String, policy: &ScanPolicy) -> Result<ScanTarge
         .find(|(k, _)| policy.code_params.iter().any(|p| p.eq_ignore_ascii_case(k)))
         .map(|(_, v)| v.into_owned());
     match value {
-        Some(v) => DossierCode::parse(&v)
-            .map(|code| ScanTarget::PortalLink { code, host })
-            .map_err(ScanError::NotADossierCode),
+        Some(v) => {
+            DossierCode::parse(&v).map(|code| ScanTarget::PortalLink { code, host }).map_err(ScanError::NotADossierCode)
+        }
         None => Err(ScanError::ForeignUrl { host }),
     }
 }
@@ -226,33 +208,18 @@ mod tests {
 
     #[test]
     fn bare_code() {
-        assert_eq!(
-            parse_scan(" H56-190903-0001\r\n", &policy()),
-            Ok(ScanTarget::Code(code("H56-190903-0001")))
-        );
+        assert_eq!(parse_scan(" H56-190903-0001\r\n", &policy()), Ok(ScanTarget::Code(code("H56-190903-0001"))));
     }
 
     #[test]
     fn own_citizen_link() {
-        let got = parse_scan(
-            "https://danhgia.trieuphong.gov.vn/r/12%2F2024-7?t=Abcdefgh12",
-            &policy(),
-        );
+        let got = parse_scan("https://danhgia.trieuphong.gov.vn/r/12%2F2024-7?t=Abcdefgh12", &policy());
         assert_eq!(
             got,
-            Ok(ScanTarget::CitizenLink {
-                code: code("12/2024-7"),
-                token: CitizenToken::parse("Abcdefgh12").unwrap()
-            })
+            Ok(ScanTarget::CitizenLink { code: code("12/2024-7"), token: CitizenToken::parse("Abcdefgh12").unwrap() })
         );
         // Port and case of the host do not matter; relative links are ours.
-        assert!(
-            parse_scan(
-                "HTTP://DanhGia.TrieuPhong.gov.vn:8080/r/A1?t=Abcdefgh12",
-                &policy()
-            )
-            .is_ok()
-        );
+        assert!(parse_scan("HTTP://DanhGia.TrieuPhong.gov.vn:8080/r/A1?t=Abcdefgh12", &policy()).is_ok());
         assert!(parse_scan("/r/A1?t=Abcdefgh12", &policy()).is_ok());
     }
 
@@ -266,38 +233,20 @@ mod tests {
             "https://danhgia.trieuphong.gov.vn/admin?t=Abcdefgh12",
             "/r/%ZZ?t=Abcdefgh12",
         ] {
-            assert_eq!(
-                parse_scan(s, &policy()),
-                Err(ScanError::MalformedLink),
-                "{s}"
-            );
+            assert_eq!(parse_scan(s, &policy()), Err(ScanError::MalformedLink), "{s}");
         }
     }
 
     #[test]
     fn portal_link() {
-        let got = parse_scan(
-            "https://dichvucong.quangtri.gov.vn/danh-gia?MaHoSo=H56-1&x=2",
-            &policy(),
-        );
-        assert_eq!(
-            got,
-            Ok(ScanTarget::PortalLink {
-                code: code("H56-1"),
-                host: "dichvucong.quangtri.gov.vn".into()
-            })
-        );
+        let got = parse_scan("https://dichvucong.quangtri.gov.vn/danh-gia?MaHoSo=H56-1&x=2", &policy());
+        assert_eq!(got, Ok(ScanTarget::PortalLink { code: code("H56-1"), host: "dichvucong.quangtri.gov.vn".into() }));
         assert_eq!(
             parse_scan("https://dichvucong.quangtri.gov.vn/tin-tuc", &policy()),
-            Err(ScanError::ForeignUrl {
-                host: "dichvucong.quangtri.gov.vn".into()
-            })
+            Err(ScanError::ForeignUrl { host: "dichvucong.quangtri.gov.vn".into() })
         );
         // The bare suffix, or a look-alike, is not a portal.
-        assert!(matches!(
-            parse_scan("https://evilgov.vn/?mahoso=A1", &policy()),
-            Err(ScanError::ForeignUrl { .. })
-        ));
+        assert!(matches!(parse_scan("https://evilgov.vn/?mahoso=A1", &policy()), Err(ScanError::ForeignUrl { .. })));
         assert!(matches!(
             parse_scan("https://dichvucong.quangtri.gov.vn@evil.example/?mahoso=A1", &policy()),
             Err(ScanError::ForeignUrl { host }) if host == "evil.example"
@@ -309,37 +258,17 @@ mod tests {
         let p = policy();
         assert_eq!(parse_scan("", &p), Err(ScanError::Empty));
         assert_eq!(parse_scan(" \n ", &p), Err(ScanError::Empty));
-        assert_eq!(
-            parse_scan("javascript:alert(1)", &p),
-            Err(ScanError::UnsupportedScheme("javascript".into()))
-        );
-        assert_eq!(
-            parse_scan("WIFI:S:cafe;T:WPA;P:secret;;", &p),
-            Err(ScanError::UnsupportedScheme("wifi".into()))
-        );
-        assert_eq!(
-            parse_scan("data:text/html,<b>x</b>", &p),
-            Err(ScanError::UnsupportedScheme("data".into()))
-        );
+        assert_eq!(parse_scan("javascript:alert(1)", &p), Err(ScanError::UnsupportedScheme("javascript".into())));
+        assert_eq!(parse_scan("WIFI:S:cafe;T:WPA;P:secret;;", &p), Err(ScanError::UnsupportedScheme("wifi".into())));
+        assert_eq!(parse_scan("data:text/html,<b>x</b>", &p), Err(ScanError::UnsupportedScheme("data".into())));
         assert_eq!(
             parse_scan("https://example.com/r/A1?t=Abcdefgh12", &p),
-            Err(ScanError::ForeignUrl {
-                host: "example.com".into()
-            })
+            Err(ScanError::ForeignUrl { host: "example.com".into() })
         );
         assert_eq!(parse_scan("A1\u{0}B", &p), Err(ScanError::ControlChars));
-        assert_eq!(
-            parse_scan("line one\nline two", &p),
-            Err(ScanError::ControlChars)
-        );
-        assert_eq!(
-            parse_scan(&"A".repeat(MAX_SCAN_LEN + 1), &p),
-            Err(ScanError::TooLong)
-        );
-        assert!(matches!(
-            parse_scan("Xin chào", &p),
-            Err(ScanError::NotADossierCode(_))
-        ));
+        assert_eq!(parse_scan("line one\nline two", &p), Err(ScanError::ControlChars));
+        assert_eq!(parse_scan(&"A".repeat(MAX_SCAN_LEN + 1), &p), Err(ScanError::TooLong));
+        assert!(matches!(parse_scan("Xin chào", &p), Err(ScanError::NotADossierCode(_))));
     }
 
     proptest! {

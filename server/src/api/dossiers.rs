@@ -30,8 +30,8 @@ pub async fn get_dossier(
     Path(code): Path<String>,
     Query(credential): Query<Credential>,
 ) -> Result<Json<DossierPublic>, ApiFailure> {
-    let code = DossierCode::parse(&code)
-        .map_err(|e| ApiFailure::new(StatusCode::BAD_REQUEST, "bad_code", e.to_string()))?;
+    let code =
+        DossierCode::parse(&code).map_err(|e| ApiFailure::new(StatusCode::BAD_REQUEST, "bad_code", e.to_string()))?;
     let signer = &state.links;
     let allowed = match (&credential.t, &credential.check) {
         (Some(t), _) => signer.verify_token(&code, t),
@@ -44,13 +44,8 @@ pub async fn get_dossier(
             ));
         }
     };
-    let not_found = || {
-        ApiFailure::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "No dossier matches this code and token or check code.",
-        )
-    };
+    let not_found =
+        || ApiFailure::new(StatusCode::NOT_FOUND, "not_found", "No dossier matches this code and token or check code.");
     if !allowed {
         return Err(not_found());
     }

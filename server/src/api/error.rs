@@ -12,23 +12,13 @@ pub struct ApiFailure {
 
 impl ApiFailure {
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        ApiFailure {
-            status,
-            body: ApiError {
-                code: code.into(),
-                message: message.into(),
-            },
-        }
+        ApiFailure { status, body: ApiError { code: code.into(), message: message.into() } }
     }
 
     /// A failure of ours, logged in full but answered without internals.
     pub fn internal(err: impl std::fmt::Display) -> Self {
         tracing::error!(error = %err, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "The server could not complete the request.",
-        )
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "The server could not complete the request.")
     }
 }
 

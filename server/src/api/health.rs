@@ -13,14 +13,6 @@ use danhgia_core::wire::{ApiError, Health};
     (status = 500, body = ApiError),
 ))]
 pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiFailure> {
-    let schema_version = state
-        .db
-        .call(|conn| db::schema_version(conn))
-        .await
-        .map_err(ApiFailure::internal)?;
-    Ok(Json(Health {
-        status: "ok".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        schema_version,
-    }))
+    let schema_version = state.db.call(|conn| db::schema_version(conn)).await.map_err(ApiFailure::internal)?;
+    Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into(), schema_version }))
 }

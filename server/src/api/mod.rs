@@ -41,12 +41,7 @@ pub fn router() -> Router<AppState> {
     router
         .route(
             "/openapi.json",
-            get(move || {
-                std::future::ready((
-                    [(header::CONTENT_TYPE, "application/json")],
-                    doc.to_string(),
-                ))
-            }),
+            get(move || std::future::ready(([(header::CONTENT_TYPE, "application/json")], doc.to_string()))),
         )
         .fallback(error::not_found)
 }
@@ -59,7 +54,5 @@ pub async fn unknown_api() -> ApiFailure {
 
 /// The server's clock, as stored with ratings.
 pub fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }

@@ -36,13 +36,8 @@ pub async fn post_ratings(
         )
     };
     let body = body.map_err(|_| too_large())?;
-    let batch: RatingBatch = serde_json::from_slice(&body).map_err(|e| {
-        ApiFailure::new(
-            StatusCode::BAD_REQUEST,
-            "bad_json",
-            format!("Not a batch of records: {e}"),
-        )
-    })?;
+    let batch: RatingBatch = serde_json::from_slice(&body)
+        .map_err(|e| ApiFailure::new(StatusCode::BAD_REQUEST, "bad_json", format!("Not a batch of records: {e}")))?;
     if batch.records.len() > MAX_BATCH {
         return Err(too_large());
     }
@@ -51,15 +46,7 @@ pub async fn post_ratings(
     let results = state
         .db
         .call(move |conn| {
-            ratings::ingest(
-                conn,
-                &rules,
-                &links,
-                Sender::default(),
-                &batch.records,
-                &now,
-            )
-            .map_err(|e| match e {
+            ratings::ingest(conn, &rules, &links, Sender::default(), &batch.records, &now).map_err(|e| match e {
                 BatchError::Db(e) => DbError::Sqlite(e),
                 BatchError::TooLarge => DbError::Task("batch too large".into()),
             })

@@ -1,0 +1,29 @@
+// Trunk post-build hook: lists the files of this build and writes sw.js
+// with them and a build version derived from their contents.
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+const staging = process.env.TRUNK_STAGING_DIR;
+if (!staging) throw new Error('run me as a Trunk post_build hook (TRUNK_STAGING_DIR is not set)');
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
+
+const files = walk(staging)
+  .map((path) => relative(staging, path).split(sep).join('/'))
+  .filter((name) => name !== 'sw.js' && !name.endsWith('.map'))
+  .sort();
+const hash = createHash('sha256');
+for (const name of files) hash.update(name).update('\0').update(readFileSync(join(staging, name)));
+const build = hash.digest('hex').slice(0, 16);
+const template = readFileSync(new URL('../sw/service-worker.js', import.meta.url), 'utf8');
+const sw = template
+  .replace("'__BUILD__'", JSON.stringify(build))
+  .replace('__PRECACHE__', JSON.stringify(files.map((name) => `/${name}`), null, 2));
+writeFileSync(join(staging, 'sw.js'), sw);
+console.log(`sw.js: build ${build}, ${files.length} files precached`);
