@@ -7,8 +7,11 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// Migration scripts, in order. Never edit one that has shipped: add another.
-const MIGRATIONS: &[&str] =
-    &[include_str!("../migrations/0001_init.sql"), include_str!("../migrations/0002_dossiers_ratings.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_dossiers_ratings.sql"),
+    include_str!("../migrations/0003_officers.sql"),
+];
 
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 

@@ -24,6 +24,11 @@ const COMMUNES: [(&str, &str); 12] = [
     ("H45.11", "UBND xã Triệu Hòa"),
     ("H45.12", "UBND xã Triệu Sơn"),
 ];
+/// Demo sign-ins: one officer per agency (`canbo.` + the agency code in
+/// lower case, e.g. `canbo.h45.03`) and the district office (`vanphong`),
+/// all with this password. Demo data only.
+pub const DEMO_PASSWORD: &str = "danhgia-demo";
+pub const DEMO_OFFICER: &str = "canbo.h45.03";
 /// (procedure, days allowed, handled by the district?)
 const PROCEDURES: [(&str, i64, bool); 11] = [
     ("Đăng ký khai sinh", 1, false),
@@ -104,6 +109,13 @@ pub fn seed(conn: &mut Connection, rules: &RuleBook, today: CivilDate) -> rusqli
             officials.entry(agency_id).or_default().push(tx.last_insert_rowid());
         }
     }
+
+    let hash = crate::auth::hash_password(DEMO_PASSWORD).map_err(|_| rusqlite::Error::InvalidQuery)?;
+    for (agency_id, _) in std::iter::once(DISTRICT).chain(COMMUNES) {
+        let username = format!("canbo.{}", agency_id.to_lowercase());
+        crate::auth::create_officer(&tx, &username, &hash, &name(&mut rng), agency_id, "officer")?;
+    }
+    crate::auth::create_officer(&tx, "vanphong", &hash, &name(&mut rng), DISTRICT.0, "office")?;
 
     let start = CivilDate::new(2019, 9, 1).unwrap_or(today);
     let span = (today.days_since_epoch() - start.days_since_epoch()).max(1);

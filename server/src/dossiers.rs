@@ -41,3 +41,23 @@ pub fn find(conn: &Connection, code: &DossierCode) -> rusqlite::Result<Option<Do
     )
     .optional()
 }
+
+/// Codes of an agency's dossiers (a district sees its communes' too), a page
+/// at a time, with the total.
+pub fn codes_of_agency(
+    conn: &Connection,
+    agency_id: &str,
+    offset: u32,
+    limit: u32,
+) -> rusqlite::Result<(u32, Vec<DossierCode>)> {
+    const SCOPE: &str = "d.agency_id IN (SELECT id FROM agencies WHERE id = ?1 OR parent_id = ?1)";
+    let total: u32 =
+        conn.query_row(&format!("SELECT count(*) FROM dossiers d WHERE {SCOPE}"), params![agency_id], |r| r.get(0))?;
+    let mut stmt =
+        conn.prepare(&format!("SELECT d.code FROM dossiers d WHERE {SCOPE} ORDER BY d.code LIMIT ?2 OFFSET ?3"))?;
+    let codes = stmt
+        .query_map(params![agency_id, limit, offset], |row| row.get::<_, String>(0))?
+        .filter_map(|c| c.ok().and_then(|c| DossierCode::parse(&c).ok()))
+        .collect();
+    Ok((total, codes))
+}

@@ -1,6 +1,7 @@
 //! danhgia's server: the built PWA and `/api/v1` on one port, over SQLite.
 
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -47,6 +47,11 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         for (url, check_code) in demo::unrated_links(&db.lock(), &links, &base_url, config.demo_links)? {
             tracing::info!("demo citizen link: {url} check_code={check_code}");
         }
+        tracing::info!(
+            "demo officer: username={} password={} (every agency has canbo.<its code>; the district office is vanphong)",
+            demo::DEMO_OFFICER,
+            demo::DEMO_PASSWORD
+        );
     }
     let state = AppState { db, config: Arc::new(config), rules, links };
     tracing::info!("listening on http://{addr}");

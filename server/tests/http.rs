@@ -285,3 +285,72 @@ async fn the_openapi_document_describes_the_api() {
     }
     assert!(doc["components"]["schemas"]["RatingRecord"].is_object());
 }
+
+impl Fixture {
+    async fn login(&self, username: &str, password: &str) -> Answer {
+        let body = json!({ "username": username, "password": password }).to_string();
+        self.post("/api/v1/auth/login", body).await
+    }
+
+    async fn with_bearer(&self, method: &str, path: &str, token: &str, body: Option<String>) -> Answer {
+        let req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body.map(Body::from).unwrap_or_default())
+            .unwrap();
+        self.send(req).await
+    }
+}
+
+#[tokio::test]
+async fn officers_sign_in_and_their_paper_slips_are_attributed() {
+    let f = fixture();
+    let wrong = f.login(demo::DEMO_OFFICER, "sai mật khẩu").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.json::<ApiError>().code, "bad_credentials");
+    let session: danhgia_core::wire::Session = f.login(demo::DEMO_OFFICER, demo::DEMO_PASSWORD).await.json();
+    assert_eq!(session.officer.agency_id, "H45.03");
+
+    // The agency's dossiers, for offline look-up; only its own.
+    let page: danhgia_core::wire::DossierPage =
+        f.with_bearer("GET", "/api/v1/dossiers?limit=500", &session.token, None).await.json();
+    assert!(page.total > 5 && page.dossiers.len() == page.total as usize);
+    assert!(page.dossiers.iter().all(|d| d.code.starts_with("H45.03-")));
+    let unrated = page.dossiers.iter().find(|d| d.rating.is_none() && d.returned_on.is_some()).unwrap();
+    let code = &unrated.code;
+    // An officer looks a dossier up without the citizen's token.
+    let one = f.with_bearer("GET", &format!("/api/v1/dossiers/{code}"), &session.token, None).await;
+    assert_eq!(one.status, StatusCode::OK);
+
+    let book = RuleBook::builtin();
+    let rules = book.by_version(&unrated.ruleset_version).unwrap();
+    let dates = danhgia_core::rating::DossierDates {
+        received_on: CivilDate::parse_iso(&unrated.received_on).unwrap(),
+        appointed_on: CivilDate::parse_iso(&unrated.appointed_on).unwrap(),
+        returned_on: unrated.returned_on.as_deref().map(|d| CivilDate::parse_iso(d).unwrap()),
+    };
+    let answers: serde_json::Map<String, Value> = danhgia_core::rating::form_for(rules, &dates)
+        .iter()
+        .filter(|q| q.is_asked())
+        .map(|q| (q.question.key.to_owned(), json!("blank")))
+        .collect();
+    let record = json!({
+        "id": ID1, "dossier_code": code, "channel": "paper", "ruleset_version": rules.version,
+        "answers": answers, "client_time": "2026-11-27T08:00:00Z"
+    });
+    let batch = json!({ "records": [record] }).to_string();
+
+    // A forged or expired session stores nothing and says so as a whole.
+    let refused = f.with_bearer("POST", "/api/v1/ratings", "forged-token", Some(batch.clone())).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(refused.json::<ApiError>().code, "unauthorized");
+    assert_eq!(f.count(&format!("SELECT count(*) FROM ratings WHERE dossier_code = '{code}'")), 0);
+
+    let results: BatchResults = f.with_bearer("POST", "/api/v1/ratings", &session.token, Some(batch)).await.json();
+    assert_eq!(results.results[0].status, RecordStatus::Accepted, "{:?}", results.results[0]);
+    let officer_id =
+        f.count(&format!("SELECT officer_id FROM ratings WHERE dossier_code = '{code}' AND channel = 'paper'"));
+    assert_eq!(officer_id, session.officer.id);
+}

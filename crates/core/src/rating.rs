@@ -260,7 +260,9 @@ pub fn check_record(record: &RatingRecord, rules: &RuleSet, dates: &DossierDates
         let Some(q) = form.iter().find(|q| q.question.key == key) else {
             return Err(Rejection::new(Reason::UnknownQuestion, format!("{key} is not asked on this form")));
         };
-        if !q.is_asked() {
+        // A slip transcribed before its dossier was known may carry a tick for
+        // a question the dates answer; it is kept (the dates still decide).
+        if !q.is_asked() && record.channel == Channel::Online {
             return Err(Rejection::new(Reason::DerivedAnswered, format!("{key} follows from the dossier's dates")));
         }
         if value == BLANK {
@@ -415,6 +417,8 @@ mod tests {
         let mut r = good.clone();
         r.answers.insert("i1".into(), "shorter".into());
         assert_eq!(reason(&r), Reason::DerivedAnswered);
+        r.channel = Channel::Paper;
+        assert_eq!(check_record(&r, rules, &d), Ok(()), "a slip may carry a tick the dates answer");
         let mut r = good.clone();
         r.answers.insert("i3".into(), "twice".into());
         assert_eq!(reason(&r), Reason::UnknownOption);
@@ -482,7 +486,8 @@ mod tests {
             let rules = book.by_version("tt01-qd766-2022").unwrap();
             let form = form_for(rules, &d);
             let mut r = record(rules, &d, Channel::Paper, |q| q.question.choices[0].0.to_owned());
-            let asked = form.iter().find(|q| q.question.key == key && q.is_asked());
+            // On paper, derived questions may be answered too.
+            let asked = form.iter().find(|q| q.question.key == key);
             let fits = asked.is_some_and(|q| value == BLANK || q.question.choices.iter().any(|(k, _)| *k == value));
             r.answers.insert(key, value);
             prop_assert_eq!(check_record(&r, rules, &d).is_ok(), fits);

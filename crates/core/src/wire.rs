@@ -95,3 +95,42 @@ pub struct BatchResults {
     /// One result per record, in the order sent.
     pub results: Vec<RecordResult>,
 }
+
+/// `POST /api/v1/auth/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfficerInfo {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub agency_id: String,
+    pub agency: String,
+    /// `officer` (transcribes slips) or `office` (also reports and imports).
+    pub role: String,
+}
+
+/// A signed-in session: send `Authorization: Bearer {token}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Session {
+    pub token: String,
+    /// Unix seconds.
+    pub expires_at: i64,
+    pub officer: OfficerInfo,
+}
+
+/// `GET /api/v1/dossiers`: a page of the signed-in officer's agency's dossiers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DossierPage {
+    pub total: u32,
+    pub offset: u32,
+    pub dossiers: Vec<DossierPublic>,
+}

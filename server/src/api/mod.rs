@@ -2,6 +2,7 @@
 //! The OpenAPI document is generated from the handlers' annotations and the
 //! core's wire types, so it cannot drift from what is served.
 
+mod auth;
 mod dossiers;
 mod error;
 mod health;
@@ -26,13 +27,30 @@ use utoipa_axum::routes;
         description = "Ratings of how one-stop desks handled administrative dossiers (TT 01/2018/TT-VPCP). \
                        Errors are JSON `{code, message}` with a stable code."
     ),
-    servers((url = "/api/v1"))
+    servers((url = "/api/v1")),
+    modifiers(&BearerAuth)
 )]
 struct ApiDoc;
+
+/// Declares the officers' bearer tokens in the document.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 pub fn router() -> Router<AppState> {
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::health))
+        .routes(routes!(auth::login))
+        .routes(routes!(dossiers::list_dossiers))
         .routes(routes!(dossiers::get_dossier))
         .routes(routes!(ratings::post_ratings))
         .split_for_parts();

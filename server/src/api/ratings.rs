@@ -1,5 +1,6 @@
 use super::{ApiFailure, now_rfc3339};
 use crate::AppState;
+use crate::auth::MaybeOfficer;
 use crate::db::DbError;
 use crate::ratings::{self, BatchError, Sender};
 use axum::Json;
@@ -18,14 +19,17 @@ pub const MAX_BODY_BYTES: usize = 512 * 1024;
 /// Each record gets its own result: `accepted`, `duplicate` (same id and
 /// content as before — counts as delivered), `conflict` (the dossier already
 /// holds a different rating, or the id was reused) or `rejected` with a
-/// stable reason code. The batch is one transaction.
+/// stable reason code. The batch is one transaction. Paper slips need a
+/// signed-in officer (`Authorization: Bearer …`), to whom they are attributed.
 #[utoipa::path(post, path = "/ratings", request_body = RatingBatch, responses(
     (status = 200, body = BatchResults),
     (status = 400, body = ApiError, description = "`bad_json`: not a batch of records"),
+    (status = 401, body = ApiError, description = "`unauthorized`: the officer's session has expired; nothing was stored"),
     (status = 413, body = ApiError, description = "`batch_too_large`"),
 ))]
 pub async fn post_ratings(
     State(state): State<AppState>,
+    MaybeOfficer(officer): MaybeOfficer,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<BatchResults>, ApiFailure> {
     let too_large = || {
@@ -46,7 +50,8 @@ pub async fn post_ratings(
     let results = state
         .db
         .call(move |conn| {
-            ratings::ingest(conn, &rules, &links, Sender::default(), &batch.records, &now).map_err(|e| match e {
+            let sender = Sender { officer_id: officer.map(|o| o.id) };
+            ratings::ingest(conn, &rules, &links, sender, &batch.records, &now).map_err(|e| match e {
                 BatchError::Db(e) => DbError::Sqlite(e),
                 BatchError::TooLarge => DbError::Task("batch too large".into()),
             })
