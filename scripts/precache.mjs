@@ -21,9 +21,14 @@ const files = walk(staging)
 const hash = createHash('sha256');
 for (const name of files) hash.update(name).update('\0').update(readFileSync(join(staging, name)));
 const build = hash.digest('hex').slice(0, 16);
+// The scanner's decoder is large and citizens never use it: it is cached on
+// first use (by officers), not installed with the shell.
+const lazy = files.filter((name) => name.startsWith('scan-worker'));
+const precache = files.filter((name) => !lazy.includes(name));
 const template = readFileSync(new URL('../sw/service-worker.js', import.meta.url), 'utf8');
 const sw = template
   .replace("'__BUILD__'", JSON.stringify(build))
-  .replace('__PRECACHE__', JSON.stringify(files.map((name) => `/${name}`), null, 2));
+  .replace('__PRECACHE__', JSON.stringify(precache.map((name) => `/${name}`), null, 2))
+  .replace('__LAZY__', JSON.stringify(lazy.map((name) => `/${name}`), null, 2));
 writeFileSync(join(staging, 'sw.js'), sw);
-console.log(`sw.js: build ${build}, ${files.length} files precached`);
+console.log(`sw.js: build ${build}, ${precache.length} files precached, ${lazy.length} cached on first use`);

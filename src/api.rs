@@ -1,7 +1,7 @@
 //! The server's API, as the PWA calls it. Every answer is untrusted: it is
 //! parsed into the core's wire types, and anything else is an error.
 
-use danhgia_core::wire::{ApiError, BatchResults, DossierPublic, RatingBatch};
+use danhgia_core::wire::{ApiError, BatchResults, DossierPage, DossierPublic, LoginRequest, RatingBatch, Session};
 use gloo_net::http::{Request, RequestBuilder, Response};
 
 /// A request that has not answered by then is treated as a network failure.
@@ -41,22 +41,49 @@ fn encode(s: &str) -> String {
     String::from(js_sys::encode_uri_component(s))
 }
 
-/// How the citizen proves they hold the slip.
+/// How the reader proves they may see the dossier.
 pub enum Credential<'a> {
+    /// The citizen link's token.
     Token(&'a str),
+    /// The check code printed on the slip.
     CheckCode(&'a str),
+    /// A signed-in officer's bearer token.
+    Officer(&'a str),
+}
+
+fn with_bearer(req: RequestBuilder, token: Option<&str>) -> RequestBuilder {
+    match token {
+        Some(t) => req.header("Authorization", &format!("Bearer {t}")),
+        None => req,
+    }
 }
 
 pub async fn dossier(code: &str, credential: Credential<'_>) -> Result<DossierPublic, ApiErr> {
-    let query = match credential {
-        Credential::Token(t) => ("t", t),
-        Credential::CheckCode(c) => ("check", c),
-    };
     let url = format!("/api/v1/dossiers/{}", encode(code));
-    read(with_timeout(Request::get(&url).query([query])).send().await).await
+    let req = match credential {
+        Credential::Token(t) => Request::get(&url).query([("t", t)]),
+        Credential::CheckCode(c) => Request::get(&url).query([("check", c)]),
+        Credential::Officer(bearer) => with_bearer(Request::get(&url), Some(bearer)),
+    };
+    read(with_timeout(req).send().await).await
 }
 
-pub async fn post_ratings(batch: &RatingBatch) -> Result<BatchResults, ApiErr> {
-    let req = with_timeout(Request::post("/api/v1/ratings")).json(batch).map_err(|_| ApiErr::BadAnswer)?;
+/// Sends a batch; paper slips need the officer's bearer token.
+pub async fn post_ratings(batch: &RatingBatch, bearer: Option<&str>) -> Result<BatchResults, ApiErr> {
+    let req = with_timeout(with_bearer(Request::post("/api/v1/ratings"), bearer))
+        .json(batch)
+        .map_err(|_| ApiErr::BadAnswer)?;
     read(req.send().await).await
+}
+
+pub async fn login(username: &str, password: &str) -> Result<Session, ApiErr> {
+    let body = LoginRequest { username: username.to_owned(), password: password.to_owned() };
+    let req = with_timeout(Request::post("/api/v1/auth/login")).json(&body).map_err(|_| ApiErr::BadAnswer)?;
+    read(req.send().await).await
+}
+
+/// One page of the signed-in officer's agency's dossiers.
+pub async fn dossier_page(bearer: &str, offset: u32, limit: u32) -> Result<DossierPage, ApiErr> {
+    let req = Request::get("/api/v1/dossiers").query([("offset", offset.to_string()), ("limit", limit.to_string())]);
+    read(with_timeout(with_bearer(req, Some(bearer))).send().await).await
 }

@@ -3,8 +3,11 @@
 use crate::components::lang_switch::LangSwitch;
 use crate::i18n::*;
 use crate::lang;
-use crate::pages::{citizen_entry::CitizenEntry, home::Home, not_found::NotFound, officer::Officer, rate::Rate};
-use crate::sync::{self, OutboxChanged};
+use crate::pages::{
+    citizen_entry::CitizenEntry, home::Home, login::Login, not_found::NotFound, rate::Rate, transcribe::Transcribe,
+};
+use crate::session::CurrentSession;
+use crate::sync::Sync;
 use leptos::prelude::*;
 use leptos_i18n::context::CookieOptions;
 use leptos_router::components::{A, Route, Router, Routes};
@@ -27,9 +30,9 @@ fn Layout() -> impl IntoView {
     let i18n = use_i18n();
     // Deliver what earlier visits left in the outbox, and again whenever the
     // browser says it is back online (the server's answer is the only truth).
-    let changed = OutboxChanged::provide();
-    sync::send_soon(changed);
-    let _ = window_event_listener(leptos::ev::online, move |_| sync::send_soon(changed));
+    let sync = Sync::provide(CurrentSession::provide());
+    sync.send_soon();
+    let _ = window_event_listener(leptos::ev::online, move |_| sync.send_soon());
     // The loading notice in index.html is replaced by the app.
     if let Some(boot) = document().get_element_by_id("boot") {
         boot.remove();
@@ -45,7 +48,8 @@ fn Layout() -> impl IntoView {
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/danh-gia") view=CitizenEntry />
                     <Route path=path!("/r/:code") view=Rate />
-                    <Route path=path!("/nhap-phieu") view=Officer />
+                    <Route path=path!("/nhap-phieu") view=Transcribe />
+                    <Route path=path!("/dang-nhap") view=Login />
                 </Routes>
             </main>
             <footer class="foot">{t!(i18n, footer)}</footer>

@@ -10,6 +10,8 @@ mod lang;
 mod messages;
 mod pages;
 mod rules;
+mod scan;
+mod session;
 mod store;
 mod sync;
 

@@ -3,6 +3,8 @@
 // build has its own cache and its own precache list.
 const BUILD = '__BUILD__';
 const PRECACHE = __PRECACHE__;
+// Files of this build cached the first time they are fetched (the decoder).
+const LAZY = __LAZY__;
 const CACHE = `danhgia-shell-${BUILD}`;
 const SHELL = '/index.html';
 
@@ -39,6 +41,21 @@ self.addEventListener('fetch', (event) => {
   if (request.mode === 'navigate') {
     // Any client route (/, /r/…, /danh-gia …) is the app shell of this build.
     event.respondWith(caches.match(SHELL, { cacheName: CACHE }).then((shell) => shell || fetch(request)));
+    return;
+  }
+  if (LAZY.includes(url.pathname)) {
+    event.respondWith(
+      caches.open(CACHE).then((cache) =>
+        cache.match(url.pathname).then(
+          (hit) =>
+            hit ||
+            fetch(request).then((response) => {
+              if (response.ok) cache.put(url.pathname, response.clone());
+              return response;
+            }),
+        ),
+      ),
+    );
     return;
   }
   event.respondWith(caches.match(request, { cacheName: CACHE }).then((hit) => hit || fetch(request)));

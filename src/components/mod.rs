@@ -1,5 +1,7 @@
 pub mod answer_list;
 pub mod dossier_summary;
+pub mod download_dossiers;
 pub mod lang_switch;
 pub mod question_form;
 pub mod receipt;
+pub mod scanner;

@@ -10,17 +10,22 @@ use leptos::prelude::*;
 #[component]
 pub fn QuestionForm<F>(
     form: Vec<FormQuestion<'static>>,
-    /// Offer "left blank" for each question (paper slips).
+    /// A paper slip: "left blank" is an answer, and the button saves the slip.
     #[prop(optional)]
-    allow_blank: bool,
+    paper: bool,
+    /// Answers to start from (editing a slip).
+    #[prop(optional)]
+    initial: Option<Draft>,
     on_submit: F,
 ) -> impl IntoView
 where
     F: Fn(Draft) + 'static,
 {
     let i18n = use_i18n();
-    let draft = RwSignal::new(Draft::default());
-    let comment = RwSignal::new(String::new());
+    let allow_blank = paper;
+    let initial = initial.unwrap_or_default();
+    let comment = RwSignal::new(initial.comment.clone());
+    let draft = RwSignal::new(initial);
     let show_missing = RwSignal::new(false);
     let form = StoredValue::new(form);
     let missing_count = move || form.with_value(|f| draft.with(|d| d.missing(f).len()));
@@ -63,7 +68,9 @@ where
                     (show_missing.get() && n > 0).then(|| t_string!(i18n, rate.missing, count = n))
                 }}
             </p>
-            <button class="btn wide" type="submit">{t!(i18n, rate.submit)}</button>
+            <button class="btn wide" type="submit">
+                {move || if paper { t_string!(i18n, officer.save) } else { t_string!(i18n, rate.submit) }}
+            </button>
         </form>
     }
 }

@@ -1,5 +1,6 @@
 pub mod citizen_entry;
 pub mod home;
+pub mod login;
 pub mod not_found;
-pub mod officer;
 pub mod rate;
+pub mod transcribe;

@@ -10,7 +10,7 @@ use crate::i18n::*;
 use crate::lang::date_vn;
 use crate::rules;
 use crate::store::{self, outbox};
-use crate::sync::{self, OutboxChanged};
+use crate::sync::Sync;
 use danhgia_core::rating::{Channel, DossierDates, Draft, FormQuestion, NewRecord, form_for};
 use danhgia_core::wire::DossierPublic;
 use danhgia_core::{CitizenToken, CivilDate, DossierCode, RuleSet};
@@ -82,7 +82,8 @@ pub fn Rate() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let query = use_query_map();
-    let changed = expect_context::<OutboxChanged>();
+    let sync = expect_context::<Sync>();
+    let changed = sync.changed;
     let link = Memo::new(move |_| {
         let code = DossierCode::parse(&params.read().get("code").unwrap_or_default()).ok()?;
         let token = CitizenToken::parse(&query.read().get("t").unwrap_or_default()).ok()?;
@@ -131,7 +132,7 @@ pub fn Rate() -> impl IntoView {
                     save_failed.set(false);
                     local.set(Some(entry));
                     changed.notify();
-                    sync::send_soon(changed);
+                    sync.send_soon();
                 }
                 Err(e) => {
                     leptos::logging::error!("{e}");

@@ -31,3 +31,20 @@ pub async fn put(dossier: &DossierPublic) -> Result<(), StoreError> {
     tx.done().await?;
     Ok(())
 }
+
+/// Stores a page of dossiers in one transaction.
+pub async fn put_all(dossiers: &[DossierPublic]) -> Result<(), StoreError> {
+    let now = js_sys::Date::now();
+    let values = dossiers
+        .iter()
+        .map(|d| to_js(&CachedDossier { code: d.code.clone(), dossier: d.clone(), fetched_at: now }))
+        .collect::<Result<Vec<_>, _>>()?;
+    let db = db().await?;
+    let tx = db.transaction(&[DOSSIERS], TransactionMode::ReadWrite)?;
+    let store = tx.store(DOSSIERS)?;
+    for value in &values {
+        store.put(value, None).await?;
+    }
+    tx.done().await?;
+    Ok(())
+}

@@ -8,7 +8,7 @@ use rexie::TransactionMode;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryState {
     /// Waiting to be delivered.
@@ -96,4 +96,25 @@ pub async fn pending() -> Result<Vec<OutboxEntry>, StoreError> {
 /// The latest record made on this device for a dossier.
 pub async fn latest_for(code: &str) -> Result<Option<OutboxEntry>, StoreError> {
     Ok(by_index("by_code", code).await?.pop())
+}
+
+pub async fn get(id: &str) -> Result<Option<OutboxEntry>, StoreError> {
+    let db = db().await?;
+    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
+    let value = tx.store(OUTBOX)?.get(JsValue::from_str(id)).await?;
+    tx.done().await?;
+    Ok(value.and_then(from_js))
+}
+
+/// Removes a record that was never sent; one that left "pending" stays.
+pub async fn remove_unsent(id: &str) -> Result<bool, StoreError> {
+    let Some(entry) = get(id).await? else { return Ok(false) };
+    if entry.state != EntryState::Pending {
+        return Ok(false);
+    }
+    let db = db().await?;
+    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
+    tx.store(OUTBOX)?.delete(JsValue::from_str(id)).await?;
+    tx.done().await?;
+    Ok(true)
 }

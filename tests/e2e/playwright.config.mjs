@@ -1,6 +1,7 @@
 // End-to-end tests: Debian's Chromium (no browser download), the real server
 // started once by global-setup.mjs on a free port with a fresh data folder.
 import { defineConfig, devices } from '@playwright/test';
+import { launchOptions } from './browser.mjs';
 
 export default defineConfig({
   testDir: '.',
@@ -23,17 +24,6 @@ export default defineConfig({
     browserName: 'chromium',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions,
   },
 });

@@ -1,0 +1,107 @@
+//! Downloads the officer's agency's dossiers for looking slips up offline,
+//! with progress and the time of the last download.
+
+use crate::api;
+use crate::i18n::*;
+use crate::session::CurrentSession;
+use crate::store;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+
+const KEY: &str = "danhgia.download";
+const PAGE: u32 = 500;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct LastDownload {
+    count: u32,
+    /// ms since the epoch.
+    at: f64,
+}
+
+fn last() -> Option<LastDownload> {
+    let text = window().local_storage().ok()??.get_item(KEY).ok()??;
+    serde_json::from_str(&text).ok()
+}
+
+fn remember(d: &LastDownload) {
+    if let (Some(s), Ok(text)) = (window().local_storage().ok().flatten(), serde_json::to_string(d)) {
+        let _ = s.set_item(KEY, &text);
+    }
+}
+
+fn local_time(ms: f64) -> String {
+    let d = js_sys::Date::new(&ms.into());
+    format!(
+        "{:02}:{:02} {:02}/{:02}/{}",
+        d.get_hours(),
+        d.get_minutes(),
+        d.get_date(),
+        d.get_month() + 1,
+        d.get_full_year()
+    )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum State {
+    Idle,
+    Running { done: u32, total: u32 },
+    Failed,
+}
+
+#[component]
+pub fn DownloadDossiers() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_context::<CurrentSession>();
+    let state = RwSignal::new(State::Idle);
+    let done = RwSignal::new(last());
+
+    let download = move |_| {
+        let Some(bearer) = session.token_untracked() else { return };
+        state.set(State::Running { done: 0, total: 0 });
+        spawn_local(async move {
+            let mut offset = 0;
+            loop {
+                let Ok(page) = api::dossier_page(&bearer, offset, PAGE).await else {
+                    return state.set(State::Failed);
+                };
+                if store::dossiers::put_all(&page.dossiers).await.is_err() {
+                    return state.set(State::Failed);
+                }
+                offset += page.dossiers.len() as u32;
+                state.set(State::Running { done: offset, total: page.total });
+                if page.dossiers.is_empty() || offset >= page.total {
+                    break;
+                }
+            }
+            let record = LastDownload { count: offset, at: js_sys::Date::now() };
+            remember(&record);
+            done.set(Some(record));
+            state.set(State::Idle);
+        });
+    };
+
+    view! {
+        <div class="download">
+            <button class="btn secondary" type="button" on:click=download disabled=move || matches!(state.get(), State::Running { .. })>
+                {t!(i18n, officer.download)}
+            </button>
+            <p class="hint" role="status">
+                {move || match state.get() {
+                    State::Running { done, total } => t_string!(i18n, officer.downloading, done = done, total = total),
+                    State::Failed => t_string!(i18n, officer.download_failed).to_owned(),
+                    State::Idle => match done.get() {
+                        Some(d) => t_string!(i18n, officer.downloaded_at, count = d.count, time = local_time(d.at)),
+                        None => t_string!(i18n, officer.never_downloaded).to_owned(),
+                    },
+                }}
+            </p>
+            <Show when=move || matches!(state.get(), State::Running { .. })>
+                <progress
+                    max=move || match state.get() { State::Running { total, .. } => total.max(1), _ => 1 }
+                    value=move || match state.get() { State::Running { done, .. } => done, _ => 0 }
+                ></progress>
+            </Show>
+        </div>
+    }
+}

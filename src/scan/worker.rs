@@ -1,0 +1,90 @@
+//! The decoder worker, seen from the page: frames go out as transferred
+//! buffers, results come back by message. Frames are sent only once the
+//! worker has said it is ready, one at a time.
+
+use js_sys::{Array, Object, Reflect};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::{MessageEvent, Worker};
+
+/// Where Trunk puts the worker's loader (worker names are not hashed; the
+/// service worker caches them per build).
+const LOADER: &str = "/scan-worker_loader.js";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    pub text: Option<String>,
+    pub linear: bool,
+    pub ms: f64,
+}
+
+pub struct DecoderWorker {
+    worker: Worker,
+    ready: Rc<Cell<bool>>,
+    busy: Rc<Cell<bool>>,
+    frame: Cell<u32>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+impl DecoderWorker {
+    /// Starts the worker; `on_result` gets each frame's outcome.
+    pub fn start(on_result: impl Fn(Decoded) + 'static) -> Result<Self, JsValue> {
+        let worker = Worker::new(LOADER)?;
+        let ready = Rc::new(Cell::new(false));
+        let busy = Rc::new(Cell::new(false));
+        let on_result = RefCell::new(on_result);
+        let (r, b) = (ready.clone(), busy.clone());
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let data = event.data();
+            if get(&data, "ready").as_bool() == Some(true) {
+                r.set(true);
+                return;
+            }
+            b.set(false);
+            let decoded = Decoded {
+                text: get(&data, "text").as_string(),
+                linear: get(&data, "linear").as_bool().unwrap_or(false),
+                ms: get(&data, "ms").as_f64().unwrap_or(0.0),
+            };
+            (on_result.borrow())(decoded);
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Ok(DecoderWorker { worker, ready, busy, frame: Cell::new(0), _on_message: on_message })
+    }
+
+    /// Ready for another frame (started, and not decoding one).
+    pub fn idle(&self) -> bool {
+        self.ready.get() && !self.busy.get()
+    }
+
+    /// Sends an RGBA frame; its buffer is transferred, not copied.
+    pub fn send(&self, pixels: &js_sys::ArrayBuffer, width: u32, height: u32) -> Result<(), JsValue> {
+        let n = self.frame.get().wrapping_add(1);
+        self.frame.set(n);
+        let msg = Object::new();
+        for (key, value) in [
+            ("id", JsValue::from(n)),
+            ("frame", JsValue::from(n)),
+            ("width", JsValue::from(width)),
+            ("height", JsValue::from(height)),
+            ("pixels", pixels.into()),
+        ] {
+            Reflect::set(&msg, &JsValue::from_str(key), &value)?;
+        }
+        self.worker.post_message_with_transfer(&msg, &Array::of1(pixels))?;
+        self.busy.set(true);
+        Ok(())
+    }
+}
+
+impl Drop for DecoderWorker {
+    fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.terminate();
+    }
+}

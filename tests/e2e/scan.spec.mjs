@@ -1,0 +1,59 @@
+// The officer's scanner, fed by Chromium's fake camera with video of real
+// demo slips: each good clip opens its dossier, a foreign QR code gets one
+// clear message, a slip without a code does nothing.
+import { test, expect, chromium } from '@playwright/test';
+import { join } from 'node:path';
+import { withCamera } from './browser.mjs';
+import { signIn, slips } from './officer.mjs';
+
+const clip = (name) => join(import.meta.dirname, '.output', 'clips', `${name}.y4m`);
+
+/** A tablet whose camera plays the named clip (a browser of its own: the clip is a launch flag). */
+async function withCameraPage(name, run) {
+  const browser = await chromium.launch(withCamera(clip(name)));
+  try {
+    const context = await browser.newContext({ baseURL: process.env.BASE_URL, viewport: { width: 768, height: 1024 } });
+    await run(await context.newPage());
+  } finally {
+    await browser.close();
+  }
+}
+
+for (const [name, what] of [
+  ['clean', 'a clean QR code'],
+  ['tilted', 'a QR code tilted 20° with blur and noise'],
+  ['code128', 'a Code 128 barcode'],
+]) {
+  test(`the camera showing ${what} opens that dossier`, async () => {
+    await withCameraPage(name, async (page) => {
+      await signIn(page);
+      const code = slips()[name];
+      await expect(page.locator('.slip .dossier-code')).toHaveText(code, { timeout: 20_000 });
+      await expect(page.locator('.slip fieldset.question').first()).toBeVisible();
+      await expect(page.getByRole('button', { name: 'Lưu phiếu' })).toBeVisible();
+    });
+  });
+}
+
+test('a foreign QR code gets one clear message and opens nothing', async () => {
+  await withCameraPage('foreign', async (page) => {
+    await signIn(page);
+    const message = page.locator('.scan-message');
+    await expect(message).toHaveText('Đường dẫn này thuộc trang khác, không phải đường dẫn đánh giá hồ sơ.', {
+      timeout: 20_000,
+    });
+    await page.waitForTimeout(1500);
+    await expect(page.locator('.slip')).toHaveCount(0);
+    await expect(page.getByRole('alert').filter({ hasText: 'thuộc trang khác' })).toHaveCount(1);
+  });
+});
+
+test('a slip without a code does nothing', async () => {
+  await withCameraPage('nocode', async (page) => {
+    await signIn(page);
+    await expect(page.locator('.scanner .hint')).toHaveText('Đưa mã QR hoặc mã vạch trên phiếu vào khung');
+    await page.waitForTimeout(3000);
+    await expect(page.locator('.slip')).toHaveCount(0);
+    await expect(page.locator('.scan-message')).toBeEmpty();
+  });
+});

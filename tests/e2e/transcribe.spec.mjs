@@ -1,0 +1,95 @@
+// Officers transcribe paper slips offline; the slips reach the server once
+// each, attributed to the officer, when the connection returns.
+import { test, expect } from '@playwright/test';
+import { db } from './helpers.mjs';
+import { officer, signIn, slips } from './officer.mjs';
+
+test.use({ viewport: { width: 768, height: 1024 } });
+
+async function transcribe(page, code, pick) {
+  await page.getByLabel('Hoặc nhập mã hồ sơ trên phiếu').fill(code);
+  await page.getByRole('button', { name: 'Mở phiếu' }).click();
+  await expect(page.locator('.slip .dossier-code')).toHaveText(code);
+  const questions = page.locator('.slip fieldset.question:not(.derived)');
+  const n = await questions.count();
+  for (let i = 0; i < n; i++) {
+    const choices = questions.nth(i).locator('label.choice');
+    await choices.nth(Math.min(pick(i), (await choices.count()) - 1)).click();
+  }
+  await page.getByRole('button', { name: 'Lưu phiếu' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Đã lưu phiếu ${code}` })).toBeVisible();
+}
+
+test('three slips transcribed offline reach the server once each, attributed to the officer', async ({ page, context }) => {
+  const [a, b, c] = slips().typed;
+  await signIn(page);
+  await page.getByRole('button', { name: 'Tải hồ sơ của cơ quan về máy' }).click();
+  await expect(page.locator('.download [role=status]')).toContainText(/Đã tải \d+ hồ sơ về máy lúc/);
+
+  await context.setOffline(true);
+  await transcribe(page, a, () => 0);
+  // "Left blank" is an answer on paper: the last choice of each question.
+  await transcribe(page, b, () => 9);
+  await transcribe(page, c, (i) => i % 2);
+  await expect(page.getByRole('heading', { name: 'Phiếu đã nhập trong phiên này: 3' })).toBeVisible();
+  await expect(page.locator('.batch-list li[data-state=pending]')).toHaveCount(3);
+  expect(db("SELECT count(*) AS n FROM ratings WHERE channel = 'paper' AND dossier_code IN (?, ?, ?)", a, b, c)[0].n).toBe(0);
+
+  await context.setOffline(false);
+  await expect(page.locator('.batch-list li[data-state=sent]')).toHaveCount(3);
+  const rows = db(
+    `SELECT r.dossier_code, r.answers, o.username FROM ratings r JOIN officers o ON o.id = r.officer_id
+     WHERE r.channel = 'paper' AND r.dossier_code IN (?, ?, ?) ORDER BY r.dossier_code`,
+    a,
+    b,
+    c,
+  );
+  expect(rows.map((r) => r.dossier_code)).toEqual([a, b, c].sort());
+  expect(rows.every((r) => r.username === officer().username)).toBe(true);
+  const blank = rows.find((r) => r.dossier_code === b);
+  expect(Object.values(JSON.parse(blank.answers)).every((v) => v === 'blank')).toBe(true);
+});
+
+test('an unsent slip can be edited or removed; signing out keeps it', async ({ page, context }) => {
+  const code = slips().typed[0];
+  await signIn(page);
+  // A dossier already rated above: the officer is told before saving.
+  await page.getByLabel('Hoặc nhập mã hồ sơ trên phiếu').fill(code);
+  await page.getByRole('button', { name: 'Mở phiếu' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Hồ sơ này đã có đánh giá' })).toBeVisible();
+  await page.getByRole('button', { name: 'Bỏ qua phiếu này' }).click();
+
+  const other = db(
+    `SELECT code FROM dossiers d WHERE agency_id = 'H45.03' AND returned_on IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.dossier_code = d.code) ORDER BY code LIMIT 2`,
+  ).map((r) => r.code);
+  await page.getByRole('button', { name: 'Tải hồ sơ của cơ quan về máy' }).click();
+  await expect(page.locator('.download [role=status]')).toContainText(/Đã tải \d+ hồ sơ về máy lúc/);
+  await context.setOffline(true);
+  await transcribe(page, other[0], () => 0);
+  await transcribe(page, other[1], () => 0);
+  page.once('dialog', (d) => d.accept());
+  await page.locator('.batch-list li', { hasText: other[1] }).getByRole('button', { name: 'Xóa' }).click();
+  await expect(page.locator('.batch-list li')).toHaveCount(1);
+  await page.locator('.batch-list li', { hasText: other[0] }).getByRole('button', { name: 'Sửa' }).click();
+  await expect(page.locator('.slip .dossier-code')).toHaveText(other[0]);
+  const first = page.locator('.slip fieldset.question:not(.derived)').first();
+  const key = await first.getAttribute('data-key');
+  const value = await first.locator('input[type=radio]').nth(2).getAttribute('value');
+  await first.locator('label.choice').nth(2).click();
+  await page.getByRole('button', { name: 'Lưu phiếu' }).click();
+  await expect(page.locator('.batch-list li')).toHaveCount(1);
+
+  // Signing out removes the credentials, never the queued slip.
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await context.setOffline(false);
+  await page.waitForTimeout(500);
+  expect(db('SELECT count(*) AS n FROM ratings WHERE dossier_code = ?', other[0])[0].n).toBe(0);
+  await signIn(page);
+  await page.reload();
+  await expect.poll(() => db('SELECT answers FROM ratings WHERE dossier_code = ?', other[0]).length).toBe(1);
+  // The edited answers are the ones stored.
+  const [stored] = db('SELECT answers FROM ratings WHERE dossier_code = ?', other[0]);
+  expect(JSON.parse(stored.answers)[key]).toBe(value);
+  expect(db('SELECT count(*) AS n FROM ratings WHERE dossier_code = ?', other[1])[0].n).toBe(0);
+});
