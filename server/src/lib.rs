@@ -15,6 +15,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::any;
 use danhgia_core::RuleBook;
 use std::sync::Arc;
+use axum::http::{HeaderName, HeaderValue};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use config::Config;
@@ -38,5 +40,15 @@ pub fn app(state: AppState) -> Router {
         .route("/api/{*rest}", any(api::unknown_api))
         .with_state(state)
         .merge(static_files::router(&dist))
+        // Cross-origin isolation: the app loads nothing from elsewhere, and it
+        // gives precise timers (performance.now) to benchmarks and the app.
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("cross-origin-embedder-policy"),
+            HeaderValue::from_static("require-corp"),
+        ))
         .layer(TraceLayer::new_for_http())
 }
