@@ -12,10 +12,10 @@ pub mod static_files;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue};
 use axum::routing::any;
 use danhgia_core::RuleBook;
 use std::sync::Arc;
-use axum::http::{HeaderName, HeaderValue};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
