@@ -51,7 +51,6 @@ const GIVEN: [&str; 20] = [
 ];
 const POSITIONS: [&str; 3] =
     ["Công chức Tư pháp - Hộ tịch", "Công chức Văn phòng - Thống kê", "Công chức Địa chính - Xây dựng"];
-pub const DOSSIER_COUNT: usize = 360;
 
 /// xorshift64*: deterministic and good enough for made-up data.
 struct Rng(u64);
@@ -81,7 +80,7 @@ fn add_days(d: CivilDate, days: i64) -> CivilDate {
 
 /// Seeds the demo district into an empty database; does nothing otherwise.
 /// `today` bounds the dates, so that nothing is returned in the future.
-pub fn seed(conn: &mut Connection, rules: &RuleBook, today: CivilDate) -> rusqlite::Result<bool> {
+pub fn seed(conn: &mut Connection, rules: &RuleBook, today: CivilDate, dossiers: usize) -> rusqlite::Result<bool> {
     let existing: i64 = conn.query_row("SELECT count(*) FROM agencies", [], |r| r.get(0))?;
     if existing > 0 {
         return Ok(false);
@@ -120,9 +119,9 @@ pub fn seed(conn: &mut Connection, rules: &RuleBook, today: CivilDate) -> rusqli
     let start = CivilDate::new(2019, 9, 1).unwrap_or(today);
     let span = (today.days_since_epoch() - start.days_since_epoch()).max(1);
     let mut sequence: BTreeMap<String, u32> = BTreeMap::new();
-    for n in 0..DOSSIER_COUNT {
+    for n in 0..dossiers {
         // Spread evenly with a little jitter, oldest first.
-        let offset = (n as i64 * span / DOSSIER_COUNT as i64 + rng.below(5) as i64).min(span - 1);
+        let offset = (n as i64 * span / dossiers as i64 + rng.below(5) as i64).min(span - 1);
         let received = add_days(start, offset);
         let (procedure, allowed, district) = *rng.pick(&PROCEDURES);
         let agency_id = if district { DISTRICT.0 } else { rng.pick(&COMMUNES).0 };
@@ -249,11 +248,11 @@ mod tests {
         let mut conn = db.lock();
         let rules = RuleBook::builtin();
         let today = CivilDate::new(2026, 11, 27).unwrap();
-        assert!(seed(&mut conn, &rules, today).unwrap());
-        assert!(!seed(&mut conn, &rules, today).unwrap());
+        assert!(seed(&mut conn, &rules, today, 360).unwrap());
+        assert!(!seed(&mut conn, &rules, today, 360).unwrap());
         let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
         assert_eq!(count("SELECT count(*) FROM agencies"), 13);
-        assert_eq!(count("SELECT count(*) FROM dossiers"), DOSSIER_COUNT as i64);
+        assert_eq!(count("SELECT count(*) FROM dossiers"), 360);
         assert!(count("SELECT count(*) FROM dossiers WHERE returned_on > appointed_on") > 10);
         assert!(count("SELECT count(*) FROM dossiers WHERE returned_on < appointed_on") > 10);
         assert!(count("SELECT count(*) FROM dossiers WHERE returned_on = appointed_on") > 10);

@@ -34,7 +34,10 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!(path = %db_path.display(), "database ready");
     let links = Arc::new(LinkSigner::load_or_create(&config.data_dir)?);
     let rules = Arc::new(RuleBook::builtin());
-    if config.demo && demo::seed(&mut db.lock(), &rules, today_in_vietnam())? {
+    if config.faults.any() {
+        tracing::warn!(faults = ?config.faults, "FAULT INJECTION IS ON: rating requests will fail on purpose (tests only)");
+    }
+    if config.demo && demo::seed(&mut db.lock(), &rules, today_in_vietnam(), config.demo_dossiers)? {
         tracing::info!("seeded the demo district of Triệu Phong");
     }
     if !config.dist.join("index.html").is_file() {

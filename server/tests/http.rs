@@ -46,13 +46,15 @@ fn fixture() -> Fixture {
         data_dir: data_dir.clone(),
         dist,
         demo: true,
+        demo_dossiers: 360,
         demo_links: 0,
         public_url: None,
+        faults: Default::default(),
     };
     let db = Db::open(&data_dir.join("danhgia.sqlite3")).unwrap();
     let rules = Arc::new(RuleBook::builtin());
     let links = Arc::new(LinkSigner::load_or_create(&data_dir).unwrap());
-    demo::seed(&mut db.lock(), &rules, CivilDate::new(2026, 11, 27).unwrap()).unwrap();
+    demo::seed(&mut db.lock(), &rules, CivilDate::new(2026, 11, 27).unwrap(), 360).unwrap();
     let unrated = demo::unrated_links(&db.lock(), &links, "", 10)
         .unwrap()
         .into_iter()
@@ -280,7 +282,7 @@ async fn the_openapi_document_describes_the_api() {
     assert_eq!(answer.status, StatusCode::OK);
     let doc: Value = answer.json();
     let paths = doc["paths"].as_object().unwrap();
-    for path in ["/health", "/dossiers/{code}", "/ratings"] {
+    for path in ["/health", "/dossiers/{code}", "/ratings", "/auth/login", "/dossiers", "/rulesets"] {
         assert!(paths.contains_key(path), "{path} missing");
     }
     assert!(doc["components"]["schemas"]["RatingRecord"].is_object());

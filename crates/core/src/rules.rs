@@ -9,6 +9,7 @@ use std::fmt;
 
 /// Who supplies an indicator's answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Supplier {
     /// The citizen: paper slip, rating device or online form.
@@ -19,6 +20,7 @@ pub enum Supplier {
 
 /// What an indicator is scored over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
     Dossier,
@@ -28,6 +30,7 @@ pub enum Scope {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndicatorOption {
     pub key: String,
     pub label: Text,
@@ -35,6 +38,7 @@ pub struct IndicatorOption {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Indicator {
     pub number: u8,
     pub key: String,
@@ -49,6 +53,7 @@ pub struct Indicator {
 
 /// Which option a date comparison selects.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DateOptions {
     /// Returned before the appointed day.
     pub early: String,
@@ -59,6 +64,7 @@ pub struct DateOptions {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScaleLevel {
     pub key: String,
     pub label: Text,
@@ -67,12 +73,14 @@ pub struct ScaleLevel {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SatisfactionQuestion {
     pub key: String,
     pub label: Text,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Satisfaction {
     pub note: Text,
     pub scale: Vec<ScaleLevel>,
@@ -80,9 +88,12 @@ pub struct Satisfaction {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleSet {
     /// Stable identifier, stored with every rating.
     pub version: String,
+    /// `yyyy-mm-dd`: dossiers received on or after this day use this set.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub effective_from: CivilDate,
     pub title: Text,
     pub legal_basis: Text,

@@ -34,6 +34,7 @@ impl Lang {
 /// A label in Vietnamese and English. Both are required: a rule set whose
 /// text lacks either fails validation when it is loaded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Text {
     pub vi: String,
     pub en: String,

@@ -7,6 +7,7 @@ mod dossiers;
 mod error;
 mod health;
 mod ratings;
+mod rulesets;
 
 pub use error::ApiFailure;
 pub use ratings::MAX_BODY_BYTES;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(dossiers::list_dossiers))
         .routes(routes!(dossiers::get_dossier))
         .routes(routes!(ratings::post_ratings))
+        .routes(routes!(rulesets::list))
         .split_for_parts();
     // Serialised once: the document never changes while the server runs.
     let doc: Arc<str> = doc.to_pretty_json().unwrap_or_default().into();

@@ -1,6 +1,7 @@
 use super::{ApiFailure, now_rfc3339};
 use crate::AppState;
 use crate::auth::MaybeOfficer;
+use crate::config::Faults;
 use crate::db::DbError;
 use crate::ratings::{self, BatchError, Sender};
 use axum::Json;
@@ -45,6 +46,18 @@ pub async fn post_ratings(
     if batch.records.len() > MAX_BATCH {
         return Err(too_large());
     }
+    let faults = state.config.faults.clone();
+    if faults.fault_latency_ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(faults.fault_latency_ms)).await;
+    }
+    if Faults::roll(faults.fault_fail) {
+        tracing::warn!("fault injection: failing a ratings request before storing it");
+        return Err(ApiFailure::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "fault_injected",
+            "Injected failure (test mode).",
+        ));
+    }
     let (rules, links) = (state.rules.clone(), state.links.clone());
     let now = now_rfc3339();
     let results = state
@@ -58,5 +71,9 @@ pub async fn post_ratings(
         })
         .await
         .map_err(ApiFailure::internal)?;
+    if Faults::roll(faults.fault_drop) {
+        tracing::warn!(records = results.len(), "fault injection: losing the answer to a stored batch");
+        return Err(ApiFailure::new(StatusCode::BAD_GATEWAY, "fault_injected", "Injected lost answer (test mode)."));
+    }
     Ok(Json(BatchResults { results }))
 }
