@@ -1,10 +1,17 @@
 //! Router, layout and context providers.
 
+use crate::components::install::UpdateBanner;
 use crate::components::lang_switch::LangSwitch;
 use crate::i18n::*;
 use crate::lang;
 use crate::pages::{
-    citizen_entry::CitizenEntry, home::Home, login::Login, not_found::NotFound, rate::Rate, transcribe::Transcribe,
+    citizen_entry::CitizenEntry,
+    home::Home,
+    login::Login,
+    not_found::NotFound,
+    outbox::{Outbox, OutboxBadge},
+    rate::Rate,
+    transcribe::Transcribe,
 };
 use crate::session::CurrentSession;
 use crate::sync::Sync;
@@ -30,9 +37,12 @@ fn Layout() -> impl IntoView {
     let i18n = use_i18n();
     // Deliver what earlier visits left in the outbox, and again whenever the
     // browser says it is back online (the server's answer is the only truth).
-    let sync = Sync::provide(CurrentSession::provide());
-    sync.send_soon();
-    let _ = window_event_listener(leptos::ev::online, move |_| sync.send_soon());
+    Sync::start(CurrentSession::provide());
+    crate::pwa::watch_updates();
+    // Ask once that the browser never evicts the outbox.
+    leptos::task::spawn_local(async {
+        let _ = crate::pages::outbox::ask_persistent_storage().await;
+    });
     // The loading notice in index.html is replaced by the app.
     if let Some(boot) = document().get_element_by_id("boot") {
         boot.remove();
@@ -41,8 +51,12 @@ fn Layout() -> impl IntoView {
         <div class="app">
             <header class="topbar">
                 <A href="/" attr:class="brand">{t!(i18n, app_name)}</A>
-                <LangSwitch />
+                <div class="top-actions">
+                    <OutboxBadge />
+                    <LangSwitch />
+                </div>
             </header>
+            <UpdateBanner />
             <main>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
@@ -50,6 +64,7 @@ fn Layout() -> impl IntoView {
                     <Route path=path!("/r/:code") view=Rate />
                     <Route path=path!("/nhap-phieu") view=Transcribe />
                     <Route path=path!("/dang-nhap") view=Login />
+                    <Route path=path!("/hop-thu") view=Outbox />
                 </Routes>
             </main>
             <footer class="foot">{t!(i18n, footer)}</footer>

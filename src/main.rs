@@ -9,6 +9,7 @@ mod components;
 mod lang;
 mod messages;
 mod pages;
+mod pwa;
 mod rules;
 mod scan;
 mod session;

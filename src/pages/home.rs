@@ -1,3 +1,4 @@
+use crate::components::install::InstallPrompt;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -19,5 +20,6 @@ pub fn Home() -> impl IntoView {
                 <span>{t!(i18n, home.officer_text)}</span>
             </A>
         </nav>
+        <InstallPrompt />
     }
 }

@@ -35,7 +35,7 @@ pub fn Login() -> impl IntoView {
                 Ok(s) => {
                     session.sign_in(s);
                     // Slips queued under an expired session go out now.
-                    sync.send_soon();
+                    sync.resume();
                     navigate("/nhap-phieu", Default::default());
                 }
                 Err(ApiErr::Refused { .. }) => problem.set(Some(t_string!(i18n, login.wrong))),

@@ -19,6 +19,7 @@ use danhgia_core::{CivilDate, DossierCode, RuleSet, ScanPolicy, ScanTarget, pars
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 const BATCH_KEY: &str = "danhgia.batch";
 
@@ -196,8 +197,12 @@ fn Desk() -> impl IntoView {
         });
         let entry = match slip.editing {
             Some(mut e) => {
+                // An edited slip (unsent, or parked with the server's reason) goes out again.
                 e.record = record;
                 e.updated_at = js_sys::Date::now();
+                e.state = EntryState::Pending;
+                e.reason = None;
+                e.message = None;
                 e
             }
             None => OutboxEntry::new(record),
@@ -255,6 +260,18 @@ fn Desk() -> impl IntoView {
             }
         });
     };
+
+    // `/nhap-phieu?sua={id}`: the outbox sends a parked slip here to be fixed.
+    let query = use_query_map();
+    if let Some(id) = query.with_untracked(|q| q.get("sua")) {
+        spawn_local(async move {
+            if let Ok(Some(entry)) = outbox::get(&id).await
+                && matches!(entry.state, EntryState::Pending | EntryState::Rejected)
+            {
+                edit(entry);
+            }
+        });
+    }
 
     let submit_typed = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -65,16 +65,32 @@ impl OutboxEntry {
     }
 }
 
+thread_local! {
+    // Writes in progress: a new build must not take over in the middle of one.
+    static WRITING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Whether the outbox is being written right now.
+pub fn writing() -> bool {
+    WRITING.with(|w| w.get() > 0)
+}
+
 pub async fn put(entries: &[OutboxEntry]) -> Result<(), StoreError> {
     let values = entries.iter().map(to_js).collect::<Result<Vec<_>, _>>()?;
-    let db = db().await?;
-    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
-    let store = tx.store(OUTBOX)?;
-    for value in &values {
-        store.put(value, None).await?;
+    WRITING.with(|w| w.set(w.get() + 1));
+    let result = async {
+        let db = db().await?;
+        let tx = db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
+        let store = tx.store(OUTBOX)?;
+        for value in &values {
+            store.put(value, None).await?;
+        }
+        tx.done().await?;
+        Ok(())
     }
-    tx.done().await?;
-    Ok(())
+    .await;
+    WRITING.with(|w| w.set(w.get() - 1));
+    result
 }
 
 async fn by_index(index: &str, key: &str) -> Result<Vec<OutboxEntry>, StoreError> {
@@ -117,4 +133,34 @@ pub async fn remove_unsent(id: &str) -> Result<bool, StoreError> {
     tx.store(OUTBOX)?.delete(JsValue::from_str(id)).await?;
     tx.done().await?;
     Ok(true)
+}
+
+/// Every record on this device, newest first.
+pub async fn all() -> Result<Vec<OutboxEntry>, StoreError> {
+    let db = db().await?;
+    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
+    let values = tx.store(OUTBOX)?.get_all(None, None).await?;
+    tx.done().await?;
+    let mut entries: Vec<OutboxEntry> = values.into_iter().filter_map(from_js).collect();
+    entries.sort_by(|a, b| b.created_at.total_cmp(&a.created_at));
+    Ok(entries)
+}
+
+/// Deletes a record, whatever its state (the user confirmed).
+pub async fn discard(id: &str) -> Result<(), StoreError> {
+    let db = db().await?;
+    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
+    tx.store(OUTBOX)?.delete(JsValue::from_str(id)).await?;
+    tx.done().await?;
+    Ok(())
+}
+
+/// Puts a parked record back in the queue.
+pub async fn retry(id: &str) -> Result<(), StoreError> {
+    let Some(mut entry) = get(id).await? else { return Ok(()) };
+    entry.state = EntryState::Pending;
+    entry.reason = None;
+    entry.message = None;
+    entry.updated_at = js_sys::Date::now();
+    put(std::slice::from_ref(&entry)).await
 }

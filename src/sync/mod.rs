@@ -1,9 +1,13 @@
-//! Delivering the outbox. Records are sent in batches; each leaves "pending"
-//! only when the server answered for it. Network errors, timeouts and 5xx
-//! leave everything pending for the next trigger (start, `online`, submit).
-//! Paper slips travel with the officer's bearer token; when the server says
-//! the session is over, they wait (nothing is lost) until the officer signs
-//! in again.
+//! The sync engine: delivers the outbox. A record leaves "pending" only when
+//! the server answered for it. Network errors, timeouts and 5xx are retried
+//! with backoff and never dropped; a refusal of one record parks it in
+//! "needs attention"; a refused session (401) pauses paper slips until the
+//! officer signs in again. Triggers: start, `online`, the page becoming
+//! visible, a backoff timer, "sync now", and every new record. One delivery
+//! at a time, across tabs too.
+
+pub mod backoff;
+mod lock;
 
 use crate::api::{self, ApiErr};
 use crate::session::{CurrentSession, NeedsSignIn};
@@ -11,21 +15,47 @@ use crate::store::outbox::{self, EntryState, OutboxEntry};
 use danhgia_core::rating::{Channel, MAX_BATCH};
 use danhgia_core::wire::RatingBatch;
 use leptos::prelude::*;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::time::Duration;
+use wasm_bindgen::prelude::*;
 
-/// Bumped whenever the outbox changes, so that views showing it refresh.
+/// Bumped whenever the outbox changes (here or in another tab), so that
+/// views showing it refresh.
 #[derive(Clone, Copy)]
 pub struct OutboxChanged(pub RwSignal<u32>);
 
 impl OutboxChanged {
-    pub fn notify(self) {
-        self.0.update(|n| *n = n.wrapping_add(1));
-    }
-
-    /// Tracks changes (for effects and resources).
+    /// Tracks changes (for effects).
     pub fn track(self) -> u32 {
         self.0.get()
     }
+
+    fn bump(self) {
+        self.0.update(|n| *n = n.wrapping_add(1));
+    }
+
+    /// This tab changed the outbox: refresh views here and in other tabs.
+    pub fn notify(self) {
+        self.bump();
+        CHANNEL.with(|c| {
+            if let Some(c) = c.borrow().as_ref() {
+                let _ = c.post_message(&JsValue::from_str("changed"));
+            }
+        });
+    }
+}
+
+/// What the last delivery attempt found, for the outbox screen.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncStatus {
+    /// Records of the batch in flight.
+    pub sending: Vec<String>,
+    /// The last attempt could not reach the server (or it failed).
+    pub failing: bool,
+    /// When the next automatic attempt is due (ms since the epoch).
+    pub next_attempt_at: Option<f64>,
+    /// When the server last answered (ms since the epoch).
+    pub last_success_at: Option<f64>,
 }
 
 /// What delivery needs from the app; `Copy`, so any view can start one.
@@ -34,18 +64,47 @@ pub struct Sync {
     pub changed: OutboxChanged,
     pub session: CurrentSession,
     pub needs_sign_in: NeedsSignIn,
+    pub status: RwSignal<SyncStatus>,
+}
+
+thread_local! {
+    // In-tab guard; a trigger that arrives during a delivery (the `online`
+    // event while the last offline attempt is failing) makes it go round once
+    // more instead of being lost.
+    static SENDING: Cell<bool> = const { Cell::new(false) };
+    static REQUESTED: Cell<bool> = const { Cell::new(false) };
+    static FAILURES: Cell<u32> = const { Cell::new(0) };
+    static RETRY: RefCell<Option<TimeoutHandle>> = const { RefCell::new(None) };
+    static CHANNEL: RefCell<Option<web_sys::BroadcastChannel>> = const { RefCell::new(None) };
 }
 
 impl Sync {
-    pub fn provide(session: CurrentSession) -> Self {
+    /// Creates the engine, provides it to every view and wires its triggers.
+    pub fn start(session: CurrentSession) -> Self {
         let sync = Sync {
             changed: OutboxChanged(RwSignal::new(0)),
             session,
             needs_sign_in: NeedsSignIn(RwSignal::new(false)),
+            status: RwSignal::new(SyncStatus::default()),
         };
         provide_context(sync);
         provide_context(sync.changed);
         provide_context(sync.needs_sign_in);
+
+        // Other tabs' changes refresh this tab's views.
+        if let Ok(channel) = web_sys::BroadcastChannel::new("danhgia-outbox") {
+            let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| sync.changed.bump());
+            channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            on_message.forget();
+            CHANNEL.with(|c| *c.borrow_mut() = Some(channel));
+        }
+        let _ = window_event_listener(leptos::ev::online, move |_| sync.send_now());
+        let _ = window_event_listener(leptos::ev::visibilitychange, move |_| {
+            if document().visibility_state() == web_sys::VisibilityState::Visible {
+                sync.send_soon();
+            }
+        });
+        sync.send_soon();
         sync
     }
 
@@ -58,14 +117,18 @@ impl Sync {
             }
         });
     }
-}
 
-thread_local! {
-    // One delivery at a time in this tab; a trigger that arrives during one
-    // (the `online` event while the last offline attempt is failing) makes
-    // it run once more instead of being lost.
-    static SENDING: Cell<bool> = const { Cell::new(false) };
-    static REQUESTED: Cell<bool> = const { Cell::new(false) };
+    /// "Sync now" and the `online` event: forget the backoff and go.
+    pub fn send_now(self) {
+        FAILURES.with(|f| f.set(0));
+        self.send_soon();
+    }
+
+    /// After a sign-in: paper slips may go again.
+    pub fn resume(self) {
+        self.needs_sign_in.0.set(false);
+        self.send_now();
+    }
 }
 
 #[derive(Debug)]
@@ -88,29 +151,64 @@ async fn send_pending(sync: Sync) -> Result<(), SendError> {
     if SENDING.with(|s| s.replace(true)) {
         return Ok(());
     }
+    RETRY.with(|r| {
+        if let Some(t) = r.borrow_mut().take() {
+            t.clear();
+        }
+    });
     let mut outcome = Ok(());
     while REQUESTED.with(|r| r.replace(false)) {
-        outcome = deliver(sync).await;
+        // Another tab delivering is as good as this one doing it.
+        outcome = lock::with_lock(deliver(sync)).await.unwrap_or(Ok(()));
     }
     SENDING.with(|s| s.set(false));
+    sync.status.update(|s| s.sending.clear());
+    match &outcome {
+        Err(SendError::Api(_)) => schedule_retry(sync),
+        _ => {
+            FAILURES.with(|f| f.set(0));
+            sync.status.update(|s| {
+                s.failing = false;
+                s.next_attempt_at = None;
+            });
+        }
+    }
     outcome
 }
 
+fn schedule_retry(sync: Sync) {
+    let failures = FAILURES.with(|f| {
+        f.set(f.get().saturating_add(1));
+        f.get()
+    });
+    let delay = backoff::delay_ms(failures, js_sys::Math::random());
+    let at = js_sys::Date::now() + delay;
+    sync.status.update(|s| {
+        s.failing = true;
+        s.next_attempt_at = Some(at);
+    });
+    let handle = set_timeout_with_handle(move || sync.send_soon(), Duration::from_millis(delay as u64)).ok();
+    RETRY.with(|r| *r.borrow_mut() = handle);
+}
+
 async fn deliver(sync: Sync) -> Result<(), SendError> {
-    let bearer = sync.session.token_untracked();
+    let bearer = if sync.needs_sign_in.0.get_untracked() { None } else { sync.session.token_untracked() };
     let mut pending = outbox::pending().await.map_err(|e| SendError::Store(e.0))?;
-    // Without a session, paper slips wait for the officer to sign in.
-    let waiting_for_officer = bearer.is_none() && pending.iter().any(|e| e.record.channel == Channel::Paper);
+    // Without a (valid) session, paper slips wait for the officer to sign in.
     if bearer.is_none() {
+        if pending.iter().any(|e| e.record.channel == Channel::Paper) {
+            sync.needs_sign_in.0.set(true);
+        }
         pending.retain(|e| e.record.channel != Channel::Paper);
     }
-    sync.needs_sign_in.0.set(waiting_for_officer);
     for chunk in pending.chunks(MAX_BATCH) {
         let batch = RatingBatch { records: chunk.iter().map(|e| e.record.clone()).collect() };
         let mut settled: Vec<OutboxEntry> = chunk.to_vec();
         settled.iter_mut().for_each(|e| e.attempts += 1);
+        sync.status.update(|s| s.sending = chunk.iter().map(|e| e.id.clone()).collect());
         match api::post_ratings(&batch, bearer.as_deref()).await {
             Ok(answer) => {
+                sync.status.update(|s| s.last_success_at = Some(js_sys::Date::now()));
                 for entry in &mut settled {
                     // A record the server did not answer for stays pending.
                     if let Some(result) = answer.results.iter().find(|r| r.id == entry.id) {
@@ -119,8 +217,10 @@ async fn deliver(sync: Sync) -> Result<(), SendError> {
                 }
             }
             Err(ApiErr::Refused { status: 401, .. }) => {
-                // The session is over: keep everything, ask for a sign-in.
+                // The session is over: nothing was stored. Paper slips wait for
+                // a sign-in; citizens' ratings go on without the session.
                 sync.needs_sign_in.0.set(true);
+                REQUESTED.with(|r| r.set(true));
                 return Ok(());
             }
             Err(ApiErr::Refused { code, message, .. }) => {

@@ -1,0 +1,97 @@
+//! The installed app: a new build announced and taken only when the user
+//! accepts (never while the outbox is being written), and the install offer.
+
+use crate::store::outbox;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::cell::Cell;
+use std::time::Duration;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ServiceWorker, ServiceWorkerRegistration};
+
+thread_local! {
+    static ACCEPTED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A new build is installed and waiting.
+#[derive(Clone, Copy)]
+pub struct UpdateReady(pub RwSignal<bool>);
+
+async fn registration() -> Option<ServiceWorkerRegistration> {
+    let container = window().navigator().service_worker();
+    let reg = JsFuture::from(container.get_registration()).await.ok()?;
+    reg.dyn_into::<ServiceWorkerRegistration>().ok()
+}
+
+fn has_controller() -> bool {
+    window().navigator().service_worker().controller().is_some()
+}
+
+/// Watches for a waiting build; provides [`UpdateReady`].
+pub fn watch_updates() -> UpdateReady {
+    let ready = UpdateReady(RwSignal::new(false));
+    provide_context(ready);
+    if js_sys::Reflect::get(&window().navigator(), &"serviceWorker".into()).map(|v| v.is_undefined()).unwrap_or(true) {
+        return ready;
+    }
+    // When the new build takes over (after the user accepted), load it.
+    let on_change = Closure::<dyn FnMut()>::new(move || {
+        if ACCEPTED.with(Cell::get) {
+            let _ = window().location().reload();
+        }
+    });
+    window().navigator().service_worker().set_oncontrollerchange(Some(on_change.as_ref().unchecked_ref()));
+    on_change.forget();
+
+    spawn_local(async move {
+        let Some(reg) = registration().await else { return };
+        if reg.waiting().is_some() && has_controller() {
+            ready.0.set(true);
+        }
+        let watched = reg.clone();
+        let on_found = Closure::<dyn FnMut()>::new(move || {
+            let Some(installing) = watched.installing() else { return };
+            let worker = installing.clone();
+            let on_state = Closure::<dyn FnMut()>::new(move || {
+                // "installed" with a controller: an update, not the first install.
+                if worker.state() == web_sys::ServiceWorkerState::Installed && has_controller() {
+                    ready.0.set(true);
+                }
+            });
+            installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+            on_state.forget();
+        });
+        reg.set_onupdatefound(Some(on_found.as_ref().unchecked_ref()));
+        on_found.forget();
+    });
+    // Look for a new build when the app comes back to the foreground.
+    let _ = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        if document().visibility_state() == web_sys::VisibilityState::Visible {
+            spawn_local(async {
+                if let Some(reg) = registration().await
+                    && let Ok(p) = reg.update()
+                {
+                    let _ = JsFuture::from(p).await;
+                }
+            });
+        }
+    });
+    ready
+}
+
+/// The user accepted the new build: wait until no record is being written,
+/// then let it take over (the page reloads on `controllerchange`).
+pub fn accept_update() {
+    spawn_local(async {
+        while outbox::writing() {
+            gloo_timers::future::sleep(Duration::from_millis(50)).await;
+        }
+        let Some(reg) = registration().await else { return };
+        let Some(waiting): Option<ServiceWorker> = reg.waiting() else { return };
+        ACCEPTED.with(|a| a.set(true));
+        let msg = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&msg, &"type".into(), &"SKIP_WAITING".into());
+        let _ = waiting.post_message(&msg);
+    });
+}
