@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh test
 export PATH="$PWD/node_modules/.bin:$PATH"
-pidfile=tests/e2e/.server.pid
-trap '[ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null; rm -f "$pidfile"' EXIT
+stop_servers() { for f in tests/e2e/.*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; rm -f "$f"; done; }
+trap stop_servers EXIT
 trunk build --release
 cargo build --locked --profile server -p danhgia-server
 node bench/run.mjs

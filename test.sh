@@ -8,9 +8,9 @@ scripts/setup.sh test
 export PATH="$PWD/node_modules/.bin:$PATH"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-pidfile=tests/e2e/.server.pid
-# The server is stopped by PID even if the test runner itself dies.
-trap '[ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null; rm -f "$pidfile"' EXIT
+# Servers started by the tests are stopped by PID even if the runner dies.
+stop_servers() { for f in tests/e2e/.*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; rm -f "$f"; done; }
+trap stop_servers EXIT
 
 step "cargo fmt --check"
 cargo fmt --all --check

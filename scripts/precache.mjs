@@ -31,4 +31,8 @@ const sw = template
   .replace('__PRECACHE__', JSON.stringify(precache.map((name) => `/${name}`), null, 2))
   .replace('__LAZY__', JSON.stringify(lazy.map((name) => `/${name}`), null, 2));
 writeFileSync(join(staging, 'sw.js'), sw);
+// The page can tell which build it runs (support, and the update test).
+const indexPath = join(staging, 'index.html');
+const index = readFileSync(indexPath, 'utf8');
+writeFileSync(indexPath, index.replace('<head>', `<head>\n    <meta name="danhgia-build" content="${build}" />`));
 console.log(`sw.js: build ${build}, ${precache.length} files precached, ${lazy.length} cached on first use`);

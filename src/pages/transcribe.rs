@@ -223,26 +223,23 @@ fn Desk() -> impl IntoView {
         });
     };
 
+    // Editing looks the dossier up again: a slip parked for a rule-set
+    // mismatch is shown with the dossier's own questions this time.
     let edit = move |entry: OutboxEntry| {
         let Ok(code) = DossierCode::parse(&entry.dossier_code) else { return };
+        saved.set(None);
+        stage.set(Stage::LookingUp);
+        let bearer = session.token_untracked();
         spawn_local(async move {
-            let cached = store::dossiers::get(code.as_str()).await.ok().flatten().map(|c| c.dossier);
-            let book = rules::book();
-            let Some(rules) = book.by_version(&entry.record.ruleset_version) else { return };
-            let dates = cached.as_ref().and_then(dates_of).unwrap_or(DossierDates {
-                received_on: today(),
-                appointed_on: today(),
-                returned_on: None,
+            let found = look_up(code, bearer, needs_sign_in).await;
+            stage.set(match found {
+                Stage::Open(mut slip) => {
+                    slip.editing = Some(entry);
+                    slip.entered_here = false;
+                    Stage::Open(slip)
+                }
+                other => other,
             });
-            saved.set(None);
-            stage.set(Stage::Open(Box::new(OpenSlip {
-                code,
-                dossier: cached,
-                rules,
-                dates,
-                editing: Some(entry),
-                entered_here: false,
-            })));
         });
     };
 

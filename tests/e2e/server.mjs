@@ -9,15 +9,23 @@ import { join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '../..');
 export const PID_FILE = join(import.meta.dirname, '.server.pid');
 
-export async function startServer({ bin, demoLinks = 12 } = {}) {
+/**
+ * Options: `port` (0: a free one), `dataDir` (default: a fresh temporary one,
+ * deleted by stop()), `dist`, `pidFile`, and `args` for the server.
+ */
+export async function startServer({ bin, demoLinks = 12, port = 0, dataDir, dist, args: extra = [], pidFile = PID_FILE } = {}) {
   const binary = bin || process.env.DANHGIA_SERVER_BIN || join(root, 'target/debug/danhgia-server');
-  const dataDir = mkdtempSync(join(tmpdir(), 'danhgia-e2e-'));
-  const args = ['--port', '0', '--data-dir', dataDir, '--dist', join(root, 'dist'), '--demo', '--demo-links', String(demoLinks)];
+  const ownsData = !dataDir;
+  dataDir = dataDir || mkdtempSync(join(tmpdir(), 'danhgia-e2e-'));
+  const args = [
+    '--port', String(port), '--data-dir', dataDir, '--dist', dist || join(root, 'dist'),
+    '--demo', '--demo-links', String(demoLinks), ...extra,
+  ];
   const server = spawn(binary, args, {
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'info,tower_http=warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  writeFileSync(PID_FILE, String(server.pid));
+  writeFileSync(pidFile, String(server.pid));
   const log = [];
   const links = [];
   let officer = null;
@@ -45,16 +53,24 @@ export async function startServer({ bin, demoLinks = 12 } = {}) {
     server.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${log.join('')}`)));
   });
 
-  async function stop() {
-    if (server.exitCode === null) {
+  async function halt(signal) {
+    if (server.exitCode === null && server.signalCode === null) {
       const exited = new Promise((r) => server.on('exit', r));
-      server.kill('SIGTERM');
+      server.kill(signal);
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-      if (server.exitCode === null) server.kill('SIGKILL');
+      if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
     }
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(PID_FILE, { force: true });
+    rmSync(pidFile, { force: true });
   }
 
-  return { baseUrl, dataDir, links, officer, stop };
+  /** Stops the server; a temporary data folder goes with it. */
+  async function stop() {
+    await halt('SIGTERM');
+    if (ownsData) rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  /** Kills the server outright (a crash), keeping its data. */
+  const kill = () => halt('SIGKILL');
+
+  return { baseUrl, port: Number(new URL(baseUrl).port), dataDir, links, officer, log, stop, kill };
 }

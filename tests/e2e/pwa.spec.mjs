@@ -1,0 +1,101 @@
+// The installed app: installability, offline cold start, and an update that
+// takes over only when accepted, with queued records surviving it.
+import { test, expect, chromium } from '@playwright/test';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { launchOptions } from './browser.mjs';
+import { answerAll, demo, ratingsOf } from './helpers.mjs';
+import { startServer } from './server.mjs';
+
+const controlled = (page) => page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+test('the app is installable and its service worker controls the page', async () => {
+  const profile = mkdtempSync(join(tmpdir(), 'danhgia-profile-'));
+  const context = await chromium.launchPersistentContext(profile, { ...launchOptions, baseURL: process.env.BASE_URL });
+  try {
+    const page = await context.newPage();
+    await page.goto('/');
+    await controlled(page);
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    expect(installabilityErrors).toEqual([]);
+    const manifest = await (await page.request.get('/manifest.webmanifest')).json();
+    expect(manifest.display).toBe('standalone');
+    expect(manifest.short_name).toBe('Đánh giá');
+    const icons = manifest.icons.map((i) => `${i.sizes} ${i.purpose}`);
+    expect(icons).toEqual(expect.arrayContaining(['192x192 any', '512x512 any', '512x512 maskable']));
+    for (const icon of manifest.icons) expect((await page.request.get(icon.src)).status()).toBe(200);
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
+
+test('after one online visit, the app and a deep link open with no network at all', async ({ page, context }) => {
+  const dossier = demo(6);
+  await page.goto(dossier.path);
+  await expect(page.locator('.dossier-code')).toHaveText(dossier.code);
+  await controlled(page);
+  await context.setOffline(true);
+  const home = await context.newPage();
+  await home.goto('/');
+  await expect(home.getByRole('heading', { level: 1 })).toHaveText('Đánh giá việc giải quyết hồ sơ');
+  const link = await context.newPage();
+  await link.goto(dossier.path);
+  await expect(link.locator('form.questions')).toBeVisible();
+});
+
+test('a new build is announced, taken only when accepted, and queued records survive it', async ({ browser }) => {
+  // A server of its own, serving a copy of the build that the test can replace.
+  const root = resolve(import.meta.dirname, '../..');
+  const dist = mkdtempSync(join(tmpdir(), 'danhgia-dist-'));
+  cpSync(join(root, 'dist'), dist, { recursive: true });
+  const server = await startServer({ dist, demoLinks: 1, pidFile: join(import.meta.dirname, '.update.pid') });
+  try {
+    const [dossier] = server.links;
+    const context = await browser.newContext({ baseURL: server.baseUrl });
+    const page = await context.newPage();
+    await page.goto(dossier.path);
+    await controlled(page);
+    const buildA = await page.locator('meta[name=danhgia-build]').getAttribute('content');
+
+    // Queue a rating offline.
+    await context.setOffline(true);
+    await answerAll(page);
+    await page.getByRole('button', { name: 'Gửi đánh giá' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'sẽ tự gửi khi có mạng' })).toBeVisible();
+
+    // Deploy build B: another index.html and service worker.
+    const buildB = 'b-' + buildA;
+    for (const file of ['index.html', 'sw.js']) {
+      const path = join(dist, file);
+      writeFileSync(path, readFileSync(path, 'utf8').replaceAll(buildA, buildB));
+    }
+    await context.setOffline(false);
+    await page.reload();
+    const banner = page.getByRole('status').filter({ hasText: 'Có phiên bản mới' });
+    await expect(banner).toBeVisible({ timeout: 20_000 });
+    // Not taken until accepted.
+    expect(await page.locator('meta[name=danhgia-build]').getAttribute('content')).toBe(buildA);
+    await banner.getByRole('button', { name: 'Tải lại' }).click();
+    await expect(page.locator('meta[name=danhgia-build]')).toHaveAttribute('content', buildB, { timeout: 20_000 });
+    // The queued record survived, and goes out.
+    await expect(page.locator('.receipt')).toBeVisible();
+    await expect.poll(() => ratingsOfDb(server.dataDir, dossier.code), { timeout: 20_000 }).toBe(1);
+    await context.close();
+  } finally {
+    await server.stop();
+    rmSync(dist, { recursive: true, force: true });
+  }
+});
+
+function ratingsOfDb(dataDir, code) {
+  const saved = process.env.DANHGIA_DATA_DIR;
+  process.env.DANHGIA_DATA_DIR = dataDir;
+  try {
+    return ratingsOf(code).length;
+  } finally {
+    process.env.DANHGIA_DATA_DIR = saved;
+  }
+}
