@@ -152,6 +152,9 @@ fn ingest_one(
     }
 
     let answers = serde_json::to_string(&r.answers).unwrap_or_default();
+    // Only a paper slip is the officer's work; a citizen's rating that
+    // happens to travel with an officer's session stays the citizen's.
+    let officer_id = if r.channel == Channel::Paper { sender.officer_id } else { None };
     let already: bool = tx
         .query_row("SELECT 1 FROM ratings WHERE dossier_code = ?1", params![code.as_str()], |_| Ok(()))
         .optional()?
@@ -160,7 +163,7 @@ fn ingest_one(
         tx.execute(
             "INSERT INTO rating_conflicts (id, dossier_code, channel, content, received_at, officer_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![id, code.as_str(), r.channel.as_str(), content, now, sender.officer_id],
+            params![id, code.as_str(), r.channel.as_str(), content, now, officer_id],
         )?;
         return Ok(result(
             id,
@@ -180,7 +183,7 @@ fn ingest_one(
             r.comment,
             r.client_time,
             now,
-            sender.officer_id,
+            officer_id,
             content
         ],
     )?;

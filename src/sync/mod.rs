@@ -13,6 +13,11 @@ use crate::api::{self, ApiErr};
 use crate::session::{CurrentSession, NeedsSignIn};
 use crate::store::outbox::{self, EntryState, OutboxEntry};
 use danhgia_core::rating::{Channel, MAX_BATCH};
+
+/// Records per request: small enough that a request lost on a poor mobile
+/// connection costs little to send again, well under the server's limit.
+const BATCH: usize = 25;
+const _: () = assert!(BATCH <= MAX_BATCH);
 use danhgia_core::wire::RatingBatch;
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
@@ -201,13 +206,15 @@ async fn deliver(sync: Sync) -> Result<(), SendError> {
         }
         pending.retain(|e| e.record.channel != Channel::Paper);
     }
-    for chunk in pending.chunks(MAX_BATCH) {
+    for chunk in pending.chunks(BATCH) {
         let batch = RatingBatch { records: chunk.iter().map(|e| e.record.clone()).collect() };
         let mut settled: Vec<OutboxEntry> = chunk.to_vec();
         settled.iter_mut().for_each(|e| e.attempts += 1);
         sync.status.update(|s| s.sending = chunk.iter().map(|e| e.id.clone()).collect());
         match api::post_ratings(&batch, bearer.as_deref()).await {
             Ok(answer) => {
+                // Progress: the backoff counts failures in a row, not in all.
+                FAILURES.with(|f| f.set(0));
                 sync.status.update(|s| s.last_success_at = Some(js_sys::Date::now()));
                 for entry in &mut settled {
                     // A record the server did not answer for stays pending.

@@ -12,9 +12,14 @@ export function demo(n) {
   return links[n];
 }
 
-/** Runs a read-only query on the server's database; rows as objects. */
+/** Runs a read-only query on the shared test server's database; rows as objects. */
 export function db(sql, ...params) {
-  const file = join(process.env.DANHGIA_DATA_DIR, 'danhgia.sqlite3');
+  return dbAt(process.env.DANHGIA_DATA_DIR, sql, ...params);
+}
+
+/** The same, on the database in another server's data folder. */
+export function dbAt(dataDir, sql, ...params) {
+  const file = join(dataDir, 'danhgia.sqlite3');
   const bound = sql.replace(/\?/g, () => `'${String(params.shift()).replaceAll("'", "''")}'`);
   const out = execFileSync('sqlite3', ['-readonly', '-json', file, bound], { encoding: 'utf8' });
   return out.trim() ? JSON.parse(out) : [];

@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { launchOptions } from './browser.mjs';
-import { answerAll, demo, ratingsOf } from './helpers.mjs';
+import { answerAll, dbAt, demo } from './helpers.mjs';
 import { startServer } from './server.mjs';
 
 const controlled = (page) => page.waitForFunction(() => navigator.serviceWorker.controller !== null);
@@ -91,11 +91,5 @@ test('a new build is announced, taken only when accepted, and queued records sur
 });
 
 function ratingsOfDb(dataDir, code) {
-  const saved = process.env.DANHGIA_DATA_DIR;
-  process.env.DANHGIA_DATA_DIR = dataDir;
-  try {
-    return ratingsOf(code).length;
-  } finally {
-    process.env.DANHGIA_DATA_DIR = saved;
-  }
+  return dbAt(dataDir, 'SELECT count(*) AS n FROM ratings WHERE dossier_code = ?', code)[0].n;
 }

@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use danhgia_core::rating::MAX_BATCH;
-use danhgia_core::wire::{ApiError, BatchResults, RatingBatch};
+use danhgia_core::wire::{ApiError, BatchResults, RatingBatch, RecordStatus};
 
 /// Largest request body: a full batch with maximal comments fits well within it.
 pub const MAX_BODY_BYTES: usize = 512 * 1024;
@@ -59,11 +59,12 @@ pub async fn post_ratings(
         ));
     }
     let (rules, links) = (state.rules.clone(), state.links.clone());
+    let sender_id = officer.map(|o| o.id);
     let now = now_rfc3339();
     let results = state
         .db
         .call(move |conn| {
-            let sender = Sender { officer_id: officer.map(|o| o.id) };
+            let sender = Sender { officer_id: sender_id };
             ratings::ingest(conn, &rules, &links, sender, &batch.records, &now).map_err(|e| match e {
                 BatchError::Db(e) => DbError::Sqlite(e),
                 BatchError::TooLarge => DbError::Task("batch too large".into()),
@@ -71,6 +72,16 @@ pub async fn post_ratings(
         })
         .await
         .map_err(ApiFailure::internal)?;
+    let count = |status| results.iter().filter(|r| r.status == status).count();
+    tracing::info!(
+        records = results.len(),
+        accepted = count(RecordStatus::Accepted),
+        duplicate = count(RecordStatus::Duplicate),
+        conflict = count(RecordStatus::Conflict),
+        rejected = count(RecordStatus::Rejected),
+        officer = ?sender_id,
+        "ratings batch"
+    );
     if Faults::roll(faults.fault_drop) {
         tracing::warn!(records = results.len(), "fault injection: losing the answer to a stored batch");
         return Err(ApiFailure::new(StatusCode::BAD_GATEWAY, "fault_injected", "Injected lost answer (test mode)."));
