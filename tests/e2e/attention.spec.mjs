@@ -4,7 +4,7 @@ import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { db } from './helpers.mjs';
-import { signIn } from './officer.mjs';
+import { signIn, slips } from './officer.mjs';
 
 test.use({ viewport: { width: 768, height: 1024 } });
 
@@ -20,19 +20,9 @@ async function fillAndSave(page) {
   await page.getByRole('button', { name: 'Lưu phiếu' }).click();
 }
 
-/** An unrated, returned dossier of the demo officer's agency, received before the given day. */
-function freeDossier(before, skip = 0) {
-  return db(
-    `SELECT code FROM dossiers d WHERE agency_id = 'H45.03' AND returned_on IS NOT NULL AND received_on < ?
-       AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.dossier_code = d.code) ORDER BY code LIMIT 1 OFFSET ?`,
-    before,
-    skip,
-  )[0].code;
-}
-
 test('a refused slip waits in "needs attention" with the reason, then is fixed and delivered', async ({ page, context }) => {
   // Offline and never downloaded: a 2019 slip is entered under today's rule set.
-  const code = freeDossier('2020-01-01');
+  const code = slips().old;
   await signIn(page);
   await context.setOffline(true);
   await openSlip(page, code);
@@ -61,7 +51,7 @@ test('a refused slip waits in "needs attention" with the reason, then is fixed a
 });
 
 test('a session that expires while offline asks for a sign-in, then the queue is delivered', async ({ page, context }) => {
-  const code = freeDossier('2030-01-01', 3);
+  const code = slips().expiring;
   await signIn(page);
   await page.getByRole('button', { name: 'Tải hồ sơ của cơ quan về máy' }).click();
   await expect(page.locator('.download [role=status]')).toContainText('Đã tải');

@@ -5,7 +5,8 @@ import { makeClips } from './clips.mjs';
 import { startServer } from './server.mjs';
 
 export default async function globalSetup() {
-  const server = await startServer();
+  // A larger district than the default demo, so that every officer test has dossiers of its own.
+  const server = await startServer({ args: ['--demo-dossiers', '720'] });
   process.env.BASE_URL = server.baseUrl;
   process.env.DANHGIA_DATA_DIR = server.dataDir;
   // Unrated demo dossiers with their citizen links: each test takes its own.
@@ -33,10 +34,13 @@ async function prepareSlips(baseUrl, officer, links) {
   const { token } = await login.json();
   const page = await (await fetch(`${baseUrl}/api/v1/dossiers?limit=500`, { headers: { authorization: `Bearer ${token}` } })).json();
   const taken = new Set(links.map((l) => l.code));
-  const free = page.dossiers.filter((d) => !d.rating && d.returned_on && !taken.has(d.code)).reverse();
-  if (free.length < 6) throw new Error(`only ${free.length} free dossiers for the officer's tests`);
+  const free = page.dossiers.filter((d) => !d.rating && d.returned_on && !taken.has(d.code));
+  // One from before QĐ 766 (its slip has no satisfaction questions), the rest newest first.
+  const old = free.find((d) => d.received_on < '2020-01-01');
+  const recent = free.filter((d) => d !== old).reverse();
+  if (!old || recent.length < 9) throw new Error(`not enough free dossiers for the officer's tests (${recent.length})`);
   const link = (d) => `${baseUrl}/r/${encodeURIComponent(d.code)}?t=${d.token}`;
-  const [clean, tilted, barcode, ...rest] = free;
+  const [clean, tilted, barcode, ...rest] = recent;
   const dir = join(import.meta.dirname, '.output', 'clips');
   await makeClips(dir, {
     clean: { qr: link(clean), noise: 4 },
@@ -51,5 +55,8 @@ async function prepareSlips(baseUrl, officer, links) {
     tilted: tilted.code,
     code128: barcode.code,
     typed: rest.slice(0, 3).map((d) => d.code),
+    editable: rest.slice(3, 5).map((d) => d.code),
+    expiring: rest[5].code,
+    old: old.code,
   };
 }

@@ -6,6 +6,7 @@
 
 pub mod date;
 pub mod dossier_code;
+pub mod import;
 pub mod link;
 pub mod rating;
 pub mod rules;
