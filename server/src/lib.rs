@@ -6,8 +6,10 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod dossiers;
+pub mod import;
 pub mod links;
 pub mod ratings;
+pub mod slips;
 pub mod static_files;
 
 use axum::Router;

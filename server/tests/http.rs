@@ -356,3 +356,58 @@ async fn officers_sign_in_and_their_paper_slips_are_attributed() {
         f.count(&format!("SELECT officer_id FROM ratings WHERE dossier_code = '{code}' AND channel = 'paper'"));
     assert_eq!(officer_id, session.officer.id);
 }
+
+const IMPORT_CSV: &str = "\u{feff}ma_ho_so,thu_tuc,co_quan,can_bo,nguoi_nop,ngay_tiep_nhan,ngay_hen_tra,ngay_tra
+H45.03-261101-0901,Đăng ký khai sinh,H45.03,Lê Thị Hoa,Nguyễn Văn An,01/11/2026,02/11/2026,02/11/2026
+H45.03-261101-0902,Đăng ký kết hôn,H45.03,,,31/11/2026,03/11/2026,
+H45.03-261101-0901,Đăng ký khai tử,H45.03,,,01/11/2026,02/11/2026,
+H45.03-261101-0903,<b>Chứng thực</b> bản sao,H45.03,Lê Thị Hoa,,01/11/2026,02/11/2026,
+H45.03-261101-0904,Chứng thực,H99,,,01/11/2026,02/11/2026,
+";
+
+#[tokio::test]
+async fn office_staff_import_dossiers_row_by_row_and_twice_changes_nothing() {
+    let f = fixture();
+    let office: danhgia_core::wire::Session = f.login("vanphong", demo::DEMO_PASSWORD).await.json();
+    let officer: danhgia_core::wire::Session = f.login(demo::DEMO_OFFICER, demo::DEMO_PASSWORD).await.json();
+    let forbidden = f.with_bearer("POST", "/api/v1/dossiers", &officer.token, Some(IMPORT_CSV.into())).await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+
+    let first: danhgia_core::wire::ImportReport =
+        f.with_bearer("POST", "/api/v1/dossiers", &office.token, Some(IMPORT_CSV.into())).await.json();
+    assert_eq!((first.created, first.updated, first.unchanged), (2, 0, 0));
+    let errors: Vec<_> = first.errors.iter().map(|e| (e.line, e.reason.as_str())).collect();
+    assert_eq!(errors, [(3, "bad_date"), (4, "duplicate_in_file"), (6, "unknown_agency")]);
+    assert_eq!(
+        f.count("SELECT count(*) FROM dossiers WHERE procedure_name = '<b>Chứng thực</b> bản sao'"),
+        1,
+        "markup is stored as text"
+    );
+    assert_eq!(f.count("SELECT count(*) FROM officials WHERE full_name = 'Lê Thị Hoa'"), 1);
+
+    let again: danhgia_core::wire::ImportReport =
+        f.with_bearer("POST", "/api/v1/dossiers", &office.token, Some(IMPORT_CSV.into())).await.json();
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 2));
+    assert_eq!(f.count("SELECT count(*) FROM dossiers WHERE code LIKE 'H45.03-261101-09%'"), 2);
+
+    let missing =
+        f.with_bearer("POST", "/api/v1/dossiers", &office.token, Some("ma_ho_so,thu_tuc\nA,B\n".into())).await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+    assert!(missing.json::<ApiError>().message.contains("co_quan"));
+}
+
+#[tokio::test]
+async fn a_slip_carries_a_signed_link_and_the_codes() {
+    let f = fixture();
+    let session: danhgia_core::wire::Session = f.login(demo::DEMO_OFFICER, demo::DEMO_PASSWORD).await.json();
+    let (code, token, check) = f.unrated[0].clone();
+    let slip: danhgia_core::wire::SlipData =
+        f.with_bearer("GET", &format!("/api/v1/slips/{code}"), &session.token, None).await.json();
+    assert_eq!(slip.check_code, check);
+    assert!(slip.link.ends_with(&format!("/r/{}?t={token}", code.replace('/', "%2F"))), "{}", slip.link);
+    assert!(slip.qr_svg.contains("<svg") && slip.barcode_svg.contains("<svg"));
+    let day = slip.dossier.returned_on.clone().unwrap();
+    let batch: Vec<danhgia_core::wire::SlipData> =
+        f.with_bearer("GET", &format!("/api/v1/slips?returned_on={day}"), &session.token, None).await.json();
+    assert!(batch.iter().all(|s| s.dossier.returned_on.as_deref() == Some(day.as_str())));
+}

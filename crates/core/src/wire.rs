@@ -134,3 +134,40 @@ pub struct DossierPage {
     pub offset: u32,
     pub dossiers: Vec<DossierPublic>,
 }
+
+/// `GET /api/v1/slips/{code}`: what a desk prints on the evaluation slip.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SlipData {
+    pub dossier: DossierPublic,
+    /// The signed citizen link, absolute: what the QR code holds.
+    pub link: String,
+    /// The 6-digit code for typing the dossier in by hand.
+    pub check_code: String,
+    /// QR code of `link`, SVG with its quiet zone.
+    pub qr_svg: String,
+    /// Code 128 of the dossier code, SVG with its quiet zone.
+    pub barcode_svg: String,
+}
+
+/// `POST /api/v1/dossiers` (CSV): what an import did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportReport {
+    pub created: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+    /// One per refused row, in file order.
+    pub errors: Vec<ImportRowError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportRowError {
+    /// Line in the file (the header is line 1).
+    pub line: u32,
+    /// Stable code: `bad_code`, `bad_date`, `date_order`, `missing_value`, `too_long`, `bad_text`,
+    /// `bad_row`, `unknown_agency`, `no_ruleset`, `duplicate_in_file`.
+    pub reason: String,
+    pub detail: String,
+}

@@ -20,7 +20,11 @@ pub struct Credential {
 }
 
 /// The public view of one dossier, with its rating if any.
-fn public(conn: &Connection, signer: &LinkSigner, code: &DossierCode) -> Result<Option<DossierPublic>, DbError> {
+pub(super) fn public(
+    conn: &Connection,
+    signer: &LinkSigner,
+    code: &DossierCode,
+) -> Result<Option<DossierPublic>, DbError> {
     let Some(dossier) = dossiers::find(conn, code)? else { return Ok(None) };
     let rating = ratings::given(conn, code)?;
     Ok(Some(DossierPublic {

@@ -6,8 +6,10 @@ mod auth;
 mod dossiers;
 mod error;
 mod health;
+mod import;
 mod ratings;
 mod rulesets;
+mod slips;
 
 pub use error::ApiFailure;
 pub use ratings::MAX_BODY_BYTES;
@@ -51,10 +53,12 @@ pub fn router() -> Router<AppState> {
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::health))
         .routes(routes!(auth::login))
-        .routes(routes!(dossiers::list_dossiers))
+        .routes(routes!(dossiers::list_dossiers, import::import_csv))
         .routes(routes!(dossiers::get_dossier))
         .routes(routes!(ratings::post_ratings))
         .routes(routes!(rulesets::list))
+        .routes(routes!(slips::one))
+        .routes(routes!(slips::of_day))
         .split_for_parts();
     // Serialised once: the document never changes while the server runs.
     let doc: Arc<str> = doc.to_pretty_json().unwrap_or_default().into();
