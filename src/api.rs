@@ -1,7 +1,9 @@
 //! The server's API, as the PWA calls it. Every answer is untrusted: it is
 //! parsed into the core's wire types, and anything else is an error.
 
-use danhgia_core::wire::{ApiError, BatchResults, DossierPage, DossierPublic, LoginRequest, RatingBatch, Session};
+use danhgia_core::wire::{
+    ApiError, BatchResults, DossierPage, DossierPublic, ImportReport, LoginRequest, RatingBatch, Session, SlipData,
+};
 use gloo_net::http::{Request, RequestBuilder, Response};
 
 /// A request that has not answered by then is treated as a network failure.
@@ -86,4 +88,23 @@ pub async fn login(username: &str, password: &str) -> Result<Session, ApiErr> {
 pub async fn dossier_page(bearer: &str, offset: u32, limit: u32) -> Result<DossierPage, ApiErr> {
     let req = Request::get("/api/v1/dossiers").query([("offset", offset.to_string()), ("limit", limit.to_string())]);
     read(with_timeout(with_bearer(req, Some(bearer))).send().await).await
+}
+
+pub async fn slip(bearer: &str, code: &str) -> Result<SlipData, ApiErr> {
+    let url = format!("/api/v1/slips/{}", encode(code));
+    read(with_timeout(with_bearer(Request::get(&url), Some(bearer))).send().await).await
+}
+
+/// The slips of the dossiers returned on `day` (`yyyy-mm-dd`).
+pub async fn slips_of_day(bearer: &str, day: &str) -> Result<Vec<SlipData>, ApiErr> {
+    let req = Request::get("/api/v1/slips").query([("returned_on", day)]);
+    read(with_timeout(with_bearer(req, Some(bearer))).send().await).await
+}
+
+pub async fn import_dossiers(bearer: &str, csv: String) -> Result<ImportReport, ApiErr> {
+    let req = with_timeout(with_bearer(Request::post("/api/v1/dossiers"), Some(bearer)))
+        .header("Content-Type", "text/csv; charset=utf-8")
+        .body(csv)
+        .map_err(|_| ApiErr::BadAnswer)?;
+    read(req.send().await).await
 }

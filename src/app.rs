@@ -7,10 +7,12 @@ use crate::lang;
 use crate::pages::{
     citizen_entry::CitizenEntry,
     home::Home,
+    import::Import,
     login::Login,
     not_found::NotFound,
     outbox::{Outbox, OutboxBadge},
     rate::Rate,
+    slips::{SlipPage, SlipsOfDay},
     transcribe::Transcribe,
 };
 use crate::session::CurrentSession;
@@ -65,6 +67,9 @@ fn Layout() -> impl IntoView {
                     <Route path=path!("/nhap-phieu") view=Transcribe />
                     <Route path=path!("/dang-nhap") view=Login />
                     <Route path=path!("/hop-thu") view=Outbox />
+                    <Route path=path!("/slip/:code") view=SlipPage />
+                    <Route path=path!("/slips") view=SlipsOfDay />
+                    <Route path=path!("/nhap-ho-so") view=Import />
                 </Routes>
             </main>
             <footer class="foot">{t!(i18n, footer)}</footer>

@@ -6,3 +6,4 @@ pub mod lang_switch;
 pub mod question_form;
 pub mod receipt;
 pub mod scanner;
+pub mod slip;

@@ -1,7 +1,9 @@
 pub mod citizen_entry;
 pub mod home;
+pub mod import;
 pub mod login;
 pub mod not_found;
 pub mod outbox;
 pub mod rate;
+pub mod slips;
 pub mod transcribe;

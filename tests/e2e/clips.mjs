@@ -26,8 +26,20 @@ function qrModules(text) {
 const barcodeBits = (text) => new CODE128(text, {}).encode().data;
 
 // Runs in the page: draws one frame and returns its luma plane.
-function drawFrame({ spec, frame, width, height }) {
+async function drawFrame({ spec, frame, width, height }) {
   const slip = document.createElement('canvas');
+  if (spec.image) {
+    // A photographed printout: the crop of the slip's picture, scaled to fill the slip area.
+    const img = new Image();
+    img.src = spec.image;
+    await img.decode();
+    const { x, y, w, h } = spec.crop;
+    const fit = spec.fit || { w: 520, h: 400 };
+    const scale = Math.min(fit.w / w, fit.h / h);
+    [slip.width, slip.height] = [Math.round(w * scale), Math.round(h * scale)];
+    slip.getContext('2d').drawImage(img, x, y, w, h, 0, 0, slip.width, slip.height);
+    return photograph(slip, spec, frame, width, height);
+  }
   [slip.width, slip.height] = [520, 400];
   const s = slip.getContext('2d');
   s.fillStyle = '#fbfaf6';
@@ -65,6 +77,11 @@ function drawFrame({ spec, frame, width, height }) {
     s.font = '15px sans-serif';
     ['Mã hồ sơ: ……………………', 'Thủ tục: Đăng ký khai sinh', 'Ngày hẹn trả: 20/11/2026'].forEach((t, i) => s.fillText(t, 40, 140 + i * 30));
   }
+  return photograph(slip, spec, frame, width, height);
+}
+
+// Runs in the page: the slip on a desk as a hand-held phone sees it.
+function photograph(slip, spec, frame, width, height) {
   const c = document.createElement('canvas');
   [c.width, c.height] = [width, height];
   const ctx = c.getContext('2d');
@@ -75,7 +92,7 @@ function drawFrame({ spec, frame, width, height }) {
   ctx.translate(width / 2 + (frame % 3) - 1, height / 2 + ((frame * 7) % 3) - 1);
   ctx.rotate((spec.angle * Math.PI) / 180);
   ctx.filter = spec.blur ? `blur(${spec.blur}px)` : 'none';
-  ctx.drawImage(slip, -slip.width / 2, -slip.height / 2 - 20);
+  ctx.drawImage(slip, -slip.width / 2, -slip.height / 2 - (spec.image ? 0 : 20));
   ctx.restore();
   const rgba = ctx.getImageData(0, 0, width, height).data;
   const luma = new Uint8Array(width * height);
@@ -96,8 +113,10 @@ function y4m(frames) {
 }
 
 /**
- * Writes one clip per entry of `clips` ({ name: { qr?, barcode?, angle, blur, noise } }, with
- * qr/barcode the text to encode) into `dir` as `name.y4m`.
+ * Writes one clip per entry of `clips` into `dir` as `name.y4m`. An entry is
+ * { qr?, barcode?, angle, blur, noise } (the texts to encode on a drawn slip) or
+ * { image: data URL, crop: {x, y, w, h}, fit: {w, h}, angle, blur, noise } (a picture of a printed slip,
+ * the crop scaled to fit the `fit` box of the 640×480 frame).
  */
 export async function makeClips(dir, clips) {
   mkdirSync(dir, { recursive: true });
@@ -113,9 +132,20 @@ export async function makeClips(dir, clips) {
         blur: clip.blur || 0,
         noise: clip.noise || 0,
       };
+      if (clip.image) Object.assign(spec, { image: clip.image, crop: clip.crop, fit: clip.fit });
       const frames = [];
       for (let frame = 0; frame < FRAMES; frame++) {
-        frames.push(await page.evaluate(drawFrame, { spec, frame, width: WIDTH, height: HEIGHT }));
+        frames.push(
+          await page.evaluate(
+            async ({ src, helper, args }) => {
+              const photograph = new Function(`return (${helper})`)();
+              window.photograph = photograph;
+              const draw = new Function('photograph', `return (${src})`)(photograph);
+              return draw(args);
+            },
+            { src: drawFrame.toString(), helper: photograph.toString(), args: { spec, frame, width: WIDTH, height: HEIGHT } },
+          ),
+        );
       }
       writeFileSync(join(dir, `${name}.y4m`), y4m(frames));
     }

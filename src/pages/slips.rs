@@ -1,0 +1,107 @@
+//! Printing slips: one dossier's at `/slip/{code}`, or every dossier returned
+//! on a day at `/slips`, with print CSS for A5 and A6.
+
+use crate::api;
+use crate::components::slip::Slip;
+use crate::i18n::*;
+use crate::session::CurrentSession;
+use danhgia_core::wire::SlipData;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Paper {
+    A5,
+    A6,
+}
+
+/// The paper-size switch and the print button; sets the printed page size.
+#[component]
+fn PrintBar() -> impl IntoView {
+    let i18n = use_i18n();
+    let paper = RwSignal::new(Paper::A5);
+    let css = move || {
+        let (size, class) = match paper.get() {
+            Paper::A5 => ("A5", "a5"),
+            Paper::A6 => ("A6", "a6"),
+        };
+        if let Some(body) = document().body() {
+            body.set_class_name(&format!("paper-{class}"));
+        }
+        format!("@page {{ size: {size} portrait; margin: 6mm; }}")
+    };
+    let choice = move |p: Paper, label: &'static str| {
+        view! {
+            <button type="button" class="btn secondary small" aria-pressed=move || (paper.get() == p).to_string() on:click=move |_| paper.set(p)>
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <style>{css}</style>
+        <div class="print-bar no-print" role="group" aria-label=move || t_string!(i18n, slip.size)>
+            <span>{t!(i18n, slip.size)}</span>
+            {choice(Paper::A5, "A5")}
+            {choice(Paper::A6, "A6")}
+            <button class="btn" type="button" on:click=move |_| { let _ = window().print(); }>{t!(i18n, slip.print)}</button>
+        </div>
+    }
+}
+
+#[component]
+pub fn SlipPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_context::<CurrentSession>();
+    let params = use_params_map();
+    let slip = RwSignal::new(None::<Result<SlipData, ()>>);
+    Effect::new(move |_| {
+        let code = params.read().get("code").unwrap_or_default();
+        let Some(bearer) = session.token_untracked() else { return slip.set(Some(Err(()))) };
+        spawn_local(async move { slip.set(Some(api::slip(&bearer, &code).await.map_err(|_| ()))) });
+    });
+    view! {
+        <PrintBar />
+        {move || match slip.get() {
+            None => view! { <p class="hint no-print">{t!(i18n, slip.loading)}</p> }.into_any(),
+            Some(Err(())) => view! { <p class="error no-print" role="alert">{t!(i18n, slip.not_found)}</p> }.into_any(),
+            Some(Ok(s)) => view! { <Slip slip=s /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+pub fn SlipsOfDay() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_context::<CurrentSession>();
+    let today = String::from(js_sys::Date::new_0().to_iso_string()).get(..10).unwrap_or_default().to_owned();
+    let day = RwSignal::new(today);
+    let slips = RwSignal::new(None::<Result<Vec<SlipData>, ()>>);
+    let show = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(bearer) = session.token_untracked() else { return slips.set(Some(Err(()))) };
+        let d = day.get_untracked();
+        slips.set(None);
+        spawn_local(async move { slips.set(Some(api::slips_of_day(&bearer, &d).await.map_err(|_| ()))) });
+    };
+    view! {
+        <div class="no-print">
+            <h1>{t!(i18n, slip.batch_title)}</h1>
+            <form class="card" on:submit=show>
+                <label for="day">{t!(i18n, slip.day)}</label>
+                <input id="day" type="date" bind:value=day />
+                <button class="btn" type="submit">{t!(i18n, slip.show)}</button>
+            </form>
+        </div>
+        <PrintBar />
+        {move || match slips.get() {
+            None => None,
+            Some(Err(())) => Some(view! { <p class="error no-print" role="alert">{t!(i18n, slip.not_found)}</p> }.into_any()),
+            Some(Ok(list)) if list.is_empty() => Some(view! { <p class="hint no-print">{t!(i18n, slip.none)}</p> }.into_any()),
+            Some(Ok(list)) => Some(view! {
+                <p class="hint no-print">{t!(i18n, slip.count, count = list.len())}</p>
+                {list.into_iter().map(|s| view! { <Slip slip=s /> }).collect_view()}
+            }.into_any()),
+        }}
+    }
+}
