@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_dossiers_ratings.sql"),
     include_str!("../migrations/0003_officers.sql"),
+    include_str!("../migrations/0004_agency_scores.sql"),
 ];
 
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

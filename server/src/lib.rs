@@ -6,9 +6,11 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod dossiers;
+pub mod export;
 pub mod import;
 pub mod links;
 pub mod ratings;
+pub mod reports;
 pub mod slips;
 pub mod static_files;
 

@@ -411,3 +411,64 @@ async fn a_slip_carries_a_signed_link_and_the_codes() {
         f.with_bearer("GET", &format!("/api/v1/slips?returned_on={day}"), &session.token, None).await.json();
     assert!(batch.iter().all(|s| s.dossier.returned_on.as_deref() == Some(day.as_str())));
 }
+
+#[tokio::test]
+async fn reports_score_the_period_and_export_as_csv_and_xlsx() {
+    let f = fixture();
+    let office: danhgia_core::wire::Session = f.login("vanphong", demo::DEMO_PASSWORD).await.json();
+    let entry = json!({ "agency_id": "H45.03", "period": { "year": 2025, "quarter": 3 }, "indicator": 5,
+                        "self_assessed": 2.0, "verified": 1.0, "reason": "Thiếu hồ sơ lưu" });
+    let put = f.with_bearer("PUT", "/api/v1/agency-scores", &office.token, Some(entry.to_string())).await;
+    assert_eq!(put.status, StatusCode::NO_CONTENT, "{}", put.body);
+
+    let report: danhgia_core::wire::Report =
+        f.with_bearer("GET", "/api/v1/reports?year=2025&quarter=3", &office.token, None).await.json();
+    assert_eq!((report.from.as_str(), report.to.as_str()), ("2025-07-01", "2025-09-30"));
+    assert_eq!(report.agencies.len(), 13);
+    let counted: u32 = report.agencies.iter().map(|a| a.dossiers).sum();
+    let expected = f.count("SELECT count(*) FROM dossiers WHERE returned_on BETWEEN '2025-07-01' AND '2025-09-30'");
+    assert_eq!(i64::from(counted), expected);
+    let h4503 = report.agencies.iter().find(|a| a.agency_id == "H45.03").unwrap();
+    assert_eq!(h4503.indicators[&5], Some(1.0));
+    assert_eq!(h4503.reasons[&5], "Thiếu hồ sơ lưu");
+    assert!(report.agencies.windows(2).all(|w| w[0].rank <= w[1].rank));
+    assert!(report.agencies.iter().all(|a| a.band.is_some()));
+    assert_eq!(report.quarters.len(), 8);
+
+    let csv = f.with_bearer("GET", "/api/v1/reports/export?year=2025&quarter=3&format=csv", &office.token, None).await;
+    assert!(csv.content_type.starts_with("text/csv"));
+    assert!(
+        csv.body.contains("Mẫu số 03")
+            && csv.body.contains("Tỷ lệ hài lòng (%)")
+            && csv.body.contains("Thiếu hồ sơ lưu")
+    );
+
+    // The workbook opens, with the forms' sheets, headers and figures.
+    let req = Request::get("/api/v1/reports/export?year=2025&quarter=3&format=xlsx")
+        .header(header::AUTHORIZATION, format!("Bearer {}", office.token))
+        .body(Body::empty())
+        .unwrap();
+    let res = f.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    use calamine::{DataType, Reader};
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(book.sheet_names(), ["Mẫu 03 - Cán bộ", "Mẫu 02-05 - Cơ quan"]);
+    let sheet = book.worksheet_range("Mẫu 02-05 - Cơ quan").unwrap();
+    assert_eq!(sheet.get_value((2, 14)).map(|c| c.to_string()), Some("Tổng điểm (tối đa 18)".into()));
+    let row = (3..sheet.height() as u32)
+        .find(|r| sheet.get_value((*r, 1)).map(|c| c.to_string()) == Some("H45.03".into()))
+        .unwrap();
+    assert_eq!(sheet.get_value((row, 9)).and_then(|c| c.as_f64()), Some(1.0), "indicator 5, verified");
+    assert_eq!(sheet.get_value((row, 14)).and_then(|c| c.as_f64()), Some((h4503.total * 100.0).round() / 100.0));
+
+    // A commune officer sees only their commune.
+    let officer: danhgia_core::wire::Session = f.login(demo::DEMO_OFFICER, demo::DEMO_PASSWORD).await.json();
+    let other = f.with_bearer("GET", "/api/v1/reports?year=2025&unit=H45.04", &officer.token, None).await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+    let own: danhgia_core::wire::Report =
+        f.with_bearer("GET", "/api/v1/reports?year=2025", &officer.token, None).await.json();
+    assert_eq!(own.agencies.len(), 1);
+    let bad = f.with_bearer("PUT", "/api/v1/agency-scores", &officer.token, Some(entry.to_string())).await;
+    assert_eq!(bad.status, StatusCode::FORBIDDEN);
+}

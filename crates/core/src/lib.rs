@@ -4,6 +4,7 @@
 //! ([`rules`]), chosen by the dossier's date; views and handlers never hold
 //! points, options or bands of their own.
 
+pub mod bands;
 pub mod date;
 pub mod dossier_code;
 pub mod import;
@@ -11,6 +12,7 @@ pub mod link;
 pub mod rating;
 pub mod rules;
 pub mod scan;
+pub mod scoring;
 pub mod text;
 pub mod wire;
 

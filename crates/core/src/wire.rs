@@ -171,3 +171,126 @@ pub struct ImportRowError {
     pub reason: String,
     pub detail: String,
 }
+
+/// A quarter or a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Period {
+    pub year: u16,
+    /// 1–4, or `None` for the whole year.
+    pub quarter: Option<u8>,
+}
+
+impl Period {
+    /// `2026-Q3` or `2026`, as stored.
+    pub fn key(&self) -> String {
+        match self.quarter {
+            Some(q) => format!("{}-Q{q}", self.year),
+            None => self.year.to_string(),
+        }
+    }
+
+    /// First and last day.
+    pub fn bounds(&self) -> Option<(crate::CivilDate, crate::CivilDate)> {
+        let (first_month, last_month) = match self.quarter {
+            Some(q @ 1..=4) => (3 * q - 2, 3 * q),
+            Some(_) => return None,
+            None => (1, 12),
+        };
+        let start = crate::CivilDate::new(self.year, first_month, 1).ok()?;
+        let end = if last_month == 12 {
+            crate::CivilDate::new(self.year, 12, 31).ok()?
+        } else {
+            crate::CivilDate::new(self.year, last_month + 1, 1).ok()?.add_days(-1)?
+        };
+        Some((start, end))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfficialRow {
+    pub official_id: i64,
+    pub name: String,
+    pub agency: String,
+    pub dossiers: u32,
+    pub rated: u32,
+    /// Indicator number → average points (1, 2, 3, 4, 7).
+    pub averages: BTreeMap<u8, f64>,
+    pub total: f64,
+    /// Answers to "overall satisfaction", by scale level.
+    pub satisfaction: BTreeMap<String, u32>,
+    pub satisfaction_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgencyRow {
+    pub agency_id: String,
+    pub name: String,
+    /// `district` or `commune`.
+    pub level: String,
+    pub dossiers: u32,
+    pub rated: u32,
+    /// Indicator number (1–9) → points, `null` when unknown.
+    pub indicators: BTreeMap<u8, Option<f64>>,
+    pub total: f64,
+    /// Band key (see `bands`).
+    pub band: Option<String>,
+    pub rank: u32,
+    /// Reasons given for deductions, by indicator.
+    pub reasons: BTreeMap<u8, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuarterSatisfaction {
+    pub year: u16,
+    pub quarter: u8,
+    pub dossiers: u32,
+    pub rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConflictRow {
+    pub dossier_code: String,
+    /// The channel of the rating counted, and of the one set aside.
+    pub counted: String,
+    pub set_aside: String,
+    pub received_at: String,
+}
+
+/// `GET /api/v1/reports`: a period's scores for a unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Report {
+    pub period: Period,
+    /// `yyyy-mm-dd`, inclusive: dossiers returned in this range count.
+    pub from: String,
+    pub to: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub officials: Vec<OfficialRow>,
+    pub agencies: Vec<AgencyRow>,
+    pub bands: crate::bands::Bands,
+    /// Satisfaction rate of the unit over the last eight quarters up to this period.
+    pub quarters: Vec<QuarterSatisfaction>,
+    /// Dossiers rated twice (paper and online): counted once, listed to resolve.
+    pub conflicts: Vec<ConflictRow>,
+    /// Server time the report was made (RFC 3339).
+    pub generated_at: String,
+}
+
+/// `PUT /api/v1/agency-scores`: the office's entry for a per-agency indicator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgencyScoreEntry {
+    pub agency_id: String,
+    pub period: Period,
+    /// 5, 6, 8 or 9.
+    pub indicator: u8,
+    pub self_assessed: Option<f64>,
+    pub verified: Option<f64>,
+    pub reason: Option<String>,
+}

@@ -8,6 +8,7 @@ mod error;
 mod health;
 mod import;
 mod ratings;
+mod reports;
 mod rulesets;
 mod slips;
 
@@ -57,6 +58,9 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(dossiers::get_dossier))
         .routes(routes!(ratings::post_ratings))
         .routes(routes!(rulesets::list))
+        .routes(routes!(reports::report))
+        .routes(routes!(reports::export_report))
+        .routes(routes!(reports::put_agency_score))
         .routes(routes!(slips::one))
         .routes(routes!(slips::of_day))
         .split_for_parts();

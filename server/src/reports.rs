@@ -1,0 +1,215 @@
+//! Reports of a period for a unit (an agency and, for a district, its
+//! communes): the core's scoring over what the database holds.
+
+use crate::api::now_rfc3339;
+use crate::db::DbError;
+use danhgia_core::bands::Bands;
+use danhgia_core::scoring::{AgencyEntry, DossierFacts, is_dissatisfied, score_agencies, score_officials};
+use danhgia_core::wire::{AgencyRow, ConflictRow, OfficialRow, Period, QuarterSatisfaction, Report};
+use danhgia_core::{CivilDate, RuleBook};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::BTreeMap;
+
+struct Agency {
+    id: String,
+    name: String,
+    level: String,
+}
+
+fn scope(conn: &Connection, unit: &str) -> rusqlite::Result<Vec<Agency>> {
+    let mut stmt = conn.prepare("SELECT id, name, level FROM agencies WHERE id = ?1 OR parent_id = ?1 ORDER BY id")?;
+    stmt.query_map(params![unit], |r| Ok(Agency { id: r.get(0)?, name: r.get(1)?, level: r.get(2)? }))?.collect()
+}
+
+/// Dossiers of the unit returned in `from..=to`, with their ratings.
+fn facts<'a>(
+    conn: &Connection,
+    rules: &'a RuleBook,
+    unit: &str,
+    from: CivilDate,
+    to: CivilDate,
+) -> rusqlite::Result<Vec<DossierFacts<'a>>> {
+    let mut stmt = conn.prepare(
+        "SELECT d.agency_id, d.official_id, d.received_on, d.appointed_on, d.returned_on, d.ruleset_version, r.answers
+         FROM dossiers d LEFT JOIN ratings r ON r.dossier_code = d.code
+         WHERE d.returned_on BETWEEN ?2 AND ?3
+           AND d.agency_id IN (SELECT id FROM agencies WHERE id = ?1 OR parent_id = ?1)",
+    )?;
+    let rows = stmt.query_map(params![unit, from.to_string(), to.to_string()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<i64>>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, Option<String>>(6)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (agency_id, official_id, received, appointed, returned, version, answers) = row?;
+        let (Some(rules), Ok(received_on), Ok(appointed_on)) =
+            (rules.by_version(&version), CivilDate::parse_iso(&received), CivilDate::parse_iso(&appointed))
+        else {
+            continue;
+        };
+        out.push(DossierFacts {
+            agency_id,
+            official_id,
+            dates: danhgia_core::rating::DossierDates {
+                received_on,
+                appointed_on,
+                returned_on: returned.and_then(|r| CivilDate::parse_iso(&r).ok()),
+            },
+            rules,
+            answers: answers.and_then(|a| serde_json::from_str(&a).ok()),
+        });
+    }
+    Ok(out)
+}
+
+fn quarter_of(d: CivilDate) -> (u16, u8) {
+    (d.year(), (d.month() - 1) / 3 + 1)
+}
+
+/// The report, or `None` when the unit does not exist or the period is invalid.
+pub fn build(
+    conn: &Connection,
+    rules: &RuleBook,
+    bands: &Bands,
+    unit: &str,
+    period: Period,
+) -> Result<Option<Report>, DbError> {
+    let Some((from, to)) = period.bounds() else { return Ok(None) };
+    let unit_name: Option<String> =
+        conn.query_row("SELECT name FROM agencies WHERE id = ?1", params![unit], |r| r.get(0)).optional()?;
+    let Some(unit_name) = unit_name else { return Ok(None) };
+    let agencies = scope(conn, unit)?;
+    let names: BTreeMap<&str, &Agency> = agencies.iter().map(|a| (a.id.as_str(), a)).collect();
+    let dossiers = facts(conn, rules, unit, from, to)?;
+
+    let mut official_names: BTreeMap<i64, (String, String)> = BTreeMap::new();
+    {
+        let mut stmt =
+            conn.prepare("SELECT o.id, o.full_name, a.name FROM officials o JOIN agencies a ON a.id = o.agency_id")?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))? {
+            let (id, name, agency) = row?;
+            official_names.insert(id, (name, agency));
+        }
+    }
+    let officials = score_officials(&dossiers)
+        .into_iter()
+        .map(|s| {
+            let (name, agency) = official_names.get(&s.official_id).cloned().unwrap_or_default();
+            OfficialRow {
+                official_id: s.official_id,
+                name,
+                agency,
+                dossiers: s.dossiers,
+                rated: s.rated,
+                averages: s.averages,
+                total: s.total,
+                satisfaction: s.satisfaction,
+                satisfaction_rate: s.satisfaction_rate,
+            }
+        })
+        .collect();
+
+    let mut entries = Vec::new();
+    let mut reasons: BTreeMap<String, BTreeMap<u8, String>> = BTreeMap::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT agency_id, indicator, self_assessed, verified, reason FROM agency_scores
+             WHERE period = ?1 AND agency_id IN (SELECT id FROM agencies WHERE id = ?2 OR parent_id = ?2)",
+        )?;
+        let rows = stmt.query_map(params![period.key(), unit], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, u8>(1)?, r.get(2)?, r.get(3)?, r.get::<_, Option<String>>(4)?))
+        })?;
+        for row in rows {
+            let (agency_id, indicator, self_assessed, verified, reason) = row?;
+            if let Some(reason) = reason.filter(|r| !r.trim().is_empty()) {
+                reasons.entry(agency_id.clone()).or_default().insert(indicator, reason);
+            }
+            entries.push(AgencyEntry { agency_id, indicator, self_assessed, verified });
+        }
+    }
+    let ids: Vec<String> = agencies.iter().map(|a| a.id.clone()).collect();
+    let agency_rows = score_agencies(&ids, &dossiers, &entries, bands)
+        .into_iter()
+        .map(|s| AgencyRow {
+            name: names.get(s.agency_id.as_str()).map(|a| a.name.clone()).unwrap_or_default(),
+            level: names.get(s.agency_id.as_str()).map(|a| a.level.clone()).unwrap_or_default(),
+            reasons: reasons.remove(&s.agency_id).unwrap_or_default(),
+            agency_id: s.agency_id,
+            dossiers: s.dossiers,
+            rated: s.rated,
+            indicators: s.indicators,
+            total: s.total,
+            band: s.band,
+            rank: s.rank,
+        })
+        .collect();
+
+    // Satisfaction over the eight quarters that end with this period.
+    let last = quarter_of(to);
+    let mut quarters = Vec::new();
+    let (mut y, mut q) = last;
+    for _ in 0..8 {
+        quarters.push((y, q));
+        (y, q) = if q == 1 { (y - 1, 4) } else { (y, q - 1) };
+    }
+    quarters.reverse();
+    let first_day = quarters
+        .first()
+        .and_then(|(y, q)| Period { year: *y, quarter: Some(*q) }.bounds())
+        .map_or(from, |(start, _)| start);
+    let history = facts(conn, rules, unit, first_day, to)?;
+    let quarters = quarters
+        .into_iter()
+        .map(|(year, quarter)| {
+            let within: Vec<&DossierFacts> =
+                history.iter().filter(|d| d.dates.returned_on.map(quarter_of) == Some((year, quarter))).collect();
+            let n = within.len() as u32;
+            let unhappy = within.iter().filter(|d| is_dissatisfied(d)).count() as u32;
+            QuarterSatisfaction {
+                year,
+                quarter,
+                dossiers: n,
+                rate: (n > 0).then(|| f64::from(n - unhappy) / f64::from(n) * 100.0),
+            }
+        })
+        .collect();
+
+    let conflicts = {
+        let mut stmt = conn.prepare(
+            "SELECT c.dossier_code, r.channel, c.channel, c.received_at FROM rating_conflicts c
+             JOIN ratings r ON r.dossier_code = c.dossier_code JOIN dossiers d ON d.code = c.dossier_code
+             WHERE c.resolved = 0 AND d.agency_id IN (SELECT id FROM agencies WHERE id = ?1 OR parent_id = ?1)
+             ORDER BY c.received_at",
+        )?;
+        stmt.query_map(params![unit], |r| {
+            Ok(ConflictRow {
+                dossier_code: r.get(0)?,
+                counted: r.get(1)?,
+                set_aside: r.get(2)?,
+                received_at: r.get(3)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?
+    };
+
+    Ok(Some(Report {
+        period,
+        from: from.to_string(),
+        to: to.to_string(),
+        unit: unit.to_owned(),
+        unit_name,
+        officials,
+        agencies: agency_rows,
+        bands: bands.clone(),
+        quarters,
+        conflicts,
+        generated_at: now_rfc3339(),
+    }))
+}
