@@ -2,7 +2,8 @@
 //! parsed into the core's wire types, and anything else is an error.
 
 use danhgia_core::wire::{
-    ApiError, BatchResults, DossierPage, DossierPublic, ImportReport, LoginRequest, RatingBatch, Session, SlipData,
+    ApiError, BatchResults, DossierPage, DossierPublic, ImportReport, LoginRequest, RatingBatch, Report, Session,
+    SlipData,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 
@@ -107,4 +108,29 @@ pub async fn import_dossiers(bearer: &str, csv: String) -> Result<ImportReport, 
         .body(csv)
         .map_err(|_| ApiErr::BadAnswer)?;
     read(req.send().await).await
+}
+
+fn report_query(year: u16, quarter: Option<u8>) -> Vec<(&'static str, String)> {
+    let mut q = vec![("year", year.to_string())];
+    if let Some(n) = quarter {
+        q.push(("quarter", n.to_string()));
+    }
+    q
+}
+
+pub async fn report(bearer: &str, year: u16, quarter: Option<u8>) -> Result<Report, ApiErr> {
+    let req = Request::get("/api/v1/reports").query(report_query(year, quarter));
+    read(with_timeout(with_bearer(req, Some(bearer))).send().await).await
+}
+
+/// The report as a file (`csv` or `xlsx`), as bytes.
+pub async fn report_file(bearer: &str, year: u16, quarter: Option<u8>, format: &str) -> Result<Vec<u8>, ApiErr> {
+    let mut query = report_query(year, quarter);
+    query.push(("format", format.to_owned()));
+    let req = with_bearer(Request::get("/api/v1/reports/export").query(query), Some(bearer));
+    let res = with_timeout(req).send().await.map_err(|_| ApiErr::Network)?;
+    if !res.ok() {
+        return Err(ApiErr::Server(res.status()));
+    }
+    res.binary().await.map_err(|_| ApiErr::BadAnswer)
 }

@@ -12,6 +12,7 @@ use crate::pages::{
     not_found::NotFound,
     outbox::{Outbox, OutboxBadge},
     rate::Rate,
+    reports::Reports,
     slips::{SlipPage, SlipsOfDay},
     transcribe::Transcribe,
 };
@@ -70,6 +71,7 @@ fn Layout() -> impl IntoView {
                     <Route path=path!("/slip/:code") view=SlipPage />
                     <Route path=path!("/slips") view=SlipsOfDay />
                     <Route path=path!("/nhap-ho-so") view=Import />
+                    <Route path=path!("/bao-cao") view=Reports />
                 </Routes>
             </main>
             <footer class="foot">{t!(i18n, footer)}</footer>

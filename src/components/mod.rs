@@ -1,4 +1,5 @@
 pub mod answer_list;
+pub mod charts;
 pub mod dossier_summary;
 pub mod download_dossiers;
 pub mod install;

@@ -5,5 +5,6 @@ pub mod login;
 pub mod not_found;
 pub mod outbox;
 pub mod rate;
+pub mod reports;
 pub mod slips;
 pub mod transcribe;

@@ -36,7 +36,7 @@ impl Bands {
         if first.from != 0.0 {
             return Err("the first band must start at 0".into());
         }
-        if self.bands.windows(2).any(|w| !(w[0].from < w[1].from)) {
+        if self.bands.windows(2).any(|w| w[0].from.partial_cmp(&w[1].from) != Some(std::cmp::Ordering::Less)) {
             return Err("bands must start in increasing order".into());
         }
         if self.bands.iter().any(|b| !b.from.is_finite() || b.from > self.max) {

@@ -169,7 +169,8 @@ pub fn score_agencies(
                     (n, value)
                 })
                 .collect();
-            let total: f64 = indicators.values().flatten().sum();
+            // `+ 0.0`: an empty float sum is -0.0, which would print as "-0.00".
+            let total: f64 = indicators.values().flatten().sum::<f64>() + 0.0;
             AgencyScore {
                 agency_id: agency.clone(),
                 dossiers: list.len() as u32,
