@@ -1,6 +1,7 @@
 // Trunk post-build hook: lists the files of this build and writes sw.js
 // with them and a build version derived from their contents.
 import { createHash } from 'node:crypto';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
@@ -36,3 +37,12 @@ const indexPath = join(staging, 'index.html');
 const index = readFileSync(indexPath, 'utf8');
 writeFileSync(indexPath, index.replace('<head>', `<head>\n    <meta name="danhgia-build" content="${build}" />`));
 console.log(`sw.js: build ${build}, ${precache.length} files precached, ${lazy.length} cached on first use`);
+
+// Precompressed copies for the server to send as they are (brotli first):
+// phones on poor mobile data download a quarter of the bytes.
+for (const name of [...files, 'sw.js']) {
+  if (!/\.(js|wasm|css|html|webmanifest|svg|json)$/.test(name)) continue;
+  const data = readFileSync(join(staging, name));
+  writeFileSync(join(staging, `${name}.br`), brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+  writeFileSync(join(staging, `${name}.gz`), gzipSync(data, { level: 9 }));
+}

@@ -54,7 +54,7 @@ pub fn barcode_svg(text: &str) -> Result<String, String> {
         }
     }
     Ok(format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {HEIGHT}" preserveAspectRatio="none" shape-rendering="crispEdges" role="img"><rect width="{width}" height="{HEIGHT}" fill="#fff"/><path d="{bars}" fill="#000"/></svg>"##
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {HEIGHT}" preserveAspectRatio="none" shape-rendering="crispEdges" aria-hidden="true"><rect width="{width}" height="{HEIGHT}" fill="#fff"/><path d="{bars}" fill="#000"/></svg>"##
     ))
 }
 

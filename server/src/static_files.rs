@@ -11,8 +11,9 @@ use std::path::Path;
 use tower_http::services::{ServeDir, ServeFile};
 
 pub fn router(dist: &Path) -> Router {
-    let index = ServeFile::new(dist.join("index.html"));
-    let files = ServeDir::new(dist).fallback(index);
+    // The build writes .br and .gz copies next to each asset (scripts/precache.mjs).
+    let index = ServeFile::new(dist.join("index.html")).precompressed_br().precompressed_gzip();
+    let files = ServeDir::new(dist).precompressed_br().precompressed_gzip().fallback(index);
     Router::new().fallback_service(files).layer(middleware::from_fn(cache_policy))
 }
 

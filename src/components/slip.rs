@@ -87,13 +87,29 @@ pub fn Slip(slip: SlipData) -> impl IntoView {
                     <dd>{d.returned_on.as_deref().map(date_vn)}</dd>
                 </dl>
                 // Both SVGs are made by our server from the dossier's code: not user markup.
-                <div class="slip-qr" inner_html=slip.qr_svg.clone()></div>
+                <div
+                    class="slip-qr"
+                    role="img"
+                    aria-label={
+                        let code = d.code.clone();
+                        move || t_string!(i18n, slip.qr_alt, code = code.clone())
+                    }
+                    inner_html=slip.qr_svg.clone()
+                ></div>
             </section>
             <p class="slip-scan">{t!(i18n, slip.scan, site = site.clone())}</p>
             <p class="slip-tick">{t!(i18n, slip.tick)}</p>
             <ol class="slip-questions">{questions}</ol>
             <p class="slip-comment">{t!(i18n, slip.comment)}</p>
-            <div class="slip-barcode" inner_html=slip.barcode_svg.clone()></div>
+            <div
+                class="slip-barcode"
+                role="img"
+                aria-label={
+                    let code = d.code.clone();
+                    move || t_string!(i18n, slip.barcode_alt, code = code.clone())
+                }
+                inner_html=slip.barcode_svg.clone()
+            ></div>
             <p class="slip-barcode-text">{d.code.clone()}</p>
         </article>
     }

@@ -13,6 +13,10 @@ use leptos_router::components::A;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+/// The newest records listed; the counts cover them all (an officer's device
+/// may hold thousands after a long day offline).
+const SHOWN: usize = 200;
+
 fn clock(ms: f64) -> String {
     let d = js_sys::Date::new(&ms.into());
     format!("{:02}:{:02}:{:02}", d.get_hours(), d.get_minutes(), d.get_seconds())
@@ -171,8 +175,11 @@ pub fn Outbox() -> impl IntoView {
         <Show when=move || entries.with(Vec::is_empty)>
             <p class="hint">{t!(i18n, outbox.empty)}</p>
         </Show>
+        <Show when=move || { entries.with(Vec::len) > SHOWN }>
+            <p class="hint">{move || t_string!(i18n, outbox.shown, shown = SHOWN, count = entries.with(Vec::len))}</p>
+        </Show>
         <ul class="outbox-list">
-            <For each=move || entries.get() key=|e| (e.id.clone(), e.state, e.updated_at.to_bits()) let(entry)>
+            <For each=move || entries.with(|e| e.iter().take(SHOWN).cloned().collect::<Vec<_>>()) key=|e| (e.id.clone(), e.state, e.updated_at.to_bits()) let(entry)>
                 {row(entry)}
             </For>
         </ul>

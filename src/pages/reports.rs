@@ -183,8 +183,9 @@ fn report_view(i18n: leptos_i18n::I18nContext<Locale>, report: Report, offline_s
             <p class="notice" role="status">{move || t_string!(i18n, report.cached, time = offline_since.map(local_time).unwrap_or_default())}</p>
         </Show>
         <p class="lead report-unit">{move || t_string!(i18n, report.unit, unit = unit.clone(), from = from.clone(), to = to.clone())}</p>
-        <h2>{t!(i18n, report.agencies)}</h2>
-        <div class="table-wrap">
+        <h2 id="agencies-title">{t!(i18n, report.agencies)}</h2>
+        // Focusable, so that keyboard users can scroll a wide table.
+        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="agencies-title">
             <table class="report agencies">
                 <thead>
                     <tr>
@@ -217,8 +218,8 @@ fn report_view(i18n: leptos_i18n::I18nContext<Locale>, report: Report, offline_s
         </div>
         <BarChart title=t_string!(i18n, report.chart_totals).to_owned() rows=totals max=18.0 />
         <ColumnChart title=t_string!(i18n, report.chart_satisfaction).to_owned() columns=quarters empty=t_string!(i18n, report.no_data).to_owned() />
-        <h2>{t!(i18n, report.officials)}</h2>
-        <div class="table-wrap">
+        <h2 id="officials-title">{t!(i18n, report.officials)}</h2>
+        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="officials-title">
             <table class="report officials">
                 <thead>
                     <tr>

@@ -40,13 +40,28 @@ impl OutboxChanged {
     }
 
     /// This tab changed the outbox: refresh views here and in other tabs.
+    /// At most about twice a second: a bulk delivery settles hundreds of
+    /// batches, and every refresh reads the outbox again.
     pub fn notify(self) {
-        self.bump();
-        CHANNEL.with(|c| {
-            if let Some(c) = c.borrow().as_ref() {
-                let _ = c.post_message(&JsValue::from_str("changed"));
-            }
-        });
+        let now = js_sys::Date::now();
+        if now - LAST_NOTIFY.with(Cell::get) >= NOTIFY_EVERY_MS {
+            LAST_NOTIFY.with(|l| l.set(now));
+            self.bump();
+            CHANNEL.with(|c| {
+                if let Some(c) = c.borrow().as_ref() {
+                    let _ = c.post_message(&JsValue::from_str("changed"));
+                }
+            });
+        } else if !NOTIFY_PENDING.with(|p| p.replace(true)) {
+            let wait = NOTIFY_EVERY_MS - (now - LAST_NOTIFY.with(Cell::get));
+            let _ = set_timeout_with_handle(
+                move || {
+                    NOTIFY_PENDING.with(|p| p.set(false));
+                    self.notify();
+                },
+                Duration::from_millis(wait.max(0.0) as u64),
+            );
+        }
     }
 }
 
@@ -81,7 +96,11 @@ thread_local! {
     static FAILURES: Cell<u32> = const { Cell::new(0) };
     static RETRY: RefCell<Option<TimeoutHandle>> = const { RefCell::new(None) };
     static CHANNEL: RefCell<Option<web_sys::BroadcastChannel>> = const { RefCell::new(None) };
+    static LAST_NOTIFY: Cell<f64> = const { Cell::new(0.0) };
+    static NOTIFY_PENDING: Cell<bool> = const { Cell::new(false) };
 }
+
+const NOTIFY_EVERY_MS: f64 = 400.0;
 
 impl Sync {
     /// Creates the engine, provides it to every view and wires its triggers.

@@ -1,0 +1,219 @@
+// Measurements of the app as users meet it, each in headless Chromium
+// against the real release server: bytes of a first visit, offline cold
+// start under 4× CPU throttling, QR code in view → dossier form, and 10,000
+// queued records delivered (time, page memory).
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { launchOptions, withCamera } from '../tests/e2e/browser.mjs';
+import { dbAt } from '../tests/e2e/helpers.mjs';
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Every response of a fresh visit: name, bytes on the wire, raw, gzip and brotli sizes. */
+async function firstVisit(baseUrl, visit) {
+  const browser = await chromium.launch(launchOptions);
+  try {
+    const context = await browser.newContext({ baseURL: baseUrl, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    const wire = new Map();
+    cdp.on('Network.loadingFinished', (e) => wire.set(e.requestId, e.encodedDataLength));
+    const ids = new Map();
+    cdp.on('Network.responseReceived', (e) => ids.set(e.requestId, e.response.url));
+    const bodies = [];
+    page.on('response', async (r) => {
+      if (r.url().includes('/api/')) return;
+      try {
+        bodies.push({ url: r.url(), body: await r.body() });
+      } catch {}
+    });
+    await visit(page);
+    await page.waitForTimeout(500);
+    const byUrl = new Map([...ids].map(([id, url]) => [url, wire.get(id) || 0]));
+    return bodies
+      .filter((b) => !b.url.includes('/api/'))
+      .map(({ url, body }) => ({
+        asset: new URL(url).pathname,
+        wire: byUrl.get(url) || 0,
+        raw: body.length,
+        gzip: gzipSync(body, { level: 9 }).length,
+        brotli: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+      }));
+  } finally {
+    await browser.close();
+  }
+}
+
+export async function bytesCitizen(baseUrl, link) {
+  return firstVisit(baseUrl, async (page) => {
+    await page.goto(link);
+    await page.locator('form.questions').waitFor();
+  });
+}
+
+export async function bytesOfficer(baseUrl, officer) {
+  const browser = await chromium.launch(launchOptions);
+  const ctx = await browser.newContext({ baseURL: baseUrl });
+  const p = await ctx.newPage();
+  await p.goto('/');
+  const session = await (await p.request.post('/api/v1/auth/login', { data: officer })).json();
+  await browser.close();
+  return firstVisit(baseUrl, async (page) => {
+    await page.goto('/');
+    await page.evaluate((s) => localStorage.setItem('danhgia.session', s), JSON.stringify(session));
+    await page.goto('/nhap-phieu');
+    await page.locator('.scanner').waitFor();
+    // The decoder worker is fetched when the camera starts (or fails to).
+    await page.waitForResponse((r) => r.url().includes('scan-worker_bg.wasm'), { timeout: 10_000 }).catch(() => {});
+  });
+}
+
+/** After one online visit, an offline start of the app until the home screen is interactive. */
+export async function offlineColdStart(baseUrl, runs = 5) {
+  const browser = await chromium.launch(launchOptions);
+  try {
+    const context = await browser.newContext({ baseURL: baseUrl });
+    const first = await context.newPage();
+    await first.goto('/');
+    await first.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await first.close();
+    await context.setOffline(true);
+    const times = [];
+    for (let i = 0; i < runs; i++) {
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+      const t0 = Date.now();
+      await page.goto('/');
+      await page.getByRole('link', { name: /Đánh giá hồ sơ/ }).waitFor();
+      times.push(Date.now() - t0);
+      await page.close();
+    }
+    return { median: median(times), runs: times };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** The officer's scanner: from opening the desk (camera showing a slip) to the dossier's form. */
+export async function qrToForm(baseUrl, clip, officer, runs = 3) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const browser = await chromium.launch(withCamera(clip));
+    try {
+      const page = await (await browser.newContext({ baseURL: baseUrl })).newPage();
+      await page.goto('/');
+      const session = await (await page.request.post('/api/v1/auth/login', { data: officer })).json();
+      await page.evaluate((s) => localStorage.setItem('danhgia.session', s), JSON.stringify(session));
+      const t0 = Date.now();
+      await page.goto('/nhap-phieu');
+      await page.locator('.slip .dossier-code').waitFor({ timeout: 30_000 });
+      times.push(Date.now() - t0);
+    } finally {
+      await browser.close();
+    }
+  }
+  return { median: median(times), runs: times };
+}
+
+/** 10,000 records queued in the outbox, delivered to the server: time and page memory. */
+export async function deliverTenThousand(server, officer, count = 10_000) {
+  const { baseUrl, dataDir } = server;
+  const token = (await (await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(officer) })).json()).token;
+  const dossiers = [];
+  for (let offset = 0; dossiers.length < count; offset += 500) {
+    const page = await (await fetch(`${baseUrl}/api/v1/dossiers?offset=${offset}&limit=500`, { headers: { authorization: `Bearer ${token}` } })).json();
+    if (page.dossiers.length === 0) break;
+    dossiers.push(...page.dossiers.filter((d) => !d.rating));
+  }
+  const rulesets = Object.fromEntries((await (await fetch(`${baseUrl}/api/v1/rulesets`)).json()).map((r) => [r.version, r]));
+  const answers = (rs, d) => {
+    const a = {};
+    if (rs.satisfaction) for (const q of rs.satisfaction.questions) a[q.key] = rs.satisfaction.scale[0].key;
+    for (const i of rs.indicators) if (i.supplier === 'citizen' && !(i.from_dates && d.returned_on)) a[i.key] = i.options[0].key;
+    return a;
+  };
+  const now = Date.now();
+  const entries = dossiers.slice(0, count).map((d, n) => {
+    const id = `b3c00000-0000-4000-8000-${n.toString().padStart(12, '0')}`;
+    const record = { id, dossier_code: d.code, citizen_token: d.token, channel: 'online', ruleset_version: d.ruleset_version, answers: answers(rulesets[d.ruleset_version], d), client_time: new Date(now).toISOString() };
+    return { id, dossier_code: d.code, record, state: 'pending', reason: null, message: null, created_at: now + n, updated_at: now + n, attempts: 0 };
+  });
+  const browser = await chromium.launch(launchOptions);
+  try {
+    const context = await browser.newContext({ baseURL: baseUrl });
+    const page = await context.newPage();
+    await page.goto('/hop-thu');
+    await context.setOffline(true);
+    await page.evaluate(async (entries) => {
+      const db = await new Promise((ok, fail) => {
+        const r = indexedDB.open('danhgia');
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => fail(r.error);
+      });
+      await new Promise((ok, fail) => {
+        const tx = db.transaction('outbox', 'readwrite');
+        for (const e of entries) tx.objectStore('outbox').put(e);
+        tx.oncomplete = ok;
+        tx.onerror = () => fail(tx.error);
+      });
+      db.close();
+    }, entries);
+    await page.reload();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const heap = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize').value;
+    const before = await heap();
+    const stored = () => dbAt(dataDir, "SELECT count(*) AS n FROM ratings WHERE id LIKE 'b3c00000%'")[0].n;
+    await context.setOffline(false);
+    const t0 = Date.now();
+    await page.getByRole('button', { name: 'Gửi ngay' }).click();
+    while (stored() < entries.length) {
+      if (Date.now() - t0 > 600_000) throw new Error('10,000 records not delivered in 10 minutes');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const seconds = (Date.now() - t0) / 1000;
+    await page.locator('.all-sent').waitFor({ timeout: 120_000 });
+    const after = await heap();
+    return { records: entries.length, seconds, heapBeforeMb: before / 2 ** 20, heapAfterMb: after / 2 ** 20 };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Ratings per second the server stores, batches of 25 (what the app sends), 4 clients at once. */
+export async function serverIngest(baseUrl, officer, count = 4000) {
+  const token = (await (await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(officer) })).json()).token;
+  const dossiers = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = await (await fetch(`${baseUrl}/api/v1/dossiers?offset=${offset}&limit=500`, { headers: { authorization: `Bearer ${token}` } })).json();
+    if (page.dossiers.length === 0) break;
+    dossiers.push(...page.dossiers.filter((d) => !d.rating));
+  }
+  const rulesets = Object.fromEntries((await (await fetch(`${baseUrl}/api/v1/rulesets`)).json()).map((r) => [r.version, r]));
+  const records = dossiers.slice(0, count).map((d, n) => {
+    const rs = rulesets[d.ruleset_version];
+    const answers = {};
+    if (rs.satisfaction) for (const q of rs.satisfaction.questions) answers[q.key] = rs.satisfaction.scale[1].key;
+    for (const i of rs.indicators) if (i.supplier === 'citizen' && !(i.from_dates && d.returned_on)) answers[i.key] = i.options[1].key;
+    return { id: `a1100000-0000-4000-8000-${n.toString().padStart(12, '0')}`, dossier_code: d.code, citizen_token: d.token, channel: 'online', ruleset_version: d.ruleset_version, answers, client_time: new Date().toISOString() };
+  });
+  const batches = [];
+  for (let i = 0; i < records.length; i += 25) batches.push(records.slice(i, i + 25));
+  let next = 0;
+  let accepted = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < batches.length) {
+        const batch = batches[next++];
+        const res = await fetch(`${baseUrl}/api/v1/ratings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records: batch }) });
+        accepted += (await res.json()).results.filter((r) => r.status === 'accepted').length;
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  return { records: records.length, accepted, seconds, perSecond: accepted / seconds };
+}

@@ -1,0 +1,61 @@
+// Accessibility: every screen, in both languages, has no serious or critical
+// axe-core violation (WCAG 2.x A/AA, target sizes included).
+import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { demo } from './helpers.mjs';
+import { signIn, slips } from './officer.mjs';
+
+test.setTimeout(120_000);
+
+async function check(page, name) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  const bad = results.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+  const summary = bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(summary, `${name}: axe violations`).toEqual([]);
+}
+
+for (const lang of ['vi', 'en']) {
+  test(`every screen passes axe-core in ${lang === 'vi' ? 'Vietnamese' : 'English'}`, async ({ page, context }) => {
+    await page.goto('/');
+    if (lang === 'en') await page.getByRole('button', { name: 'English' }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', lang);
+    await check(page, 'home');
+    await page.goto('/danh-gia');
+    await page.locator('form button[type=submit]').click();
+    await check(page, 'citizen entry with an error');
+    const dossier = demo(8);
+    await page.goto(dossier.path);
+    await expect(page.locator('form.questions')).toBeVisible();
+    await check(page, 'rating form');
+    await page.locator('form.questions button[type=submit]').click();
+    await check(page, 'rating form with missing answers');
+    await page.goto('/khong-co');
+    await check(page, 'not found');
+    await page.goto('/hop-thu');
+    await check(page, 'outbox');
+    await page.goto('/nhap-phieu');
+    await check(page, 'transcription, signed out');
+    await page.goto('/dang-nhap');
+    await check(page, 'sign-in');
+    const { username, password } = JSON.parse(process.env.DEMO_OFFICER);
+    await page.locator('#username').fill(username);
+    await page.locator('#password').fill(password);
+    await page.locator('form button[type=submit]').click();
+    await expect(page).toHaveURL(/\/nhap-phieu$/);
+    await expect(page.locator('.camera-error, .scanner .hint')).not.toHaveCount(0);
+    await check(page, 'transcription desk');
+    await page.locator('#typed-code').fill(slips().clean);
+    await page.locator('.typed-code button[type=submit]').click();
+    await expect(page.locator('.slip fieldset').first()).toBeVisible();
+    await check(page, 'slip being transcribed');
+    await page.goto(`/slip/${slips().clean}`);
+    await expect(page.locator('.slip-page')).toBeVisible();
+    await check(page, 'printable slip');
+    await page.goto('/bao-cao');
+    await page.locator('.report-picker button[type=submit]').click();
+    await expect(page.locator('table.report').first()).toBeVisible();
+    await check(page, 'reports');
+  });
+}
