@@ -11,36 +11,42 @@ import { dbAt } from '../tests/e2e/helpers.mjs';
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Every response of a fresh visit: name, bytes on the wire, raw, gzip and brotli sizes. */
-async function firstVisit(baseUrl, visit) {
-  const browser = await chromium.launch(launchOptions);
+async function firstVisit(baseUrl, visit, { launch = launchOptions, session = null } = {}) {
+  const browser = await chromium.launch(launch);
   try {
     const context = await browser.newContext({ baseURL: baseUrl, serviceWorkers: 'block' });
+    if (session) await context.addInitScript((s) => localStorage.setItem('danhgia.session', s), JSON.stringify(session));
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
     const wire = new Map();
+    const urls = new Map();
+    cdp.on('Network.responseReceived', (e) => urls.set(e.requestId, e.response.url));
     cdp.on('Network.loadingFinished', (e) => wire.set(e.requestId, e.encodedDataLength));
-    const ids = new Map();
-    cdp.on('Network.responseReceived', (e) => ids.set(e.requestId, e.response.url));
-    const bodies = [];
-    page.on('response', async (r) => {
-      if (r.url().includes('/api/')) return;
+    // Workers' requests come through their own targets: count their bodies by URL.
+    const bodies = new Map();
+    context.on('response', async (r) => {
+      if (r.url().includes('/api/') || bodies.has(r.url())) return;
       try {
-        bodies.push({ url: r.url(), body: await r.body() });
+        bodies.set(r.url(), await r.body());
       } catch {}
     });
     await visit(page);
-    await page.waitForTimeout(500);
-    const byUrl = new Map([...ids].map(([id, url]) => [url, wire.get(id) || 0]));
-    return bodies
-      .filter((b) => !b.url.includes('/api/'))
-      .map(({ url, body }) => ({
+    await page.waitForTimeout(800);
+    const onWire = new Map();
+    for (const [id, url] of urls) onWire.set(url, (onWire.get(url) || 0) + (wire.get(id) || 0));
+    return [...bodies].map(([url, body]) => {
+      const raw = body.length;
+      const brotli = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+      return {
         asset: new URL(url).pathname,
-        wire: byUrl.get(url) || 0,
-        raw: body.length,
+        // Worker requests are not seen by the page's DevTools session: the server sends brotli.
+        wire: onWire.get(url) ?? brotli,
+        raw,
         gzip: gzipSync(body, { level: 9 }).length,
-        brotli: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-      }));
+        brotli,
+      };
+    });
   } finally {
     await browser.close();
   }
@@ -53,21 +59,19 @@ export async function bytesCitizen(baseUrl, link) {
   });
 }
 
-export async function bytesOfficer(baseUrl, officer) {
-  const browser = await chromium.launch(launchOptions);
-  const ctx = await browser.newContext({ baseURL: baseUrl });
-  const p = await ctx.newPage();
-  await p.goto('/');
-  const session = await (await p.request.post('/api/v1/auth/login', { data: officer })).json();
-  await browser.close();
-  return firstVisit(baseUrl, async (page) => {
-    await page.goto('/');
-    await page.evaluate((s) => localStorage.setItem('danhgia.session', s), JSON.stringify(session));
-    await page.goto('/nhap-phieu');
-    await page.locator('.scanner').waitFor();
-    // The decoder worker is fetched when the camera starts (or fails to).
-    await page.waitForResponse((r) => r.url().includes('scan-worker_bg.wasm'), { timeout: 10_000 }).catch(() => {});
-  });
+/** An officer (signed in on this device) opens the desk; the camera shows a slip, so the decoder loads. */
+export async function bytesOfficer(baseUrl, officer, clip) {
+  const session = await (await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(officer) })).json();
+  return firstVisit(
+    baseUrl,
+    async (page) => {
+      const worker = page.waitForResponse((r) => r.url().includes('scan-worker_bg.wasm'), { timeout: 20_000 }).catch(() => {});
+      await page.goto('/nhap-phieu');
+      await page.locator('.scanner').waitFor();
+      await worker;
+    },
+    { launch: withCamera(clip), session },
+  );
 }
 
 /** After one online visit, an offline start of the app until the home screen is interactive. */
@@ -146,6 +150,7 @@ export async function deliverTenThousand(server, officer, count = 10_000) {
     const context = await browser.newContext({ baseURL: baseUrl });
     const page = await context.newPage();
     await page.goto('/hop-thu');
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     await context.setOffline(true);
     await page.evaluate(async (entries) => {
       const db = await new Promise((ok, fail) => {
