@@ -118,14 +118,27 @@ fn report_query(year: u16, quarter: Option<u8>) -> Vec<(&'static str, String)> {
     q
 }
 
-pub async fn report(bearer: &str, year: u16, quarter: Option<u8>) -> Result<Report, ApiErr> {
-    let req = Request::get("/api/v1/reports").query(report_query(year, quarter));
+pub async fn report(bearer: &str, year: u16, quarter: Option<u8>, unit: Option<&str>) -> Result<Report, ApiErr> {
+    let mut query = report_query(year, quarter);
+    if let Some(u) = unit {
+        query.push(("unit", u.to_owned()));
+    }
+    let req = Request::get("/api/v1/reports").query(query);
     read(with_timeout(with_bearer(req, Some(bearer))).send().await).await
 }
 
 /// The report as a file (`csv` or `xlsx`), as bytes.
-pub async fn report_file(bearer: &str, year: u16, quarter: Option<u8>, format: &str) -> Result<Vec<u8>, ApiErr> {
+pub async fn report_file(
+    bearer: &str,
+    year: u16,
+    quarter: Option<u8>,
+    unit: Option<&str>,
+    format: &str,
+) -> Result<Vec<u8>, ApiErr> {
     let mut query = report_query(year, quarter);
+    if let Some(u) = unit {
+        query.push(("unit", u.to_owned()));
+    }
     query.push(("format", format.to_owned()));
     let req = with_bearer(Request::get("/api/v1/reports/export").query(query), Some(bearer));
     let res = with_timeout(req).send().await.map_err(|_| ApiErr::Network)?;
@@ -133,4 +146,11 @@ pub async fn report_file(bearer: &str, year: u16, quarter: Option<u8>, format: &
         return Err(ApiErr::Server(res.status()));
     }
     res.binary().await.map_err(|_| ApiErr::BadAnswer)
+}
+
+/// Marks a dossier rated twice as reviewed (office staff).
+pub async fn resolve_conflict(bearer: &str, code: &str) -> Result<(), ApiErr> {
+    let url = format!("/api/v1/conflicts/{}/resolve", encode(code));
+    let res = with_timeout(with_bearer(Request::post(&url), Some(bearer))).send().await.map_err(|_| ApiErr::Network)?;
+    if res.ok() { Ok(()) } else { Err(ApiErr::Server(res.status())) }
 }

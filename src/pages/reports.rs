@@ -82,6 +82,9 @@ pub fn Reports() -> impl IntoView {
     let now = js_sys::Date::new_0();
     let year = RwSignal::new(now.get_full_year().to_string());
     let quarter = RwSignal::new(((now.get_month() / 3) + 1).to_string());
+    // The unit: the officer's own agency, or (for a district) one of its communes.
+    let unit = RwSignal::new(String::new());
+    let units = RwSignal::new(Vec::<(String, String)>::new());
     let state = RwSignal::new(match cached() {
         Some(c) => State::Ready { report: Box::new(c.report), offline_since: Some(c.fetched_at) },
         None => State::Idle,
@@ -92,13 +95,20 @@ pub fn Reports() -> impl IntoView {
         let q: Option<u8> = quarter.get_untracked().parse().ok().filter(|q| (1..=4).contains(q));
         (y, q)
     };
+    let chosen_unit = move || Some(unit.get_untracked()).filter(|u| !u.is_empty());
     let load = move || {
         let Some(bearer) = session.token_untracked() else { return };
         let (y, q) = period();
+        let u = chosen_unit();
         state.set(State::Loading);
         spawn_local(async move {
-            match api::report(&bearer, y, q).await {
+            match api::report(&bearer, y, q, u.as_deref()).await {
                 Ok(report) => {
+                    // A district's first report lists the units it may pick.
+                    if units.with_untracked(Vec::is_empty) && report.agencies.len() > 1 {
+                        units.set(report.agencies.iter().map(|a| (a.agency_id.clone(), a.name.clone())).collect());
+                        unit.set(report.unit.clone());
+                    }
                     cache(&Cached { report: report.clone(), fetched_at: js_sys::Date::now() });
                     state.set(State::Ready { report: Box::new(report), offline_since: None });
                 }
@@ -112,8 +122,9 @@ pub fn Reports() -> impl IntoView {
     let export = move |format: &'static str| {
         let Some(bearer) = session.token_untracked() else { return };
         let (y, q) = period();
+        let u = chosen_unit();
         spawn_local(async move {
-            if let Ok(bytes) = api::report_file(&bearer, y, q, format).await {
+            if let Ok(bytes) = api::report_file(&bearer, y, q, u.as_deref(), format).await {
                 let mime = if format == "csv" {
                     "text/csv"
                 } else {
@@ -130,7 +141,10 @@ pub fn Reports() -> impl IntoView {
         State::Idle => None,
         State::Loading => Some(view! { <p class="hint" role="status">{t!(i18n, report.loading)}</p> }.into_any()),
         State::Failed => Some(view! { <p class="error" role="alert">{t!(i18n, report.failed)}</p> }.into_any()),
-        State::Ready { report, offline_since } => Some(report_view(i18n, *report, offline_since).into_any()),
+        State::Ready { report, offline_since } => {
+            let office = session.get().is_some_and(|s| s.officer.role == "office");
+            Some(report_view(i18n, *report, offline_since, office, load).into_any())
+        }
     };
 
     view! {
@@ -150,6 +164,12 @@ pub fn Reports() -> impl IntoView {
                         <option value="0">{t!(i18n, report.whole_year)}</option>
                         {(1..=4).map(|n| view! { <option value=n.to_string()>{t_string!(i18n, report.q, n = n)}</option> }).collect_view()}
                     </select>
+                    <Show when=move || !units.with(Vec::is_empty)>
+                        <label for="unit">{t!(i18n, report.unit_label)}</label>
+                        <select id="unit" prop:value=move || unit.get() on:change=move |ev| unit.set(event_target_value(&ev))>
+                            {move || units.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                        </select>
+                    </Show>
                 </div>
                 <div class="actions">
                     <button class="btn" type="submit">{t!(i18n, report.show)}</button>
@@ -163,7 +183,22 @@ pub fn Reports() -> impl IntoView {
     }
 }
 
-fn report_view(i18n: leptos_i18n::I18nContext<Locale>, report: Report, offline_since: Option<f64>) -> impl IntoView {
+fn report_view(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    report: Report,
+    offline_since: Option<f64>,
+    office: bool,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let session = expect_context::<CurrentSession>();
+    let resolve = move |code: String| {
+        let Some(bearer) = session.token_untracked() else { return };
+        spawn_local(async move {
+            if api::resolve_conflict(&bearer, &code).await.is_ok() {
+                reload();
+            }
+        });
+    };
     let lang = move || core_lang(i18n.get_locale());
     let bands = StoredValue::new(report.bands.clone());
     let band_label = move |key: Option<String>| {
@@ -252,11 +287,20 @@ fn report_view(i18n: leptos_i18n::I18nContext<Locale>, report: Report, offline_s
             <p class="hint">{t!(i18n, report.conflicts_none)}</p>
         </Show>
         <ul class="conflicts">
-            {conflicts.into_iter().map(|c| view! {
-                <li>
-                    <strong>{c.dossier_code.clone()}</strong> " — "
-                    {move || t_string!(i18n, report.counted, counted = c.counted.clone(), aside = c.set_aside.clone())}
-                </li>
+            {conflicts.into_iter().map(|c| {
+                let code = c.dossier_code.clone();
+                view! {
+                    <li>
+                        <strong>{c.dossier_code.clone()}</strong> " — "
+                        {move || t_string!(i18n, report.counted, counted = c.counted.clone(), aside = c.set_aside.clone())}
+                        {office.then(|| view! {
+                            " "
+                            <button class="btn secondary small no-print" type="button" on:click=move |_| resolve(code.clone())>
+                                {t!(i18n, report.resolve)}
+                            </button>
+                        })}
+                    </li>
+                }
             }).collect_view()}
         </ul>
     }

@@ -3,6 +3,7 @@
 import { test, expect, chromium } from '@playwright/test';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { launchOptions } from './browser.mjs';
 import { answerAll, dbAt, demo } from './helpers.mjs';
@@ -71,6 +72,9 @@ test('a new build is announced, taken only when accepted, and queued records sur
     for (const file of ['index.html', 'sw.js']) {
       const path = join(dist, file);
       writeFileSync(path, readFileSync(path, 'utf8').replaceAll(buildA, buildB));
+      // Build B's precompressed copies, as its build would write them.
+      writeFileSync(`${path}.br`, brotliCompressSync(readFileSync(path)));
+      writeFileSync(`${path}.gz`, gzipSync(readFileSync(path)));
     }
     await context.setOffline(false);
     await page.reload();

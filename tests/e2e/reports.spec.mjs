@@ -34,9 +34,15 @@ test('a rating made in the app shows up in its quarter’s report, with charts a
   const citizen = await context.newPage();
   await citizen.goto(dossier.path);
   await answerAll(citizen);
+  const sent = citizen.waitForRequest((r) => r.url().endsWith('/api/v1/ratings') && r.method() === 'POST');
   await citizen.getByRole('button', { name: 'Gửi đánh giá' }).click();
+  const body = (await sent).postDataJSON();
   await expect(citizen.getByRole('status').filter({ hasText: 'Đã gửi' })).toBeVisible();
   await citizen.close();
+  // A second rating of the same dossier (another phone) is set aside as a conflict.
+  body.records[0].id = '0ff1ce00-0000-4000-8000-000000000001';
+  const second = await (await page.request.post('/api/v1/ratings', { data: body })).json();
+  expect(second.results[0].status).toBe('conflict');
 
   await openReport(page, year, quarter);
   await expect(row.locator('.rated')).toHaveText(String(before + 1));
@@ -56,6 +62,24 @@ test('a rating made in the app shows up in its quarter’s report, with charts a
   await expect(page.locator('figure.chart svg')).toHaveCount(2);
   await expect(page.locator('figure.chart figcaption').first()).toHaveText('Tổng điểm của các cơ quan (tối đa 18)');
   await page.screenshot({ path: 'tests/e2e/.output/reports.png', fullPage: true, scale: 'css' });
+
+  // Dossiers rated twice are listed, counted once, until the office has reviewed them.
+  const twice = dossier.code;
+  const conflict = page.locator('ul.conflicts li', { hasText: twice });
+  await expect(conflict).toContainText('Đã tính: online · Chờ xem xét: online');
+  await conflict.getByRole('button', { name: 'Đã xem xét' }).click();
+  await expect(conflict).toHaveCount(0);
+  expect(db('SELECT resolved FROM rating_conflicts WHERE dossier_code = ?', twice)[0].resolved).toBe(1);
+
+  // One commune of the district.
+  await page.getByLabel('Đơn vị', { exact: true }).selectOption('H45.03');
+  await page.getByRole('button', { name: 'Xem báo cáo' }).click();
+  await expect(page.locator('table.agencies tbody tr')).toHaveCount(1);
+  await expect(page.locator('table.agencies tbody tr')).toHaveAttribute('data-agency', 'H45.03');
+  await expect(page.locator('.report-unit')).toContainText('UBND xã Triệu Thượng');
+  await page.getByLabel('Đơn vị', { exact: true }).selectOption('H45');
+  await page.getByRole('button', { name: 'Xem báo cáo' }).click();
+  await expect(row.locator('.rated')).toHaveText(String(before + 1));
 
   // Offline, the last report is still there, marked with its time.
   await context.setOffline(true);

@@ -61,6 +61,7 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(reports::report))
         .routes(routes!(reports::export_report))
         .routes(routes!(reports::put_agency_score))
+        .routes(routes!(reports::resolve_conflict))
         .routes(routes!(slips::one))
         .routes(routes!(slips::of_day))
         .split_for_parts();

@@ -164,3 +164,37 @@ pub async fn put_agency_score(
         Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden", "This agency is outside yours."))
     }
 }
+
+/// Office staff mark a dossier rated twice as reviewed: the rating counted
+/// stays; the one set aside leaves the list.
+#[utoipa::path(post, path = "/conflicts/{code}/resolve", params(("code" = String, Path)), security(("bearer" = [])), responses(
+    (status = 204),
+    (status = 403, body = ApiError),
+    (status = 404, body = ApiError),
+))]
+pub async fn resolve_conflict(
+    State(state): State<AppState>,
+    SignedIn(officer): SignedIn,
+    axum::extract::Path(code): axum::extract::Path<String>,
+) -> Result<StatusCode, ApiFailure> {
+    if officer.role != "office" {
+        return Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden", "Only office staff resolve conflicts."));
+    }
+    let changed = state
+        .db
+        .call(move |conn| {
+            Ok(conn.execute(
+                "UPDATE rating_conflicts SET resolved = 1 WHERE dossier_code = ?1 AND resolved = 0
+                   AND dossier_code IN (SELECT code FROM dossiers WHERE agency_id IN
+                       (SELECT id FROM agencies WHERE id = ?2 OR parent_id = ?2))",
+                rusqlite::params![code, officer.agency_id],
+            )?)
+        })
+        .await
+        .map_err(ApiFailure::internal)?;
+    if changed > 0 {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiFailure::new(StatusCode::NOT_FOUND, "not_found", "No open conflict for this dossier."))
+    }
+}
