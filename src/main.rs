@@ -5,6 +5,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 mod api;
 mod app;
+mod browser;
 mod components;
 mod lang;
 mod messages;

@@ -1,20 +1,11 @@
 //! The signed-in officer, kept in localStorage so that work goes on offline.
 //! Signing out removes the credentials only: the outbox stays.
 
+use crate::browser::{forget, store, stored};
 use danhgia_core::wire::Session;
 use leptos::prelude::*;
 
 const KEY: &str = "danhgia.session";
-
-fn storage() -> Option<web_sys::Storage> {
-    window().local_storage().ok().flatten()
-}
-
-/// The stored session, if it parses (it may come from an older version).
-fn load() -> Option<Session> {
-    let text = storage()?.get_item(KEY).ok()??;
-    serde_json::from_str(&text).ok()
-}
 
 /// The officer's session for every screen; `None` when signed out.
 #[derive(Clone, Copy)]
@@ -22,7 +13,8 @@ pub struct CurrentSession(pub RwSignal<Option<Session>>);
 
 impl CurrentSession {
     pub fn provide() -> Self {
-        let this = CurrentSession(RwSignal::new(load()));
+        // The stored session, if it parses (it may come from an older version).
+        let this = CurrentSession(RwSignal::new(stored::<Session>(KEY)));
         provide_context(this);
         this
     }
@@ -36,16 +28,12 @@ impl CurrentSession {
     }
 
     pub fn sign_in(self, session: Session) {
-        if let (Some(store), Ok(text)) = (storage(), serde_json::to_string(&session)) {
-            let _ = store.set_item(KEY, &text);
-        }
+        store(KEY, &session);
         self.0.set(Some(session));
     }
 
     pub fn sign_out(self) {
-        if let Some(store) = storage() {
-            let _ = store.remove_item(KEY);
-        }
+        forget(KEY);
         self.0.set(None);
     }
 }

@@ -2,6 +2,7 @@
 //! with progress and the time of the last download.
 
 use crate::api;
+use crate::browser::{local_time, store, stored};
 use crate::i18n::*;
 use crate::session::CurrentSession;
 use crate::store;
@@ -19,29 +20,6 @@ struct LastDownload {
     at: f64,
 }
 
-fn last() -> Option<LastDownload> {
-    let text = window().local_storage().ok()??.get_item(KEY).ok()??;
-    serde_json::from_str(&text).ok()
-}
-
-fn remember(d: &LastDownload) {
-    if let (Some(s), Ok(text)) = (window().local_storage().ok().flatten(), serde_json::to_string(d)) {
-        let _ = s.set_item(KEY, &text);
-    }
-}
-
-fn local_time(ms: f64) -> String {
-    let d = js_sys::Date::new(&ms.into());
-    format!(
-        "{:02}:{:02} {:02}/{:02}/{}",
-        d.get_hours(),
-        d.get_minutes(),
-        d.get_date(),
-        d.get_month() + 1,
-        d.get_full_year()
-    )
-}
-
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum State {
     Idle,
@@ -54,7 +32,7 @@ pub fn DownloadDossiers() -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_context::<CurrentSession>();
     let state = RwSignal::new(State::Idle);
-    let done = RwSignal::new(last());
+    let done = RwSignal::new(stored::<LastDownload>(KEY));
 
     let download = move |_| {
         let Some(bearer) = session.token_untracked() else { return };
@@ -75,7 +53,7 @@ pub fn DownloadDossiers() -> impl IntoView {
                 }
             }
             let record = LastDownload { count: offset, at: js_sys::Date::now() };
-            remember(&record);
+            store(KEY, &record);
             done.set(Some(record));
             state.set(State::Idle);
         });

@@ -5,25 +5,15 @@
 use crate::i18n::*;
 use crate::lang::{core_lang, date_vn};
 use crate::rules;
-use danhgia_core::CivilDate;
-use danhgia_core::rating::{DossierDates, form_for};
+use danhgia_core::rating::form_for;
 use danhgia_core::wire::SlipData;
 use leptos::prelude::*;
-
-fn dates(slip: &SlipData) -> Option<DossierDates> {
-    let d = &slip.dossier;
-    Some(DossierDates {
-        received_on: CivilDate::parse_iso(&d.received_on).ok()?,
-        appointed_on: CivilDate::parse_iso(&d.appointed_on).ok()?,
-        returned_on: d.returned_on.as_deref().and_then(|r| CivilDate::parse_iso(r).ok()),
-    })
-}
 
 #[component]
 pub fn Slip(slip: SlipData) -> impl IntoView {
     let i18n = use_i18n();
     let rules = rules::book().by_version(&slip.dossier.ruleset_version);
-    let form = match (rules, dates(&slip)) {
+    let form = match (rules, slip.dossier.dates()) {
         (Some(r), Some(d)) => form_for(r, &d),
         _ => Vec::new(),
     };

@@ -2,6 +2,7 @@
 //! "sync now", retry, edit, discard (confirmed) and an export of what has not
 //! been sent, and whether the browser protects the storage.
 
+use crate::browser::{download, local_time};
 use crate::i18n::*;
 use crate::messages::reason_text;
 use crate::store::outbox::{self, EntryState, OutboxEntry};
@@ -10,17 +11,11 @@ use danhgia_core::rating::Channel;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 /// The newest records listed; the counts cover them all (an officer's device
 /// may hold thousands after a long day offline).
 const SHOWN: usize = 200;
-
-fn clock(ms: f64) -> String {
-    let d = js_sys::Date::new(&ms.into());
-    format!("{:02}:{:02}:{:02}", d.get_hours(), d.get_minutes(), d.get_seconds())
-}
 
 /// Asks the browser not to evict the outbox; `Some(granted)` when it answers.
 pub async fn ask_persistent_storage() -> Option<bool> {
@@ -37,18 +32,12 @@ pub async fn ask_persistent_storage() -> Option<bool> {
 fn export(entries: &[OutboxEntry]) {
     let unsent: Vec<_> = entries.iter().filter(|e| e.state != EntryState::Sent).collect();
     let Ok(json) = serde_json::to_string_pretty(&unsent) else { return };
-    let parts = js_sys::Array::of1(&json.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-    if let Some(a) = document().create_element("a").ok().and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {
-        let day = String::from(js_sys::Date::new_0().to_iso_string());
-        a.set_href(&url);
-        a.set_download(&format!("danhgia-chua-gui-{}.json", day.get(..10).unwrap_or("export")));
-        a.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    let day = String::from(js_sys::Date::new_0().to_iso_string());
+    download(
+        json.as_bytes(),
+        &format!("danhgia-chua-gui-{}.json", day.get(..10).unwrap_or("export")),
+        "application/json",
+    );
 }
 
 #[component]
@@ -157,8 +146,8 @@ pub fn Outbox() -> impl IntoView {
             </p>
             <p class="hint">
                 {move || sync.status.with(|s| match (s.failing, s.next_attempt_at, s.last_success_at) {
-                    (true, Some(at), _) => Some(t_string!(i18n, outbox.failing, time = clock(at))),
-                    (_, _, Some(at)) => Some(t_string!(i18n, outbox.last_success, time = clock(at))),
+                    (true, Some(at), _) => Some(t_string!(i18n, outbox.failing, time = local_time(at))),
+                    (_, _, Some(at)) => Some(t_string!(i18n, outbox.last_success, time = local_time(at))),
                     _ => None,
                 })}
             </p>

@@ -13,7 +13,7 @@ use crate::store::{self, outbox};
 use crate::sync::Sync;
 use danhgia_core::rating::{Channel, DossierDates, Draft, FormQuestion, NewRecord, form_for};
 use danhgia_core::wire::DossierPublic;
-use danhgia_core::{CitizenToken, CivilDate, DossierCode, RuleSet};
+use danhgia_core::{CitizenToken, DossierCode, RuleSet};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -60,17 +60,6 @@ async fn load(link: Link, loaded: RwSignal<Loaded>) {
         },
     };
     loaded.set(outcome);
-}
-
-fn dates_of(d: &DossierPublic) -> Option<DossierDates> {
-    Some(DossierDates {
-        received_on: CivilDate::parse_iso(&d.received_on).ok()?,
-        appointed_on: CivilDate::parse_iso(&d.appointed_on).ok()?,
-        returned_on: match &d.returned_on {
-            Some(r) => Some(CivilDate::parse_iso(r).ok()?),
-            None => None,
-        },
-    })
 }
 
 fn new_uuid() -> String {
@@ -166,7 +155,7 @@ pub fn Rate() -> impl IntoView {
         Loaded::Ready { dossier, from_cache } => {
             let dossier = *dossier;
             let rules = rules::book().by_version(&dossier.ruleset_version);
-            let (Some(rules), Some(dates)) = (rules, dates_of(&dossier)) else {
+            let (Some(rules), Some(dates)) = (rules, dossier.dates()) else {
                 return view! { <p class="error" role="alert">{t!(i18n, rate.unknown_rules)}</p> }.into_any();
             };
             let form: Vec<FormQuestion<'static>> = form_for(rules, &dates);

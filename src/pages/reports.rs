@@ -4,6 +4,7 @@
 //! viewable offline, marked with its time.
 
 use crate::api;
+use crate::browser::{download, local_time, store, stored};
 use crate::components::charts::{BarChart, ColumnChart};
 use crate::i18n::*;
 use crate::lang::{core_lang, date_vn};
@@ -13,7 +14,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::JsCast;
 
 const CACHE_KEY: &str = "danhgia.report";
 
@@ -22,45 +22,6 @@ struct Cached {
     report: Report,
     /// ms since the epoch.
     fetched_at: f64,
-}
-
-fn cached() -> Option<Cached> {
-    let text = window().local_storage().ok()??.get_item(CACHE_KEY).ok()??;
-    serde_json::from_str(&text).ok()
-}
-
-fn cache(c: &Cached) {
-    if let (Some(s), Ok(text)) = (window().local_storage().ok().flatten(), serde_json::to_string(c)) {
-        let _ = s.set_item(CACHE_KEY, &text);
-    }
-}
-
-fn local_time(ms: f64) -> String {
-    let d = js_sys::Date::new(&ms.into());
-    format!(
-        "{:02}:{:02} {:02}/{:02}/{}",
-        d.get_hours(),
-        d.get_minutes(),
-        d.get_date(),
-        d.get_month() + 1,
-        d.get_full_year()
-    )
-}
-
-fn download(bytes: Vec<u8>, name: &str, mime: &str) {
-    let array = js_sys::Uint8Array::from(bytes.as_slice());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(&array), &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-    if let Some(a) = document().create_element("a").ok().and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 fn fmt(v: Option<f64>) -> String {
@@ -85,7 +46,7 @@ pub fn Reports() -> impl IntoView {
     // The unit: the officer's own agency, or (for a district) one of its communes.
     let unit = RwSignal::new(String::new());
     let units = RwSignal::new(Vec::<(String, String)>::new());
-    let state = RwSignal::new(match cached() {
+    let state = RwSignal::new(match stored::<Cached>(CACHE_KEY) {
         Some(c) => State::Ready { report: Box::new(c.report), offline_since: Some(c.fetched_at) },
         None => State::Idle,
     });
@@ -109,10 +70,10 @@ pub fn Reports() -> impl IntoView {
                         units.set(report.agencies.iter().map(|a| (a.agency_id.clone(), a.name.clone())).collect());
                         unit.set(report.unit.clone());
                     }
-                    cache(&Cached { report: report.clone(), fetched_at: js_sys::Date::now() });
+                    store(CACHE_KEY, &Cached { report: report.clone(), fetched_at: js_sys::Date::now() });
                     state.set(State::Ready { report: Box::new(report), offline_since: None });
                 }
-                Err(_) => state.set(match cached() {
+                Err(_) => state.set(match stored::<Cached>(CACHE_KEY) {
                     Some(c) => State::Ready { report: Box::new(c.report), offline_since: Some(c.fetched_at) },
                     None => State::Failed,
                 }),
@@ -131,7 +92,7 @@ pub fn Reports() -> impl IntoView {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 };
                 let key = q.map_or(y.to_string(), |q| format!("{y}-Q{q}"));
-                download(bytes, &format!("danhgia-{key}.{format}"), mime);
+                download(&bytes, &format!("danhgia-{key}.{format}"), mime);
             }
         });
     };

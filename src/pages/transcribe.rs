@@ -51,17 +51,6 @@ fn today() -> CivilDate {
         .unwrap_or_else(|_| CivilDate::new(2000, 1, 1).unwrap_or_else(|_| unreachable!()))
 }
 
-fn dates_of(d: &DossierPublic) -> Option<DossierDates> {
-    Some(DossierDates {
-        received_on: CivilDate::parse_iso(&d.received_on).ok()?,
-        appointed_on: CivilDate::parse_iso(&d.appointed_on).ok()?,
-        returned_on: match &d.returned_on {
-            Some(r) => Some(CivilDate::parse_iso(r).ok()?),
-            None => None,
-        },
-    })
-}
-
 /// The dossier from the server if it answers, else from this device. An
 /// unknown dossier offline is still transcribed, under today's rule set;
 /// the server checks it when it arrives.
@@ -84,7 +73,7 @@ async fn look_up(code: DossierCode, bearer: Option<String>, needs_sign_in: Needs
         _ => cached,
     };
     let book = rules::book();
-    let known = dossier.as_ref().and_then(|d| Some((book.by_version(&d.ruleset_version)?, dates_of(d)?)));
+    let known = dossier.as_ref().and_then(|d| Some((book.by_version(&d.ruleset_version)?, d.dates()?)));
     let (rules, dates) = match known {
         Some(k) => k,
         None => {

@@ -294,3 +294,18 @@ pub struct AgencyScoreEntry {
     pub verified: Option<f64>,
     pub reason: Option<String>,
 }
+
+impl DossierPublic {
+    /// The dates the rules look at; `None` when the server sent a malformed one.
+    pub fn dates(&self) -> Option<crate::rating::DossierDates> {
+        let day = |s: &str| crate::CivilDate::parse_iso(s).ok();
+        Some(crate::rating::DossierDates {
+            received_on: day(&self.received_on)?,
+            appointed_on: day(&self.appointed_on)?,
+            returned_on: match &self.returned_on {
+                Some(r) => Some(day(r)?),
+                None => None,
+            },
+        })
+    }
+}
