@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { launchOptions, withCamera } from '../tests/e2e/browser.mjs';
 import { dbAt } from '../tests/e2e/helpers.mjs';
+import { answers, login, pendingEntry, queueInOutbox, rulesets as ruleSets, unratedDossiers } from '../tests/e2e/records.mjs';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -125,25 +126,14 @@ export async function qrToForm(baseUrl, clip, officer, runs = 3) {
 /** 10,000 records queued in the outbox, delivered to the server: time and page memory. */
 export async function deliverTenThousand(server, officer, count = 10_000) {
   const { baseUrl, dataDir } = server;
-  const token = (await (await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(officer) })).json()).token;
-  const dossiers = [];
-  for (let offset = 0; dossiers.length < count; offset += 500) {
-    const page = await (await fetch(`${baseUrl}/api/v1/dossiers?offset=${offset}&limit=500`, { headers: { authorization: `Bearer ${token}` } })).json();
-    if (page.dossiers.length === 0) break;
-    dossiers.push(...page.dossiers.filter((d) => !d.rating));
-  }
-  const rulesets = Object.fromEntries((await (await fetch(`${baseUrl}/api/v1/rulesets`)).json()).map((r) => [r.version, r]));
-  const answers = (rs, d) => {
-    const a = {};
-    if (rs.satisfaction) for (const q of rs.satisfaction.questions) a[q.key] = rs.satisfaction.scale[0].key;
-    for (const i of rs.indicators) if (i.supplier === 'citizen' && !(i.from_dates && d.returned_on)) a[i.key] = i.options[0].key;
-    return a;
-  };
+  const token = await login(baseUrl, officer);
+  const dossiers = await unratedDossiers(baseUrl, token, count);
+  const rulesets = await ruleSets(baseUrl);
   const now = Date.now();
-  const entries = dossiers.slice(0, count).map((d, n) => {
+  const entries = dossiers.map((d, n) => {
     const id = `b3c00000-0000-4000-8000-${n.toString().padStart(12, '0')}`;
     const record = { id, dossier_code: d.code, citizen_token: d.token, channel: 'online', ruleset_version: d.ruleset_version, answers: answers(rulesets[d.ruleset_version], d), client_time: new Date(now).toISOString() };
-    return { id, dossier_code: d.code, record, state: 'pending', reason: null, message: null, created_at: now + n, updated_at: now + n, attempts: 0 };
+    return pendingEntry(record, now + n);
   });
   const browser = await chromium.launch(launchOptions);
   try {
@@ -152,20 +142,7 @@ export async function deliverTenThousand(server, officer, count = 10_000) {
     await page.goto('/hop-thu');
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     await context.setOffline(true);
-    await page.evaluate(async (entries) => {
-      const db = await new Promise((ok, fail) => {
-        const r = indexedDB.open('danhgia');
-        r.onsuccess = () => ok(r.result);
-        r.onerror = () => fail(r.error);
-      });
-      await new Promise((ok, fail) => {
-        const tx = db.transaction('outbox', 'readwrite');
-        for (const e of entries) tx.objectStore('outbox').put(e);
-        tx.oncomplete = ok;
-        tx.onerror = () => fail(tx.error);
-      });
-      db.close();
-    }, entries);
+    await queueInOutbox(page, entries);
     await page.reload();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
@@ -190,21 +167,17 @@ export async function deliverTenThousand(server, officer, count = 10_000) {
 
 /** Ratings per second the server stores, batches of 25 (what the app sends), 4 clients at once. */
 export async function serverIngest(baseUrl, officer, count = 4000) {
-  const token = (await (await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(officer) })).json()).token;
-  const dossiers = [];
-  for (let offset = 0; ; offset += 500) {
-    const page = await (await fetch(`${baseUrl}/api/v1/dossiers?offset=${offset}&limit=500`, { headers: { authorization: `Bearer ${token}` } })).json();
-    if (page.dossiers.length === 0) break;
-    dossiers.push(...page.dossiers.filter((d) => !d.rating));
-  }
-  const rulesets = Object.fromEntries((await (await fetch(`${baseUrl}/api/v1/rulesets`)).json()).map((r) => [r.version, r]));
-  const records = dossiers.slice(0, count).map((d, n) => {
-    const rs = rulesets[d.ruleset_version];
-    const answers = {};
-    if (rs.satisfaction) for (const q of rs.satisfaction.questions) answers[q.key] = rs.satisfaction.scale[1].key;
-    for (const i of rs.indicators) if (i.supplier === 'citizen' && !(i.from_dates && d.returned_on)) answers[i.key] = i.options[1].key;
-    return { id: `a1100000-0000-4000-8000-${n.toString().padStart(12, '0')}`, dossier_code: d.code, citizen_token: d.token, channel: 'online', ruleset_version: d.ruleset_version, answers, client_time: new Date().toISOString() };
-  });
+  const token = await login(baseUrl, officer);
+  const rulesets = await ruleSets(baseUrl);
+  const records = (await unratedDossiers(baseUrl, token, count)).map((d, n) => ({
+    id: `a1100000-0000-4000-8000-${n.toString().padStart(12, '0')}`,
+    dossier_code: d.code,
+    citizen_token: d.token,
+    channel: 'online',
+    ruleset_version: d.ruleset_version,
+    answers: answers(rulesets[d.ruleset_version], d, 1),
+    client_time: new Date().toISOString(),
+  }));
   const batches = [];
   for (let i = 0; i < records.length; i += 25) batches.push(records.slice(i, i + 25));
   let next = 0;

@@ -6,6 +6,7 @@
 import { test, expect } from '@playwright/test';
 import { join } from 'node:path';
 import { dbAt } from './helpers.mjs';
+import { answers, login, pendingEntry, queueInOutbox, rulesets as ruleSets, unratedDossiers } from './records.mjs';
 import { startServer } from './server.mjs';
 
 const RECORDS = 1000;
@@ -13,17 +14,6 @@ const FAULTS = ['--fault-fail', '0.2', '--fault-drop', '0.1', '--fault-latency-m
 const OFFICER = { username: 'canbo.h45', password: 'danhgia-demo' };
 
 test.setTimeout(6 * 60_000);
-
-/** The questions a rule set asks for a dossier (the slip's order does not matter here). */
-function askedKeys(ruleset, dossier) {
-  const keys = [];
-  if (ruleset.satisfaction) for (const q of ruleset.satisfaction.questions) keys.push([q.key, ruleset.satisfaction.scale[0].key]);
-  for (const i of ruleset.indicators) {
-    if (i.supplier !== 'citizen' || (i.from_dates && dossier.returned_on)) continue;
-    keys.push([i.key, i.options[1].key]);
-  }
-  return Object.fromEntries(keys);
-}
 
 test('1,000 records survive faults, a server crash, a reload and a second tab: all delivered, none twice', async ({ browser }) => {
   const pidFile = join(import.meta.dirname, '.chaos.pid');
@@ -34,15 +24,9 @@ test('1,000 records survive faults, a server crash, a reload and a second tab: a
   const count = () => dbAt(dataDir, 'SELECT count(*) AS n FROM ratings WHERE id LIKE ?', 'c4a05%')[0].n;
   try {
     // Dossiers to rate, with their tokens, and the rule sets.
-    const login = await (await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OFFICER) })).json();
-    const dossiers = [];
-    for (let offset = 0; ; offset += 500) {
-      const page = await (await fetch(`${baseUrl}/api/v1/dossiers?offset=${offset}&limit=500`, { headers: { authorization: `Bearer ${login.token}` } })).json();
-      dossiers.push(...page.dossiers);
-      if (page.dossiers.length === 0 || dossiers.length >= page.total) break;
-    }
-    const rulesets = Object.fromEntries((await (await fetch(`${baseUrl}/api/v1/rulesets`)).json()).map((r) => [r.version, r]));
-    const free = dossiers.filter((d) => !d.rating).slice(0, RECORDS);
+    const token = await login(baseUrl, OFFICER);
+    const free = await unratedDossiers(baseUrl, token, RECORDS);
+    const rulesets = await ruleSets(baseUrl);
     expect(free).toHaveLength(RECORDS);
     const now = Date.now();
     const entries = free.map((d, n) => {
@@ -54,10 +38,10 @@ test('1,000 records survive faults, a server crash, a reload and a second tab: a
         ...(paper ? {} : { citizen_token: d.token }),
         channel: paper ? 'paper' : 'online',
         ruleset_version: d.ruleset_version,
-        answers: askedKeys(rulesets[d.ruleset_version], d),
+        answers: answers(rulesets[d.ruleset_version], d, 1),
         client_time: new Date(now - n * 1000).toISOString(),
       };
-      return { id, dossier_code: d.code, record, state: 'pending', reason: null, message: null, created_at: now + n, updated_at: now + n, attempts: 0 };
+      return pendingEntry(record, now + n);
     });
 
     const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 768, height: 1024 } });
@@ -71,20 +55,7 @@ test('1,000 records survive faults, a server crash, a reload and a second tab: a
 
     // Queue everything while offline, as a day without network would.
     await context.setOffline(true);
-    await a.evaluate(async (entries) => {
-      const db = await new Promise((ok, fail) => {
-        const req = indexedDB.open('danhgia');
-        req.onsuccess = () => ok(req.result);
-        req.onerror = () => fail(req.error);
-      });
-      await new Promise((ok, fail) => {
-        const tx = db.transaction('outbox', 'readwrite');
-        for (const e of entries) tx.objectStore('outbox').put(e);
-        tx.oncomplete = ok;
-        tx.onerror = () => fail(tx.error);
-      });
-      db.close();
-    }, entries);
+    await queueInOutbox(a, entries);
     await a.goto('/hop-thu');
     await expect(a.locator('.counts')).toContainText(`Chờ gửi: ${RECORDS}`);
     const b = await context.newPage();
