@@ -75,7 +75,7 @@ const lines = [
   '| what | figure | how |',
   '| --- | --- | --- |',
   `| citizen's first visit to a \`/r/…\` link | ${kb(results.citizen.reduce((s, r) => s + r.wire, 0))} KB on the wire | every response of a fresh page (service worker blocked, so nothing is counted twice), bytes from DevTools' \`encodedDataLength\`; the server sends the build's precompressed brotli |`,
-  `| officer opening the scanner | ${kb(results.officer.reduce((s, r) => s + r.wire, 0))} KB on the wire | the same, for \`/nhap-phieu\` signed in, including the decoder worker |`,
+  `| officer opening the scanner | ${kb(results.officer.reduce((s, r) => s + r.wire, 0))} KB on the wire | the same, for \`/nhap-phieu\` on a device where the officer is signed in and the camera shows a slip, so the decoder worker loads (worker requests: the brotli size the server sends) |`,
   `| offline cold start, 4× CPU throttling | ${cold.median} ms median (${cold.runs.join(', ')}) | after one online visit, a new tab offline: navigation until the home screen's first link is there; CDP \`Emulation.setCPUThrottlingRate\` 4 |`,
   `| QR code in view → dossier form | ${qr.median} ms median (${qr.runs.join(', ')}) | fake camera playing a clean slip clip: from opening \`/nhap-phieu\` (camera start, worker start included) to the form shown |`,
   `| decoder per QR frame, ours vs @zxing/library | ${ms(decoder[0].ours.median)} vs ${ms(decoder[0].zxing.median)} ms (${decoder[0].ratio.toFixed(2)}×) | see the decoder table below |`,
