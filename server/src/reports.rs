@@ -141,6 +141,7 @@ pub fn build(
             name: names.get(s.agency_id.as_str()).map(|a| a.name.clone()).unwrap_or_default(),
             level: names.get(s.agency_id.as_str()).map(|a| a.level.clone()).unwrap_or_default(),
             reasons: reasons.remove(&s.agency_id).unwrap_or_default(),
+            satisfaction_rate: s.satisfaction_rate,
             agency_id: s.agency_id,
             dossiers: s.dossiers,
             rated: s.rated,

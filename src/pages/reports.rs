@@ -173,6 +173,13 @@ fn report_view(
         report.quarters.iter().map(|q| (format!("Q{}/{}", q.quarter, q.year), q.rate)).collect();
     let (unit, from, to) = (report.unit_name.clone(), date_vn(&report.from), date_vn(&report.to));
     let conflicts = report.conflicts.clone();
+    // Mẫu 05: the communes only, ranked among themselves (equal totals share a rank).
+    let commune_rows: Vec<_> = report.agencies.iter().filter(|a| a.level == "commune").cloned().collect();
+    let communes: Vec<(usize, danhgia_core::wire::AgencyRow)> = commune_rows
+        .iter()
+        .map(|a| (1 + commune_rows.iter().filter(|o| o.total > a.total + 1e-9).count(), a.clone()))
+        .collect();
+    let has_communes = !communes.is_empty();
     let no_conflicts = conflicts.is_empty();
     view! {
         <Show when=move || offline_since.is_some()>
@@ -212,6 +219,40 @@ fn report_view(
                 </tbody>
             </table>
         </div>
+        <Show when=move || has_communes>
+            <h2 id="communes-title">{t!(i18n, report.communes)}</h2>
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="communes-title">
+                <table class="report communes">
+                    <thead>
+                        <tr>
+                            <th>{t!(i18n, report.commune_rank)}</th>
+                            <th>{t!(i18n, report.commune)}</th>
+                            <th>{t!(i18n, report.dossiers)}</th>
+                            <th>{t!(i18n, report.rated)}</th>
+                            <th>{t!(i18n, report.rate)}</th>
+                            <th>{t!(i18n, report.total18)}</th>
+                            <th>{t!(i18n, report.band)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {communes.clone().into_iter().map(|(rank, a)| {
+                            let band = a.band.clone();
+                            view! {
+                                <tr data-agency=a.agency_id.clone()>
+                                    <td class="rank">{rank}</td>
+                                    <td>{a.name.clone()}</td>
+                                    <td>{a.dossiers}</td>
+                                    <td>{a.rated}</td>
+                                    <td>{a.satisfaction_rate.map_or("—".into(), |r| format!("{r:.1}"))}</td>
+                                    <td class="total">{format!("{:.2}", a.total)}</td>
+                                    <td>{move || band_label(band.clone())}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </Show>
         <BarChart title=t_string!(i18n, report.chart_totals).to_owned() rows=totals max=18.0 />
         <ColumnChart title=t_string!(i18n, report.chart_satisfaction).to_owned() columns=quarters empty=t_string!(i18n, report.no_data).to_owned() />
         <h2 id="officials-title">{t!(i18n, report.officials)}</h2>

@@ -60,6 +60,9 @@ test('a rating made in the app shows up in its quarter’s report, with charts a
   )[0].n;
   expect(agency.rated).toBe(dbCount);
   await expect(page.locator('figure.chart svg')).toHaveCount(2);
+  // The commune summary (Mẫu 05): the twelve communes, ranked among themselves.
+  await expect(page.locator('table.communes tbody tr')).toHaveCount(12);
+  await expect(page.locator('table.communes tbody tr').first().locator('.rank')).toHaveText('1');
   await expect(page.locator('figure.chart figcaption').first()).toHaveText('Tổng điểm của các cơ quan (tối đa 18)');
   await page.screenshot({ path: 'tests/e2e/.output/reports.png', fullPage: true, scale: 'css' });
 

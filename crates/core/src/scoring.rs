@@ -143,6 +143,8 @@ pub struct AgencyScore {
     pub band: Option<String>,
     /// 1 for the best; equal totals share a rank (1, 1, 3 …).
     pub rank: u32,
+    /// QĐ 766 over the agency's dossiers (the commune summary, Mẫu 05).
+    pub satisfaction_rate: Option<f64>,
 }
 
 pub fn score_agencies(
@@ -171,7 +173,10 @@ pub fn score_agencies(
                 .collect();
             // `+ 0.0`: an empty float sum is -0.0, which would print as "-0.00".
             let total: f64 = indicators.values().flatten().sum::<f64>() + 0.0;
+            let n = list.len() as u32;
+            let unhappy = list.iter().filter(|d| is_dissatisfied(d)).count() as u32;
             AgencyScore {
+                satisfaction_rate: (n > 0).then(|| f64::from(n - unhappy) / f64::from(n) * 100.0),
                 agency_id: agency.clone(),
                 dossiers: list.len() as u32,
                 rated: list.iter().filter(|d| d.answers.is_some()).count() as u32,
@@ -296,6 +301,9 @@ mod tests {
             agencies.iter().map(|a| (a.agency_id.as_str(), a.total, a.band.as_deref(), a.rank)).collect();
         assert_eq!(summary, [("B", 13.0, Some("good"), 1), ("A", 11.0, Some("fair"), 2), ("C", 0.0, Some("weak"), 3)]);
         assert_eq!(agencies[1].indicators[&5], Some(1.0), "the verified score wins over the self-assessed one");
+        // A: 3 dossiers, 1 not satisfied; B: 1 dossier with a complaint; C: none.
+        let rates: Vec<_> = agencies.iter().map(|a| a.satisfaction_rate.map(|r| (r * 100.0).round() / 100.0)).collect();
+        assert_eq!(rates, [Some(0.0), Some(66.67), None]);
     }
 
     #[test]

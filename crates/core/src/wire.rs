@@ -240,6 +240,8 @@ pub struct AgencyRow {
     pub rank: u32,
     /// Reasons given for deductions, by indicator.
     pub reasons: BTreeMap<u8, String>,
+    /// QĐ 766 satisfaction rate over the agency's dossiers.
+    pub satisfaction_rate: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
