@@ -58,6 +58,7 @@ test('a new build is announced, taken only when accepted, and queued records sur
     const context = await browser.newContext({ baseURL: server.baseUrl });
     const page = await context.newPage();
     await page.goto(dossier.path);
+    await expect(page.locator('form.questions')).toBeVisible();
     await controlled(page);
     const buildA = await page.locator('meta[name=danhgia-build]').getAttribute('content');
 
