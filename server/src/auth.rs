@@ -17,15 +17,8 @@ use sha2::{Digest, Sha256};
 /// How long a sign-in lasts: a working week, since officers work offline.
 pub const SESSION_SECONDS: i64 = 7 * 24 * 3600;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Officer {
-    pub id: i64,
-    pub username: String,
-    pub full_name: String,
-    pub agency_id: String,
-    pub agency: String,
-    pub role: String,
-}
+/// A signed-in officer: the same shape the API answers with.
+pub use danhgia_core::wire::OfficerInfo as Officer;
 
 fn random_bytes<const N: usize>() -> Result<[u8; N], String> {
     let mut bytes = [0u8; N];

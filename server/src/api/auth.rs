@@ -1,24 +1,11 @@
 use super::ApiFailure;
 use crate::AppState;
-use crate::auth::{self, Officer};
+use crate::auth;
 use axum::Json;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
-use danhgia_core::wire::{ApiError, LoginRequest, OfficerInfo, Session};
-
-impl From<Officer> for OfficerInfo {
-    fn from(o: Officer) -> Self {
-        OfficerInfo {
-            id: o.id,
-            username: o.username,
-            full_name: o.full_name,
-            agency_id: o.agency_id,
-            agency: o.agency,
-            role: o.role,
-        }
-    }
-}
+use danhgia_core::wire::{ApiError, LoginRequest, Session};
 
 /// Signs an officer in.
 #[utoipa::path(post, path = "/auth/login", request_body = LoginRequest, responses(
@@ -42,5 +29,5 @@ pub async fn login(
     let (token, expires_at, officer) = session
         .ok_or_else(|| ApiFailure::new(StatusCode::UNAUTHORIZED, "bad_credentials", "Wrong user name or password."))?;
     tracing::info!(officer = %officer.username, "signed in");
-    Ok(Json(Session { token, expires_at, officer: officer.into() }))
+    Ok(Json(Session { token, expires_at, officer }))
 }
