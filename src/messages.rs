@@ -37,6 +37,7 @@ pub fn reason_text(i18n: I18nContext<Locale>, code: Option<&str>) -> &'static st
         Some(Reason::BadClientTime) => t_string!(i18n, reason.bad_client_time),
         Some(Reason::AlreadyRated) => t_string!(i18n, reason.already_rated),
         Some(Reason::IdReused) => t_string!(i18n, reason.id_reused),
+        Some(Reason::OutOfScope) => t_string!(i18n, reason.out_of_scope),
         None => t_string!(i18n, reason.other),
     }
 }

@@ -4,9 +4,11 @@
 //! returned), part of them already rated. Deterministic: the same every time.
 
 use crate::links::LinkSigner;
+use crate::params;
+use crate::scope::Role;
+use crate::store::{DbError, Sql};
 use danhgia_core::rating::{Channel, DossierDates, form_for};
 use danhgia_core::{CivilDate, DossierCode, RuleBook};
-use rusqlite::{Connection, params};
 use std::collections::BTreeMap;
 
 const DISTRICT: (&str, &str) = ("H45", "UBND huyện Triệu Phong");
@@ -80,18 +82,17 @@ fn add_days(d: CivilDate, days: i64) -> CivilDate {
 
 /// Seeds the demo district into an empty database; does nothing otherwise.
 /// `today` bounds the dates, so that nothing is returned in the future.
-pub fn seed(conn: &mut Connection, rules: &RuleBook, today: CivilDate, dossiers: usize) -> rusqlite::Result<bool> {
-    let existing: i64 = conn.query_row("SELECT count(*) FROM agencies", [], |r| r.get(0))?;
+pub fn seed(tx: &mut dyn Sql, rules: &RuleBook, today: CivilDate, dossiers: usize) -> Result<bool, DbError> {
+    let existing: i64 = tx.one("SELECT count(*) FROM agencies", params![])?;
     if existing > 0 {
         return Ok(false);
     }
-    let tx = conn.transaction()?;
     let mut rng = Rng(0x5EED_DA17_2019_0901);
-    tx.execute("INSERT INTO agencies (id, name, level) VALUES (?1, ?2, 'district')", params![DISTRICT.0, DISTRICT.1])?;
+    tx.execute("INSERT INTO agencies (id, name, level) VALUES ($1, $2, 'district')", params![DISTRICT.0, DISTRICT.1])?;
     let mut officials: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
     for (id, agency) in COMMUNES {
         tx.execute(
-            "INSERT INTO agencies (id, name, level, parent_id) VALUES (?1, ?2, 'commune', ?3)",
+            "INSERT INTO agencies (id, name, level, parent_id) VALUES ($1, $2, 'commune', $3)",
             params![id, agency, DISTRICT.0],
         )?;
     }
@@ -101,20 +102,20 @@ pub fn seed(conn: &mut Connection, rules: &RuleBook, today: CivilDate, dossiers:
         for i in 0..count {
             let position =
                 if agency_id == DISTRICT.0 { "Chuyên viên Bộ phận Một cửa" } else { POSITIONS[i % 3] };
-            tx.execute(
-                "INSERT INTO officials (agency_id, full_name, position) VALUES (?1, ?2, ?3)",
+            let id: i64 = tx.one(
+                "INSERT INTO officials (agency_id, full_name, position) VALUES ($1, $2, $3) RETURNING id",
                 params![agency_id, name(&mut rng), position],
             )?;
-            officials.entry(agency_id).or_default().push(tx.last_insert_rowid());
+            officials.entry(agency_id).or_default().push(id);
         }
     }
 
-    let hash = crate::auth::hash_password(DEMO_PASSWORD).map_err(|_| rusqlite::Error::InvalidQuery)?;
+    let hash = crate::auth::hash_password(DEMO_PASSWORD).map_err(DbError::Task)?;
     for (agency_id, _) in std::iter::once(DISTRICT).chain(COMMUNES) {
         let username = format!("canbo.{}", agency_id.to_lowercase());
-        crate::auth::create_officer(&tx, &username, &hash, &name(&mut rng), agency_id, "officer")?;
+        crate::auth::create_account(tx, &username, &hash, &name(&mut rng), agency_id, Role::Officer, false)?;
     }
-    crate::auth::create_officer(&tx, "vanphong", &hash, &name(&mut rng), DISTRICT.0, "office")?;
+    crate::auth::create_account(tx, "vanphong", &hash, &name(&mut rng), DISTRICT.0, Role::Office, false)?;
 
     let start = CivilDate::new(2019, 9, 1).unwrap_or(today);
     let span = (today.days_since_epoch() - start.days_since_epoch()).max(1);
@@ -145,7 +146,7 @@ pub fn seed(conn: &mut Connection, rules: &RuleBook, today: CivilDate, dossiers:
         };
         tx.execute(
             "INSERT INTO dossiers (code, procedure_name, agency_id, official_id, applicant_name, received_on, appointed_on, returned_on, ruleset_version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             params![
                 code.as_str(),
                 procedure,
@@ -155,7 +156,7 @@ pub fn seed(conn: &mut Connection, rules: &RuleBook, today: CivilDate, dossiers:
                 received.to_string(),
                 appointed.to_string(),
                 returned.map(|r| r.to_string()),
-                rule_set.version
+                &rule_set.version
             ],
         )?;
         // Half of the dossiers returned more than a month ago were rated,
@@ -181,12 +182,11 @@ pub fn seed(conn: &mut Connection, rules: &RuleBook, today: CivilDate, dossiers:
         let at = format!("{}T09:00:00Z", add_days(returned, rng.below(10) as i64));
         tx.execute(
             "INSERT INTO ratings (id, dossier_code, channel, ruleset_version, answers, client_time, received_at, content)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
-            params![id, code.as_str(), channel.as_str(), rule_set.version, answers, at, format!("demo:{id}")],
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
+            params![&id, code.as_str(), channel.as_str(), &rule_set.version, answers, at, format!("demo:{id}")],
         )?;
     }
-    tx.execute("INSERT INTO server_meta (key, value) VALUES ('demo_seeded', ?1)", params![today.to_string()])?;
-    tx.commit()?;
+    tx.execute("INSERT INTO server_meta (key, value) VALUES ('demo_seeded', $1)", params![today.to_string()])?;
     Ok(true)
 }
 
@@ -206,17 +206,17 @@ fn demo_uuid(rng: &mut Rng) -> String {
 
 /// Citizen links of returned, unrated dossiers, newest first: (url, check code).
 pub fn unrated_links(
-    conn: &Connection,
+    sql: &mut dyn Sql,
     signer: &LinkSigner,
     base_url: &str,
     count: usize,
-) -> rusqlite::Result<Vec<(String, String)>> {
-    let mut stmt = conn.prepare(
+) -> Result<Vec<(String, String)>, DbError> {
+    let codes: Vec<String> = sql.column(
         "SELECT code FROM dossiers d WHERE returned_on IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.dossier_code = d.code)
-         ORDER BY returned_on DESC, code LIMIT ?1",
+         ORDER BY returned_on DESC, code LIMIT $1",
+        params![count],
     )?;
-    let codes = stmt.query_map(params![count as i64], |row| row.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
     Ok(codes
         .into_iter()
         .filter_map(|c| DossierCode::parse(&c).ok())
@@ -231,7 +231,7 @@ pub fn unrated_links(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::Db;
+    use crate::store::Db;
 
     #[test]
     fn dates_walk_the_calendar() {
@@ -244,13 +244,12 @@ mod tests {
     #[test]
     fn seeds_once_with_valid_data() {
         let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("x.sqlite3")).unwrap();
-        let mut conn = db.lock();
+        let db = Db::open_sqlite(&dir.path().join("x.sqlite3")).unwrap();
         let rules = RuleBook::builtin();
         let today = CivilDate::new(2026, 11, 27).unwrap();
-        assert!(seed(&mut conn, &rules, today, 360).unwrap());
-        assert!(!seed(&mut conn, &rules, today, 360).unwrap());
-        let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+        assert!(db.write_blocking(|tx| seed(tx, &rules, today, 360)).unwrap());
+        assert!(!db.write_blocking(|tx| seed(tx, &rules, today, 360)).unwrap());
+        let count = |q: &str| db.read_blocking(|s| s.one::<i64>(q, params![])).unwrap();
         assert_eq!(count("SELECT count(*) FROM agencies"), 13);
         assert_eq!(count("SELECT count(*) FROM dossiers"), 360);
         assert!(count("SELECT count(*) FROM dossiers WHERE returned_on > appointed_on") > 10);
@@ -260,7 +259,7 @@ mod tests {
         assert!(count("SELECT count(*) FROM ratings") > 50);
         assert_eq!(count("SELECT count(*) FROM dossiers WHERE returned_on > '2026-11-27'"), 0);
         let signer = LinkSigner::with_key([1; 32]);
-        let links = unrated_links(&conn, &signer, "http://x", 5).unwrap();
+        let links = db.read_blocking(|s| unrated_links(s, &signer, "http://x", 5)).unwrap();
         assert_eq!(links.len(), 5);
         assert!(links[0].0.starts_with("http://x/r/H45"));
     }

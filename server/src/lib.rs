@@ -1,31 +1,35 @@
-//! danhgia's server: the built PWA and `/api/v1` on one port, over SQLite.
+//! danhgia's server: the built PWA and `/api/v1` on one port, over SQLite
+//! (or PostgreSQL).
 
+pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod cli;
 pub mod config;
-pub mod db;
 pub mod demo;
 pub mod dossiers;
 pub mod export;
+pub mod headers;
 pub mod import;
 pub mod links;
+pub mod net;
 pub mod ratings;
 pub mod reports;
+pub mod scope;
 pub mod slips;
 pub mod static_files;
+pub mod store;
+pub mod throttle;
+pub mod tls;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, HeaderValue};
 use axum::routing::any;
 use danhgia_core::RuleBook;
 use std::sync::Arc;
-use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
 
 pub use config::Config;
-pub use db::Db;
 pub use links::LinkSigner;
+pub use store::Db;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -33,26 +37,37 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub rules: Arc<RuleBook>,
     pub links: Arc<LinkSigner>,
+    pub hasher: Arc<auth::Hasher>,
+    /// Where citizens reach this server: the base of every printed link.
+    pub public_url: Arc<str>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config, links: LinkSigner, public_url: String) -> AppState {
+        // Argon2 on at most half the cores (at least one), so that a flood
+        // of sign-ins leaves the rest of the server its share.
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        AppState {
+            db,
+            config: Arc::new(config),
+            rules: Arc::new(RuleBook::builtin()),
+            links: Arc::new(links),
+            hasher: Arc::new(auth::Hasher::new((cores / 2).max(1))),
+            public_url: public_url.trim_end_matches('/').into(),
+        }
+    }
 }
 
 /// The whole HTTP surface.
 pub fn app(state: AppState) -> Router {
     let dist = state.config.dist.clone();
+    let headers = headers::SecurityHeaders::new(&dist, state.config.tls_cert.is_some());
     Router::new()
-        .nest("/api/v1", api::router().layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES)))
+        .nest("/api/v1", api::router())
         .route("/api", any(api::unknown_api))
         .route("/api/{*rest}", any(api::unknown_api))
         .with_state(state)
         .merge(static_files::router(&dist))
-        // Cross-origin isolation: the app loads nothing from elsewhere, and it
-        // gives precise timers (performance.now) to benchmarks and the app.
-        .layer(SetResponseHeaderLayer::overriding(
-            HeaderName::from_static("cross-origin-opener-policy"),
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            HeaderName::from_static("cross-origin-embedder-policy"),
-            HeaderValue::from_static("require-corp"),
-        ))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(headers, headers::apply))
+        .layer(axum::middleware::from_fn(net::trace))
 }

@@ -3,12 +3,13 @@
 //! leaves the server, so a guessed dossier code alone cannot be rated. The
 //! slip also prints a 6-digit check code from the same tag, for typing.
 
+use crate::params;
+use crate::store::Db;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use danhgia_core::DossierCode;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use std::io::Write;
 use std::path::Path;
 
 const SECRET_FILE: &str = "citizen-link.key";
@@ -21,29 +22,44 @@ pub struct LinkSigner {
 }
 
 impl LinkSigner {
-    /// Reads the secret from the data folder, or creates it on first start.
-    pub fn load_or_create(data_dir: &Path) -> std::io::Result<Self> {
-        let path = data_dir.join(SECRET_FILE);
-        match std::fs::read(&path) {
-            Ok(bytes) => {
-                let key: [u8; SECRET_LEN] = bytes.try_into().map_err(|_| {
-                    std::io::Error::other(format!("{} is damaged: expected {SECRET_LEN} bytes", path.display()))
-                })?;
-                Ok(LinkSigner { key })
+    /// The secret lives in the database (so every server on it signs alike,
+    /// and a backup restores working links). A data folder from an earlier
+    /// version keeps its secret: the file's key is moved into the database.
+    pub fn load_or_create(db: &Db, data_dir: &Path) -> Result<Self, String> {
+        const KEY: &str = "citizen_link_key";
+        let stored = db
+            .read_blocking(|sql| sql.opt::<String>("SELECT value FROM server_meta WHERE key = $1", params![KEY]))
+            .map_err(|e| e.to_string())?;
+        let encoded = match stored {
+            Some(v) => v,
+            None => {
+                let legacy = data_dir.join(SECRET_FILE);
+                let key: Vec<u8> = match std::fs::read(&legacy) {
+                    Ok(bytes) => bytes,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        let mut key = [0u8; SECRET_LEN];
+                        getrandom::fill(&mut key).map_err(|e| e.to_string())?;
+                        key.to_vec()
+                    }
+                    Err(e) => return Err(format!("cannot read {}: {e}", legacy.display())),
+                };
+                let encoded = URL_SAFE_NO_PAD.encode(&key);
+                // Two servers starting at once: the first key written wins.
+                db.write_blocking(|sql| {
+                    sql.execute(
+                        "INSERT INTO server_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+                        params![KEY, &encoded],
+                    )?;
+                    sql.one::<String>("SELECT value FROM server_meta WHERE key = $1", params![KEY])
+                })
+                .map_err(|e| e.to_string())?
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let mut key = [0u8; SECRET_LEN];
-                getrandom::fill(&mut key).map_err(|e| std::io::Error::other(e.to_string()))?;
-                let mut options = std::fs::OpenOptions::new();
-                options.write(true).create_new(true);
-                #[cfg(unix)]
-                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-                options.open(&path)?.write_all(&key)?;
-                tracing::info!(path = %path.display(), "created the citizen-link secret");
-                Ok(LinkSigner { key })
-            }
-            Err(e) => Err(e),
-        }
+        };
+        let key: [u8; SECRET_LEN] =
+            URL_SAFE_NO_PAD.decode(encoded.trim()).ok().and_then(|k| k.try_into().ok()).ok_or_else(|| {
+                format!("the citizen-link secret in the database is damaged: expected {SECRET_LEN} bytes")
+            })?;
+        Ok(LinkSigner { key })
     }
 
     #[cfg(test)]
@@ -108,17 +124,30 @@ mod tests {
         let check = signer.check_code(&a);
         assert_eq!(check.len(), 6);
         assert!(signer.verify_check_code(&a, &format!(" {} {} ", &check[..3], &check[3..])));
-        assert!(!signer.verify_check_code(&b, &check) || signer.check_code(&b) == check);
+        assert_ne!(signer.check_code(&b), check, "these two codes' check codes differ under this key");
+        assert!(!signer.verify_check_code(&b, &check));
     }
 
     #[test]
-    fn the_secret_persists() {
+    fn the_secret_persists_and_an_old_key_file_is_kept() {
         let dir = tempfile::tempdir().unwrap();
-        let first = LinkSigner::load_or_create(dir.path()).unwrap();
-        let again = LinkSigner::load_or_create(dir.path()).unwrap();
+        let db = Db::open_sqlite(&dir.path().join("a.sqlite3")).unwrap();
+        let first = LinkSigner::load_or_create(&db, dir.path()).unwrap();
+        let again = LinkSigner::load_or_create(&db, dir.path()).unwrap();
         let c = code("A1");
         assert_eq!(first.token(&c), again.token(&c));
-        std::fs::write(dir.path().join(SECRET_FILE), b"short").unwrap();
-        assert!(LinkSigner::load_or_create(dir.path()).is_err());
+
+        // A data folder of the previous version: its links keep working.
+        let old = tempfile::tempdir().unwrap();
+        std::fs::write(old.path().join(SECRET_FILE), [9u8; 32]).unwrap();
+        let db = Db::open_sqlite(&old.path().join("a.sqlite3")).unwrap();
+        let moved = LinkSigner::load_or_create(&db, old.path()).unwrap();
+        assert_eq!(moved.token(&c), LinkSigner::with_key([9; 32]).token(&c));
+        assert_ne!(moved.token(&c), first.token(&c));
+
+        let broken = tempfile::tempdir().unwrap();
+        std::fs::write(broken.path().join(SECRET_FILE), b"short").unwrap();
+        let db = Db::open_sqlite(&broken.path().join("a.sqlite3")).unwrap();
+        assert!(LinkSigner::load_or_create(&db, broken.path()).is_err());
     }
 }

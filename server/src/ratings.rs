@@ -1,20 +1,17 @@
 //! Ingesting rating batches: idempotent by record id, one rating per dossier,
 //! each record answered on its own, the whole batch in one transaction.
 
+use crate::auth::Actor;
 use crate::dossiers;
 use crate::links::LinkSigner;
+use crate::params;
+use crate::scope::Action;
+use crate::store::{DbError, Sql};
 use danhgia_core::rating::{Channel, MAX_BATCH, RatingRecord, Reason, Rejection, check_record};
-use danhgia_core::wire::{GivenRating, RecordResult, RecordStatus};
+use danhgia_core::wire::{RecordResult, RecordStatus};
 use danhgia_core::{DossierCode, RuleBook};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-/// Who is sending: an officer's id once signed in (paper slips need one).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Sender {
-    pub officer_id: Option<i64>,
-}
 
 /// What a rating says, canonically: a replay of the same record has exactly
 /// this JSON, whatever the order of its keys on the wire.
@@ -54,60 +51,46 @@ fn rejected(id: &str, reason: Reason, detail: impl Into<String>) -> RecordResult
     result(id, RecordStatus::Rejected, Some(Rejection::new(reason, detail)))
 }
 
+fn already_rated() -> Option<Rejection> {
+    Some(Rejection::new(Reason::AlreadyRated, "the dossier already has a rating"))
+}
+
 #[derive(Debug)]
 pub enum BatchError {
     TooLarge,
-    Db(rusqlite::Error),
+    Db(DbError),
 }
 
-impl From<rusqlite::Error> for BatchError {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<DbError> for BatchError {
+    fn from(e: DbError) -> Self {
         BatchError::Db(e)
     }
 }
 
-/// Stores what can be stored and says, per record, what happened.
+/// Stores what can be stored and says, per record, what happened. `sender`
+/// is the signed-in account the request came with, if any.
 pub fn ingest(
-    conn: &mut Connection,
+    sql: &mut dyn Sql,
     rules: &RuleBook,
     signer: &LinkSigner,
-    sender: Sender,
+    sender: Option<&Actor>,
     records: &[RatingRecord],
     now: &str,
 ) -> Result<Vec<RecordResult>, BatchError> {
     if records.len() > MAX_BATCH {
         return Err(BatchError::TooLarge);
     }
-    let tx = conn.transaction()?;
     let mut results = Vec::with_capacity(records.len());
     for record in records {
-        results.push(ingest_one(&tx, rules, signer, sender, record, now)?);
+        results.push(ingest_one(sql, rules, signer, sender, record, now)?);
     }
-    tx.commit()?;
     Ok(results)
 }
 
-fn ingest_one(
-    tx: &rusqlite::Transaction<'_>,
-    rules: &RuleBook,
-    signer: &LinkSigner,
-    sender: Sender,
-    r: &RatingRecord,
-    now: &str,
-) -> Result<RecordResult, BatchError> {
-    let id = r.id.as_str();
-    let code = match DossierCode::parse(&r.dossier_code) {
-        Ok(code) => code,
-        Err(e) => return Ok(rejected(id, Reason::BadCode, e.to_string())),
-    };
-    let content = content_of(r, &code);
-
-    // A replay of a record we already hold (stored or set aside) is answered
-    // as before; the same id with other content is never stored twice.
-    let stored: Option<String> =
-        tx.query_row("SELECT content FROM ratings WHERE id = ?1", params![id], |row| row.get(0)).optional()?;
-    if let Some(stored) = stored {
-        return Ok(if stored == content {
+/// How a record we already hold by its id is answered again.
+fn replay(sql: &mut dyn Sql, id: &str, content: &str) -> Result<Option<RecordResult>, DbError> {
+    if let Some(stored) = sql.opt::<String>("SELECT content FROM ratings WHERE id = $1", params![id])? {
+        return Ok(Some(if stored == content {
             result(id, RecordStatus::Duplicate, None)
         } else {
             result(
@@ -115,34 +98,68 @@ fn ingest_one(
                 RecordStatus::Conflict,
                 Some(Rejection::new(Reason::IdReused, "this id was used for another rating")),
             )
-        });
+        }));
     }
-    let set_aside: Option<String> =
-        tx.query_row("SELECT content FROM rating_conflicts WHERE id = ?1", params![id], |row| row.get(0)).optional()?;
-    if let Some(set_aside) = set_aside {
-        let why = if set_aside == content {
-            Rejection::new(Reason::AlreadyRated, "the dossier already has a rating")
+    if let Some(row) = sql.row("SELECT content, demoted FROM rating_conflicts WHERE id = $1", params![id])? {
+        let (stored, demoted): (String, bool) = (row.get(0)?, row.get(1)?);
+        return Ok(Some(if stored != content {
+            result(
+                id,
+                RecordStatus::Conflict,
+                Some(Rejection::new(Reason::IdReused, "this id was used for another rating")),
+            )
+        } else if demoted {
+            // Accepted when it came; the office later counted another.
+            result(id, RecordStatus::Duplicate, None)
         } else {
-            Rejection::new(Reason::IdReused, "this id was used for another rating")
-        };
-        return Ok(result(id, RecordStatus::Conflict, Some(why)));
+            result(id, RecordStatus::Conflict, already_rated())
+        }));
+    }
+    Ok(None)
+}
+
+fn ingest_one(
+    sql: &mut dyn Sql,
+    rules: &RuleBook,
+    signer: &LinkSigner,
+    sender: Option<&Actor>,
+    r: &RatingRecord,
+    now: &str,
+) -> Result<RecordResult, DbError> {
+    let id = r.id.as_str();
+    let code = match DossierCode::parse(&r.dossier_code) {
+        Ok(code) => code,
+        Err(e) => return Ok(rejected(id, Reason::BadCode, e.to_string())),
+    };
+    let content = content_of(r, &code);
+    if let Some(answer) = replay(sql, id, &content)? {
+        return Ok(answer);
     }
 
-    let Some(dossier) = dossiers::find(tx, &code)? else {
+    // Who may rate: a citizen through the dossier's signed token (checked
+    // before the dossier is looked up, so that an unknown code and a wrong
+    // token answer alike), or a signed-in account within its agencies.
+    let staff = if r.channel.needs_staff_device() {
+        let Some(actor) = sender else {
+            return Ok(rejected(id, Reason::SignInRequired, "paper slips and kiosk ratings need a signed-in officer"));
+        };
+        if !actor.role.may(Action::EnterRatings) {
+            return Ok(rejected(id, Reason::OutOfScope, "this account's role does not enter ratings"));
+        }
+        Some(actor)
+    } else {
+        if !r.citizen_token.as_deref().is_some_and(|t| signer.verify_token(&code, t)) {
+            return Ok(rejected(id, Reason::BadToken, "the link does not match a dossier"));
+        }
+        None
+    };
+    let Some(dossier) = dossiers::find(sql, &code)? else {
         return Ok(rejected(id, Reason::UnknownDossier, format!("no dossier {code}")));
     };
-    match r.channel {
-        Channel::Online => {
-            let ok = r.citizen_token.as_deref().is_some_and(|t| signer.verify_token(&code, t));
-            if !ok {
-                return Ok(rejected(id, Reason::BadToken, "the link's token does not match the dossier"));
-            }
-        }
-        Channel::Paper => {
-            if sender.officer_id.is_none() {
-                return Ok(rejected(id, Reason::SignInRequired, "paper slips are entered by a signed-in officer"));
-            }
-        }
+    if let Some(actor) = staff
+        && !actor.scope.covers(&dossier.agency_id)
+    {
+        return Ok(rejected(id, Reason::OutOfScope, "this dossier belongs to an agency outside yours"));
     }
     let Some(rule_set) = rules.by_version(&dossier.ruleset_version) else {
         return Ok(rejected(id, Reason::RulesetMismatch, format!("unknown rule set {}", dossier.ruleset_version)));
@@ -152,58 +169,48 @@ fn ingest_one(
     }
 
     let answers = serde_json::to_string(&r.answers).unwrap_or_default();
-    // Only a paper slip is the officer's work; a citizen's rating that
-    // happens to travel with an officer's session stays the citizen's.
-    let officer_id = if r.channel == Channel::Paper { sender.officer_id } else { None };
-    let already: bool = tx
-        .query_row("SELECT 1 FROM ratings WHERE dossier_code = ?1", params![code.as_str()], |_| Ok(()))
-        .optional()?
-        .is_some();
-    if already {
-        tx.execute(
-            "INSERT INTO rating_conflicts (id, dossier_code, channel, content, received_at, officer_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![id, code.as_str(), r.channel.as_str(), content, now, officer_id],
-        )?;
-        return Ok(result(
-            id,
-            RecordStatus::Conflict,
-            Some(Rejection::new(Reason::AlreadyRated, "the dossier already has a rating")),
-        ));
-    }
-    tx.execute(
+    // A citizen's rating that happens to travel with an officer's session
+    // stays the citizen's; paper slips and kiosk ratings note the account.
+    let officer_id = staff.map(Actor::id);
+    let inserted = sql.execute(
         "INSERT INTO ratings (id, dossier_code, channel, ruleset_version, answers, comment, client_time, received_at, officer_id, content)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![
-            id,
-            code.as_str(),
-            r.channel.as_str(),
-            r.ruleset_version,
-            answers,
-            r.comment,
-            r.client_time,
-            now,
-            officer_id,
-            content
-        ],
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
+        params![id, code.as_str(), r.channel.as_str(), &r.ruleset_version, &answers, &r.comment, &r.client_time, now, officer_id, &content],
     )?;
-    Ok(result(id, RecordStatus::Accepted, None))
-}
-
-/// The rating a dossier holds, for its public page.
-pub fn given(conn: &Connection, code: &DossierCode) -> rusqlite::Result<Option<GivenRating>> {
-    conn.query_row(
-        "SELECT channel, answers, received_at FROM ratings WHERE dossier_code = ?1",
-        params![code.as_str()],
-        |row| {
-            let channel: String = row.get(0)?;
-            let answers: String = row.get(1)?;
-            Ok(GivenRating {
-                channel: if channel == "paper" { Channel::Paper } else { Channel::Online },
-                answers: serde_json::from_str(&answers).unwrap_or_default(),
-                received_at: row.get(2)?,
-            })
-        },
-    )
-    .optional()
+    if inserted == 1 {
+        return Ok(result(id, RecordStatus::Accepted, None));
+    }
+    // Another server may have stored this very record a moment ago.
+    if let Some(answer) = replay(sql, id, &content)? {
+        return Ok(answer);
+    }
+    // The dossier holds another rating: set this one aside for the office,
+    // at most one per dossier and channel (repeats count as delivered).
+    let open = sql.exists(
+        "SELECT 1 FROM rating_conflicts WHERE dossier_code = $1 AND channel = $2 AND demoted = 0",
+        params![code.as_str(), r.channel.as_str()],
+    )?;
+    let set_aside = !open
+        && sql.execute(
+            "INSERT INTO rating_conflicts (id, dossier_code, channel, ruleset_version, answers, comment, client_time,
+                 content, received_at, officer_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
+            params![
+                id,
+                code.as_str(),
+                r.channel.as_str(),
+                &r.ruleset_version,
+                &answers,
+                &r.comment,
+                &r.client_time,
+                &content,
+                now,
+                officer_id
+            ],
+        )? == 1;
+    Ok(if set_aside {
+        result(id, RecordStatus::Conflict, already_rated())
+    } else {
+        result(id, RecordStatus::Duplicate, already_rated())
+    })
 }

@@ -2,12 +2,13 @@
 //! communes): the core's scoring over what the database holds.
 
 use crate::api::now_rfc3339;
-use crate::db::DbError;
+use crate::params;
+use crate::scope::SUBTREE;
+use crate::store::{DbError, Sql};
 use danhgia_core::bands::Bands;
 use danhgia_core::scoring::{AgencyEntry, DossierFacts, is_dissatisfied, score_agencies, score_officials};
 use danhgia_core::wire::{AgencyRow, ConflictRow, OfficialRow, Period, QuarterSatisfaction, Report};
 use danhgia_core::{CivilDate, RuleBook};
-use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::BTreeMap;
 
 struct Agency {
@@ -16,39 +17,44 @@ struct Agency {
     level: String,
 }
 
-fn scope(conn: &Connection, unit: &str) -> rusqlite::Result<Vec<Agency>> {
-    let mut stmt = conn.prepare("SELECT id, name, level FROM agencies WHERE id = ?1 OR parent_id = ?1 ORDER BY id")?;
-    stmt.query_map(params![unit], |r| Ok(Agency { id: r.get(0)?, name: r.get(1)?, level: r.get(2)? }))?.collect()
+/// The unit and every agency below it.
+fn agencies_of(sql: &mut dyn Sql, unit: &str) -> Result<Vec<Agency>, DbError> {
+    sql.query(
+        &format!("{SUBTREE} SELECT id, name, level FROM agencies WHERE id IN (SELECT id FROM scope) ORDER BY id"),
+        params![unit],
+    )?
+    .iter()
+    .map(|r| Ok(Agency { id: r.get(0)?, name: r.get(1)?, level: r.get(2)? }))
+    .collect()
 }
 
 /// Dossiers of the unit returned in `from..=to`, with their ratings.
 fn facts<'a>(
-    conn: &Connection,
+    sql: &mut dyn Sql,
     rules: &'a RuleBook,
     unit: &str,
     from: CivilDate,
     to: CivilDate,
-) -> rusqlite::Result<Vec<DossierFacts<'a>>> {
-    let mut stmt = conn.prepare(
-        "SELECT d.agency_id, d.official_id, d.received_on, d.appointed_on, d.returned_on, d.ruleset_version, r.answers
-         FROM dossiers d LEFT JOIN ratings r ON r.dossier_code = d.code
-         WHERE d.returned_on BETWEEN ?2 AND ?3
-           AND d.agency_id IN (SELECT id FROM agencies WHERE id = ?1 OR parent_id = ?1)",
+) -> Result<Vec<DossierFacts<'a>>, DbError> {
+    let rows = sql.query(
+        &format!(
+            "{SUBTREE} SELECT d.agency_id, d.official_id, d.received_on, d.appointed_on, d.returned_on, d.ruleset_version, r.answers
+             FROM dossiers d LEFT JOIN ratings r ON r.dossier_code = d.code
+             WHERE d.returned_on BETWEEN $2 AND $3 AND d.agency_id IN (SELECT id FROM scope)"
+        ),
+        params![unit, from.to_string(), to.to_string()],
     )?;
-    let rows = stmt.query_map(params![unit, from.to_string(), to.to_string()], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, Option<i64>>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, Option<String>>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, Option<String>>(6)?,
-        ))
-    })?;
     let mut out = Vec::new();
-    for row in rows {
-        let (agency_id, official_id, received, appointed, returned, version, answers) = row?;
+    for r in rows {
+        let (agency_id, official_id, received, appointed, returned, version, answers): (
+            String,
+            Option<i64>,
+            String,
+            String,
+            Option<String>,
+            String,
+            Option<String>,
+        ) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
         let (Some(rules), Ok(received_on), Ok(appointed_on)) =
             (rules.by_version(&version), CivilDate::parse_iso(&received), CivilDate::parse_iso(&appointed))
         else {
@@ -75,28 +81,28 @@ fn quarter_of(d: CivilDate) -> (u16, u8) {
 
 /// The report, or `None` when the unit does not exist or the period is invalid.
 pub fn build(
-    conn: &Connection,
+    sql: &mut dyn Sql,
     rules: &RuleBook,
     bands: &Bands,
     unit: &str,
     period: Period,
 ) -> Result<Option<Report>, DbError> {
     let Some((from, to)) = period.bounds() else { return Ok(None) };
-    let unit_name: Option<String> =
-        conn.query_row("SELECT name FROM agencies WHERE id = ?1", params![unit], |r| r.get(0)).optional()?;
+    let unit_name: Option<String> = sql.opt("SELECT name FROM agencies WHERE id = $1", params![unit])?;
     let Some(unit_name) = unit_name else { return Ok(None) };
-    let agencies = scope(conn, unit)?;
+    let agencies = agencies_of(sql, unit)?;
     let names: BTreeMap<&str, &Agency> = agencies.iter().map(|a| (a.id.as_str(), a)).collect();
-    let dossiers = facts(conn, rules, unit, from, to)?;
+    let dossiers = facts(sql, rules, unit, from, to)?;
 
     let mut official_names: BTreeMap<i64, (String, String)> = BTreeMap::new();
-    {
-        let mut stmt =
-            conn.prepare("SELECT o.id, o.full_name, a.name FROM officials o JOIN agencies a ON a.id = o.agency_id")?;
-        for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))? {
-            let (id, name, agency) = row?;
-            official_names.insert(id, (name, agency));
-        }
+    for r in sql.query(
+        &format!(
+            "{SUBTREE} SELECT o.id, o.full_name, a.name FROM officials o JOIN agencies a ON a.id = o.agency_id
+             WHERE o.agency_id IN (SELECT id FROM scope)"
+        ),
+        params![unit],
+    )? {
+        official_names.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
     }
     let officials = score_officials(&dossiers)
         .into_iter()
@@ -119,15 +125,16 @@ pub fn build(
     let mut entries = Vec::new();
     let mut reasons: BTreeMap<String, BTreeMap<u8, String>> = BTreeMap::new();
     {
-        let mut stmt = conn.prepare(
-            "SELECT agency_id, indicator, self_assessed, verified, reason FROM agency_scores
-             WHERE period = ?1 AND agency_id IN (SELECT id FROM agencies WHERE id = ?2 OR parent_id = ?2)",
+        let rows = sql.query(
+            &format!(
+                "{SUBTREE} SELECT agency_id, indicator, self_assessed, verified, reason FROM agency_scores
+                 WHERE period = $2 AND agency_id IN (SELECT id FROM scope)"
+            ),
+            params![unit, period.key()],
         )?;
-        let rows = stmt.query_map(params![period.key(), unit], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, u8>(1)?, r.get(2)?, r.get(3)?, r.get::<_, Option<String>>(4)?))
-        })?;
-        for row in rows {
-            let (agency_id, indicator, self_assessed, verified, reason) = row?;
+        for r in rows {
+            let (agency_id, indicator, self_assessed, verified, reason): (String, u8, _, _, Option<String>) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
             if let Some(reason) = reason.filter(|r| !r.trim().is_empty()) {
                 reasons.entry(agency_id.clone()).or_default().insert(indicator, reason);
             }
@@ -165,7 +172,7 @@ pub fn build(
         .first()
         .and_then(|(y, q)| Period { year: *y, quarter: Some(*q) }.bounds())
         .map_or(from, |(start, _)| start);
-    let history = facts(conn, rules, unit, first_day, to)?;
+    let history = facts(sql, rules, unit, first_day, to)?;
     let quarters = quarters
         .into_iter()
         .map(|(year, quarter)| {
@@ -182,23 +189,27 @@ pub fn build(
         })
         .collect();
 
-    let conflicts = {
-        let mut stmt = conn.prepare(
-            "SELECT c.dossier_code, r.channel, c.channel, c.received_at FROM rating_conflicts c
-             JOIN ratings r ON r.dossier_code = c.dossier_code JOIN dossiers d ON d.code = c.dossier_code
-             WHERE c.resolved = 0 AND d.agency_id IN (SELECT id FROM agencies WHERE id = ?1 OR parent_id = ?1)
-             ORDER BY c.received_at",
-        )?;
-        stmt.query_map(params![unit], |r| {
+    let conflicts = sql
+        .query(
+            &format!(
+                "{SUBTREE} SELECT c.dossier_code, r.channel, c.channel, c.received_at FROM rating_conflicts c
+                 JOIN ratings r ON r.dossier_code = c.dossier_code JOIN dossiers d ON d.code = c.dossier_code
+                 WHERE c.resolved = 0 AND c.demoted = 0 AND d.agency_id IN (SELECT id FROM scope)
+                   AND d.returned_on BETWEEN $2 AND $3
+                 ORDER BY c.received_at, c.dossier_code LIMIT 200"
+            ),
+            params![unit, from.to_string(), to.to_string()],
+        )?
+        .iter()
+        .map(|r| {
             Ok(ConflictRow {
                 dossier_code: r.get(0)?,
                 counted: r.get(1)?,
                 set_aside: r.get(2)?,
                 received_at: r.get(3)?,
             })
-        })?
-        .collect::<Result<Vec<_>, _>>()?
-    };
+        })
+        .collect::<Result<Vec<_>, DbError>>()?;
 
     Ok(Some(Report {
         period,

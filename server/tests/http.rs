@@ -8,7 +8,6 @@ use danhgia_core::{CivilDate, RuleBook};
 use danhgia_server::{AppState, Config, Db, LinkSigner, app, demo};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use std::sync::Arc;
 use tower::ServiceExt;
 
 struct Fixture {
@@ -40,22 +39,13 @@ fn fixture() -> Fixture {
     std::fs::write(dist.join("danhgia-0123456789abcdef.js"), "export {}").unwrap();
     let data_dir = dir.path().join("data");
     std::fs::create_dir_all(&data_dir).unwrap();
-    let config = Config {
-        host: [127, 0, 0, 1].into(),
-        port: 0,
-        data_dir: data_dir.clone(),
-        dist,
-        demo: true,
-        demo_dossiers: 360,
-        demo_links: 0,
-        public_url: None,
-        faults: Default::default(),
-    };
-    let db = Db::open(&data_dir.join("danhgia.sqlite3")).unwrap();
-    let rules = Arc::new(RuleBook::builtin());
-    let links = Arc::new(LinkSigner::load_or_create(&data_dir).unwrap());
-    demo::seed(&mut db.lock(), &rules, CivilDate::new(2026, 11, 27).unwrap(), 360).unwrap();
-    let unrated = demo::unrated_links(&db.lock(), &links, "", 10)
+    let config = Config { data_dir: data_dir.clone(), dist, demo: true, demo_links: 0, ..Config::defaults() };
+    let db = Db::open_sqlite(&data_dir.join("danhgia.sqlite3")).unwrap();
+    let links = LinkSigner::load_or_create(&db, &data_dir).unwrap();
+    let rules = RuleBook::builtin();
+    db.write_blocking(|sql| demo::seed(sql, &rules, CivilDate::new(2026, 11, 27).unwrap(), 360)).unwrap();
+    let unrated = db
+        .read_blocking(|sql| demo::unrated_links(sql, &links, "", 10))
         .unwrap()
         .into_iter()
         .map(|(url, check)| {
@@ -63,7 +53,7 @@ fn fixture() -> Fixture {
             (path.trim_start_matches("/r/").replace("%2F", "/"), token.to_owned(), check)
         })
         .collect();
-    let router = app(AppState { db: db.clone(), config: Arc::new(config), rules, links });
+    let router = app(AppState::new(db.clone(), config, links, "https://danhgia.example".into()));
     Fixture { _dir: dir, router, db, unrated }
 }
 
@@ -93,7 +83,7 @@ impl Fixture {
     }
 
     fn count(&self, sql: &str) -> i64 {
-        self.db.lock().query_row(sql, [], |r| r.get(0)).unwrap()
+        self.db.read_blocking(|s| s.one::<i64>(sql, danhgia_server::params![])).unwrap()
     }
 
     /// A complete online record for one of the unrated dossiers.
@@ -131,7 +121,7 @@ async fn health_reports_the_schema() {
     assert_eq!(answer.content_type, "application/json");
     let health: danhgia_core::wire::Health = answer.json();
     assert_eq!(health.status, "ok");
-    assert_eq!(health.schema_version, danhgia_server::db::SCHEMA_VERSION);
+    assert_eq!(health.schema_version, danhgia_server::store::sqlite::MIGRATIONS.len() as u32);
 }
 
 #[tokio::test]
@@ -250,7 +240,8 @@ async fn each_record_gets_its_own_verdict() {
         [
             (RecordStatus::Accepted, None),
             (RecordStatus::Rejected, Some("bad_token")),
-            (RecordStatus::Rejected, Some("unknown_dossier")),
+            // An unknown dossier answers like a wrong token: codes cannot be probed.
+            (RecordStatus::Rejected, Some("bad_token")),
             (RecordStatus::Rejected, Some("sign_in_required")),
             (RecordStatus::Rejected, Some("unknown_option")),
         ]
@@ -399,12 +390,13 @@ async fn office_staff_import_dossiers_row_by_row_and_twice_changes_nothing() {
 #[tokio::test]
 async fn a_slip_carries_a_signed_link_and_the_codes() {
     let f = fixture();
-    let session: danhgia_core::wire::Session = f.login(demo::DEMO_OFFICER, demo::DEMO_PASSWORD).await.json();
+    // The district's officer: every commune's dossiers are within its agencies.
+    let session: danhgia_core::wire::Session = f.login("canbo.h45", demo::DEMO_PASSWORD).await.json();
     let (code, token, check) = f.unrated[0].clone();
     let slip: danhgia_core::wire::SlipData =
         f.with_bearer("GET", &format!("/api/v1/slips/{code}"), &session.token, None).await.json();
     assert_eq!(slip.check_code, check);
-    assert!(slip.link.ends_with(&format!("/r/{}?t={token}", code.replace('/', "%2F"))), "{}", slip.link);
+    assert_eq!(slip.link, format!("https://danhgia.example/r/{}?t={token}", code.replace('/', "%2F")));
     assert!(slip.qr_svg.contains("<svg") && slip.barcode_svg.contains("<svg"));
     let day = slip.dossier.returned_on.clone().unwrap();
     let batch: Vec<danhgia_core::wire::SlipData> =
@@ -416,8 +408,9 @@ async fn a_slip_carries_a_signed_link_and_the_codes() {
 async fn reports_score_the_period_and_export_as_csv_and_xlsx() {
     let f = fixture();
     let office: danhgia_core::wire::Session = f.login("vanphong", demo::DEMO_PASSWORD).await.json();
+    // The district verifies its commune's indicator, with the reason for the deduction.
     let entry = json!({ "agency_id": "H45.03", "period": { "year": 2025, "quarter": 3 }, "indicator": 5,
-                        "self_assessed": 2.0, "verified": 1.0, "reason": "Thiếu hồ sơ lưu" });
+                        "verified": 1.0, "reason": "Thiếu hồ sơ lưu" });
     let put = f.with_bearer("PUT", "/api/v1/agency-scores", &office.token, Some(entry.to_string())).await;
     assert_eq!(put.status, StatusCode::NO_CONTENT, "{}", put.body);
 
@@ -462,13 +455,12 @@ async fn reports_score_the_period_and_export_as_csv_and_xlsx() {
     assert_eq!(sheet.get_value((row, 9)).and_then(|c| c.as_f64()), Some(1.0), "indicator 5, verified");
     assert_eq!(sheet.get_value((row, 14)).and_then(|c| c.as_f64()), Some((h4503.total * 100.0).round() / 100.0));
 
-    // A commune officer sees only their commune.
+    // Reports are for the office: a plain officer reads and enters none.
     let officer: danhgia_core::wire::Session = f.login(demo::DEMO_OFFICER, demo::DEMO_PASSWORD).await.json();
-    let other = f.with_bearer("GET", "/api/v1/reports?year=2025&unit=H45.04", &officer.token, None).await;
-    assert_eq!(other.status, StatusCode::FORBIDDEN);
-    let own: danhgia_core::wire::Report =
-        f.with_bearer("GET", "/api/v1/reports?year=2025", &officer.token, None).await.json();
-    assert_eq!(own.agencies.len(), 1);
+    for path in ["/api/v1/reports?year=2025", "/api/v1/reports/export?year=2025&format=csv"] {
+        let refused = f.with_bearer("GET", path, &officer.token, None).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{path}");
+    }
     let bad = f.with_bearer("PUT", "/api/v1/agency-scores", &officer.token, Some(entry.to_string())).await;
     assert_eq!(bad.status, StatusCode::FORBIDDEN);
 }

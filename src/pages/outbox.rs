@@ -96,6 +96,7 @@ pub fn Outbox() -> impl IntoView {
         let channel = match entry.record.channel {
             Channel::Online => t!(i18n, outbox.online).into_any(),
             Channel::Paper => t!(i18n, outbox.paper).into_any(),
+            Channel::Kiosk => t!(i18n, outbox.kiosk).into_any(),
         };
         let reason = entry.reason.clone();
         let has_reason = matches!(state, EntryState::Rejected | EntryState::Conflict);

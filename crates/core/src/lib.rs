@@ -4,6 +4,7 @@
 //! ([`rules`]), chosen by the dossier's date; views and handlers never hold
 //! points, options or bands of their own.
 
+pub mod account;
 pub mod bands;
 pub mod date;
 pub mod dossier_code;

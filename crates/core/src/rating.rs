@@ -22,14 +22,29 @@ pub enum Channel {
     Online,
     /// An officer, transcribing a paper slip.
     Paper,
+    /// The citizen, on the rating device at the counter (a kiosk tablet).
+    Kiosk,
 }
 
 impl Channel {
+    pub const ALL: [Channel; 3] = [Channel::Online, Channel::Paper, Channel::Kiosk];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Channel::Online => "online",
             Channel::Paper => "paper",
+            Channel::Kiosk => "kiosk",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// Entered on a staff device (a signed-in account is needed): paper slips
+    /// and the kiosk.
+    pub fn needs_staff_device(self) -> bool {
+        matches!(self, Channel::Paper | Channel::Kiosk)
     }
 }
 
@@ -140,10 +155,12 @@ pub enum Reason {
     AlreadyRated,
     /// Conflict: this id was used before for different content.
     IdReused,
+    /// The dossier is not within the signed-in account's agencies.
+    OutOfScope,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 16] = [
+    pub const ALL: [Reason; 17] = [
         Reason::BadId,
         Reason::BadCode,
         Reason::UnknownDossier,
@@ -160,6 +177,7 @@ impl Reason {
         Reason::BadClientTime,
         Reason::AlreadyRated,
         Reason::IdReused,
+        Reason::OutOfScope,
     ];
 
     pub fn code(self) -> &'static str {
@@ -180,6 +198,7 @@ impl Reason {
             Reason::BadClientTime => "bad_client_time",
             Reason::AlreadyRated => "already_rated",
             Reason::IdReused => "id_reused",
+            Reason::OutOfScope => "out_of_scope",
         }
     }
 
@@ -262,7 +281,7 @@ pub fn check_record(record: &RatingRecord, rules: &RuleSet, dates: &DossierDates
         };
         // A slip transcribed before its dossier was known may carry a tick for
         // a question the dates answer; it is kept (the dates still decide).
-        if !q.is_asked() && record.channel == Channel::Online {
+        if !q.is_asked() && record.channel != Channel::Paper {
             return Err(Rejection::new(Reason::DerivedAnswered, format!("{key} follows from the dossier's dates")));
         }
         if value == BLANK {

@@ -82,7 +82,8 @@ pub enum RecordStatus {
 pub struct RecordResult {
     pub id: String,
     pub status: RecordStatus,
-    /// Stable reason code for conflicts and rejections (see `Reason`).
+    /// Stable reason code for conflicts and rejections (see `Reason`), and
+    /// `already_rated` on a duplicate that repeats a rating already set aside.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,8 +113,12 @@ pub struct OfficerInfo {
     pub full_name: String,
     pub agency_id: String,
     pub agency: String,
-    /// `officer` (transcribes slips) or `office` (also reports and imports).
+    /// `officer` (transcribes and prints slips), `office` (also imports,
+    /// agency indicators, reports) or `admin` (accounts, agencies, officials).
     pub role: String,
+    /// A one-time password was used: the app asks for a new one first.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 /// A signed-in session: send `Authorization: Bearer {token}`.
@@ -124,6 +129,14 @@ pub struct Session {
     /// Unix seconds.
     pub expires_at: i64,
     pub officer: OfficerInfo,
+}
+
+/// `POST /api/v1/auth/password`: the signed-in account changes its password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
 }
 
 /// `GET /api/v1/dossiers`: a page of the signed-in officer's agency's dossiers.

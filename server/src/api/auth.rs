@@ -1,33 +1,172 @@
-use super::ApiFailure;
+use super::{ApiFailure, ApiJson};
 use crate::AppState;
-use crate::auth;
+use crate::admin::audit::{self, Who};
+use crate::auth::{self, Authenticated, Officer};
+use crate::net::ClientIp;
+use crate::params;
+use crate::store::DbError;
+use crate::throttle::{self, LOGIN_PER_ADDRESS, LOGIN_PER_USER};
 use axum::Json;
 use axum::extract::State;
-use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
-use danhgia_core::wire::{ApiError, LoginRequest, Session};
+use danhgia_core::account;
+use danhgia_core::wire::{ApiError, LoginRequest, PasswordChange, Session};
 
-/// Signs an officer in.
+fn bad_credentials() -> ApiFailure {
+    ApiFailure::new(StatusCode::UNAUTHORIZED, "bad_credentials", "Wrong user name or password.")
+}
+
+/// Signs an account in. Wrong passwords are limited per user name and per
+/// address, with growing delays (`429` with `Retry-After`).
 #[utoipa::path(post, path = "/auth/login", request_body = LoginRequest, responses(
     (status = 200, body = Session),
     (status = 400, body = ApiError, description = "`bad_json`"),
     (status = 401, body = ApiError, description = "`bad_credentials`"),
+    (status = 429, body = ApiError, description = "`too_many_attempts`: wait `Retry-After` seconds"),
 ))]
 pub async fn login(
     State(state): State<AppState>,
-    body: Result<Json<LoginRequest>, JsonRejection>,
+    ClientIp(ip): ClientIp,
+    ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<Session>, ApiFailure> {
-    let Json(req) = body.map_err(|e| ApiFailure::new(StatusCode::BAD_REQUEST, "bad_json", e.body_text()))?;
-    if req.username.len() > 100 || req.password.len() > 200 {
-        return Err(ApiFailure::new(StatusCode::UNAUTHORIZED, "bad_credentials", "Wrong user name or password."));
+    if req.username.len() > 100 || req.password.len() > account::MAX_PASSWORD_LEN * 4 {
+        return Err(bad_credentials());
     }
-    let session = state
+    let username = req.username.trim().to_lowercase();
+    let address = throttle::address_key(ip);
+    let now = auth::unix_now();
+    let (user_key, addr_key) = (username.clone(), address.clone());
+    let (wait, found) = state
         .db
-        .call(move |conn| Ok(auth::login(conn, &req.username, &req.password, auth::unix_now())?))
-        .await
-        .map_err(ApiFailure::internal)?;
-    let (token, expires_at, officer) = session
-        .ok_or_else(|| ApiFailure::new(StatusCode::UNAUTHORIZED, "bad_credentials", "Wrong user name or password."))?;
-    tracing::info!(officer = %officer.username, "signed in");
+        .read(move |sql| {
+            let wait = LOGIN_PER_USER.wait(sql, &user_key, now)?.max(LOGIN_PER_ADDRESS.wait(sql, &addr_key, now)?);
+            let found = if wait.is_none() { auth::account_for_login(sql, &user_key)? } else { None };
+            Ok::<_, DbError>((wait, found))
+        })
+        .await?;
+    if let Some(wait) = wait {
+        return Err(ApiFailure::too_many(wait, "Too many wrong passwords: wait before trying again."));
+    }
+    let (officer, hash) = match found {
+        Some((o, h)) => (Some(o), Some(h)),
+        None => (None, None),
+    };
+    // Hashing happens here, with no database connection held.
+    let ok = state.hasher.verify(req.password, hash).await?;
+    let Some(officer) = officer.filter(|_| ok) else {
+        let (user_key, addr_key) = (username.clone(), address.clone());
+        let (user_limited, addr_limited) = state
+            .db
+            .write(move |sql| {
+                Ok::<_, DbError>((
+                    LOGIN_PER_USER.fail(sql, &user_key, now)?,
+                    LOGIN_PER_ADDRESS.fail(sql, &addr_key, now)?,
+                ))
+            })
+            .await?;
+        if user_limited {
+            tracing::warn!(username = %username, "sign-in limited: too many wrong passwords for this user name");
+        }
+        if addr_limited {
+            tracing::warn!(address = %address, "sign-in limited: too many wrong passwords from this address");
+        }
+        return Err(bad_credentials());
+    };
+    let id = officer.id;
+    let (token, expires_at) = state
+        .db
+        .write(move |sql| {
+            LOGIN_PER_USER.clear(sql, &username)?;
+            auth::open_session(sql, id, now)
+        })
+        .await?;
+    tracing::info!(account = %officer.username, "signed in");
     Ok(Json(Session { token, expires_at, officer }))
+}
+
+/// Ends this session on the server.
+#[utoipa::path(post, path = "/auth/logout", security(("bearer" = [])), responses(
+    (status = 204),
+    (status = 401, body = ApiError),
+))]
+pub async fn logout(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+) -> Result<StatusCode, ApiFailure> {
+    let hash = actor.session.clone();
+    state.db.write(move |sql| sql.execute("DELETE FROM sessions WHERE token_hash = $1", params![hash])).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/auth/me", security(("bearer" = [])), responses(
+    (status = 200, body = danhgia_core::wire::OfficerInfo),
+    (status = 401, body = ApiError),
+))]
+pub async fn me(Authenticated(actor): Authenticated) -> Json<Officer> {
+    Json(actor.account)
+}
+
+/// Earlier passwords that may not be used again.
+const PASSWORD_HISTORY: i64 = 4;
+
+/// Changes the signed-in account's own password (required after a one-time
+/// password). Refused when weak, or the same as the current or one of the
+/// last four. The account's other sessions end.
+#[utoipa::path(post, path = "/auth/password", request_body = PasswordChange, security(("bearer" = [])), responses(
+    (status = 204),
+    (status = 400, body = ApiError, description = "`weak_password`, `reused_password`, `too_long`"),
+    (status = 401, body = ApiError),
+    (status = 403, body = ApiError, description = "`wrong_password`: the current password is wrong"),
+))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    ApiJson(req): ApiJson<PasswordChange>,
+) -> Result<StatusCode, ApiFailure> {
+    if let Err(problem) = account::check_password(&req.new_password, &actor.account.username) {
+        return Err(ApiFailure::bad_request(problem.code(), problem.to_string()));
+    }
+    let id = actor.id();
+    let hashes: Vec<String> = state
+        .db
+        .read(move |sql| {
+            let mut hashes: Vec<String> =
+                sql.column("SELECT password_hash FROM accounts WHERE id = $1", params![id])?;
+            hashes.extend(sql.column::<String>(
+                "SELECT password_hash FROM password_history WHERE account_id = $1 ORDER BY changed_at DESC LIMIT $2",
+                params![id, PASSWORD_HISTORY],
+            )?);
+            Ok::<_, DbError>(hashes)
+        })
+        .await?;
+    let Some(current) = hashes.first().cloned() else { return Err(auth::unauthorized()) };
+    if !state.hasher.verify(req.current_password.clone(), Some(current.clone())).await? {
+        return Err(ApiFailure::new(StatusCode::FORBIDDEN, "wrong_password", "The current password is wrong."));
+    }
+    for old in hashes {
+        if state.hasher.verify(req.new_password.clone(), Some(old)).await? {
+            return Err(ApiFailure::bad_request("reused_password", "Choose a password you have not used recently."));
+        }
+    }
+    let hash = state.hasher.hash(req.new_password).await?;
+    let (session, agency, who) =
+        (actor.session.clone(), actor.account.agency_id.clone(), Who::account(id, &actor.account.username));
+    let now = auth::unix_now();
+    state
+        .db
+        .write(move |sql| {
+            sql.execute(
+                "INSERT INTO password_history (account_id, password_hash, changed_at) VALUES ($1, $2, $3)",
+                params![id, &current, now],
+            )?;
+            sql.execute(
+                "UPDATE accounts SET password_hash = $1, must_change_password = 0 WHERE id = $2",
+                params![&hash, id],
+            )?;
+            sql.execute("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2", params![id, &session])?;
+            audit::record(sql, &who, Some(&agency), "account.change_password", &who.name, None, None)
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,14 +1,15 @@
-use super::ApiFailure;
-use crate::auth::{MaybeOfficer, SignedIn};
-use crate::db::DbError;
-use crate::links::LinkSigner;
-use crate::{AppState, dossiers, ratings};
+use super::{ApiFailure, ApiPath, ApiQuery};
+use crate::AppState;
+use crate::auth::{self, MaybeSignedIn, SignedIn};
+use crate::dossiers;
+use crate::net::ClientIp;
+use crate::scope::Action;
+use crate::store::DbError;
+use crate::throttle::{self, CHECK_CODE_PER_ADDRESS, CHECK_CODE_PER_CODE};
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::State;
 use danhgia_core::DossierCode;
 use danhgia_core::wire::{ApiError, DossierPage, DossierPublic};
-use rusqlite::Connection;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -19,66 +20,99 @@ pub struct Credential {
     check: Option<String>,
 }
 
-/// The public view of one dossier, with its rating if any.
-pub(super) fn public(
-    conn: &Connection,
-    signer: &LinkSigner,
-    code: &DossierCode,
-) -> Result<Option<DossierPublic>, DbError> {
-    let Some(dossier) = dossiers::find(conn, code)? else { return Ok(None) };
-    let rating = ratings::given(conn, code)?;
-    Ok(Some(DossierPublic {
-        token: signer.token(code),
-        code: dossier.code.to_string(),
-        procedure: dossier.procedure,
-        agency: dossier.agency,
-        received_on: dossier.dates.received_on.to_string(),
-        appointed_on: dossier.dates.appointed_on.to_string(),
-        returned_on: dossier.dates.returned_on.map(|d| d.to_string()),
-        ruleset_version: dossier.ruleset_version,
-        rating,
-    }))
+fn not_found() -> ApiFailure {
+    ApiFailure::not_found("No dossier matches this code and token or check code.")
 }
 
 /// The public facts of a dossier, for whoever holds its slip.
 ///
-/// Needs the link's token, the slip's check code, or a signed-in officer. An
-/// unknown code and a wrong credential get the same answer, so codes cannot
-/// be probed.
+/// Needs the link's token, the slip's check code, or a signed-in account
+/// whose agencies include the dossier's. An unknown code and a wrong
+/// credential get the same answer, so codes cannot be probed. Wrong check
+/// codes are limited: 10 per dossier code per hour and 30 per address per
+/// 10 minutes, then `429` with `Retry-After`.
 #[utoipa::path(get, path = "/dossiers/{code}", params(("code" = String, Path, description = "Dossier code"), Credential), responses(
     (status = 200, body = DossierPublic),
     (status = 400, body = ApiError, description = "`bad_code`, `credential_required`"),
-    (status = 401, body = ApiError, description = "`unauthorized`: the officer's session has expired"),
+    (status = 401, body = ApiError, description = "`unauthorized`: the session has expired"),
     (status = 404, body = ApiError, description = "`not_found`: no such dossier, or the token or check code does not match"),
+    (status = 429, body = ApiError, description = "`too_many_attempts`: too many wrong check codes"),
 ))]
 pub async fn get_dossier(
     State(state): State<AppState>,
-    MaybeOfficer(officer): MaybeOfficer,
-    Path(code): Path<String>,
-    Query(credential): Query<Credential>,
+    MaybeSignedIn(actor): MaybeSignedIn,
+    ClientIp(ip): ClientIp,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(credential): ApiQuery<Credential>,
 ) -> Result<Json<DossierPublic>, ApiFailure> {
-    let code =
-        DossierCode::parse(&code).map_err(|e| ApiFailure::new(StatusCode::BAD_REQUEST, "bad_code", e.to_string()))?;
+    let code = DossierCode::parse(&code).map_err(|e| ApiFailure::bad_request("bad_code", e.to_string()))?;
     let signer = state.links.clone();
-    let allowed = match (&officer, &credential.t, &credential.check) {
-        (Some(_), _, _) => true,
-        (None, Some(t), _) => signer.verify_token(&code, t),
-        (None, None, Some(check)) => signer.verify_check_code(&code, check),
-        (None, None, None) => {
-            return Err(ApiFailure::new(
-                StatusCode::BAD_REQUEST,
+    // A signed-in account sees the dossiers of its agencies without a credential.
+    let staff = actor.filter(|a| a.role.may(Action::ReadDossiers));
+    let by_token = credential.t.as_deref().is_some_and(|t| signer.verify_token(&code, t));
+    let signed = match (&credential.check, by_token) {
+        (_, true) => true,
+        (Some(check), false) => {
+            check_code(&state, &code, check, ip).await?;
+            true
+        }
+        (None, false) if staff.is_some() => false,
+        (None, false) if credential.t.is_some() => return Err(not_found()),
+        (None, false) => {
+            return Err(ApiFailure::bad_request(
                 "credential_required",
                 "Give the link's token (t) or the slip's check code (check).",
             ));
         }
     };
-    let not_found =
-        || ApiFailure::new(StatusCode::NOT_FOUND, "not_found", "No dossier matches this code and token or check code.");
-    if !allowed {
-        return Err(not_found());
-    }
-    let found = state.db.call(move |conn| public(conn, &signer, &code)).await.map_err(ApiFailure::internal)?;
+    let found = state
+        .db
+        .read(move |sql| {
+            let Some(d) = dossiers::find(sql, &code)? else { return Ok(None) };
+            if !signed && !staff.is_some_and(|a| a.scope.covers(&d.agency_id)) {
+                return Ok(None);
+            }
+            dossiers::public_view(sql, &signer, d).map(Some)
+        })
+        .await
+        .map_err(|e: DbError| ApiFailure::internal(e))?;
     found.map(Json).ok_or_else(not_found)
+}
+
+/// Verifies a typed check code within the limits; a wrong one is counted
+/// against the dossier code and the address.
+async fn check_code(state: &AppState, code: &DossierCode, check: &str, ip: std::net::IpAddr) -> Result<(), ApiFailure> {
+    let now = auth::unix_now();
+    let (code_key, addr_key) = (code.to_string(), throttle::address_key(ip));
+    let (k1, k2) = (code_key.clone(), addr_key.clone());
+    let wait = state
+        .db
+        .read(move |sql| {
+            Ok::<_, DbError>(CHECK_CODE_PER_CODE.wait(sql, &k1, now)?.max(CHECK_CODE_PER_ADDRESS.wait(sql, &k2, now)?))
+        })
+        .await?;
+    if let Some(wait) = wait {
+        return Err(ApiFailure::too_many(wait, "Too many wrong check codes: wait before trying again."));
+    }
+    if state.links.verify_check_code(code, check) {
+        return Ok(());
+    }
+    let (per_code, per_addr) = state
+        .db
+        .write(move |sql| {
+            Ok::<_, DbError>((
+                CHECK_CODE_PER_CODE.fail(sql, &code_key, now)?,
+                CHECK_CODE_PER_ADDRESS.fail(sql, &addr_key, now)?,
+            ))
+        })
+        .await?;
+    if per_code {
+        tracing::warn!(dossier = %code, "check-code guessing limited for this dossier code");
+    }
+    if per_addr {
+        tracing::warn!(address = %throttle::address_key(ip), "check-code guessing limited for this address");
+    }
+    Err(not_found())
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -89,31 +123,30 @@ pub struct PageQuery {
     limit: Option<u32>,
 }
 
-/// The signed-in officer's agency's dossiers (a district's include its
-/// communes'), for looking slips up offline.
+/// The dossiers of the signed-in account's agencies (its own and those
+/// below it), for looking slips up offline.
 #[utoipa::path(get, path = "/dossiers", params(PageQuery), security(("bearer" = [])), responses(
     (status = 200, body = DossierPage),
     (status = 401, body = ApiError, description = "`unauthorized`"),
+    (status = 403, body = ApiError, description = "`forbidden`: this role does not read dossiers"),
 ))]
 pub async fn list_dossiers(
     State(state): State<AppState>,
-    SignedIn(officer): SignedIn,
-    Query(page): Query<PageQuery>,
+    SignedIn(actor): SignedIn,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<DossierPage>, ApiFailure> {
+    actor.require(Action::ReadDossiers)?;
     let offset = page.offset.unwrap_or(0);
     let limit = page.limit.unwrap_or(500).clamp(1, 500);
     let signer = state.links.clone();
     let page = state
         .db
-        .call(move |conn| {
-            let (total, codes) = dossiers::codes_of_agency(conn, &officer.agency_id, offset, limit)?;
-            let mut list = Vec::with_capacity(codes.len());
-            for code in &codes {
-                list.extend(public(conn, &signer, code)?);
-            }
-            Ok::<_, DbError>(DossierPage { total, offset, dossiers: list })
+        .read(move |sql| {
+            let (total, found) = dossiers::page_in_scope(sql, &actor.scope, offset, limit)?;
+            let dossiers =
+                found.into_iter().map(|d| dossiers::public_view(sql, &signer, d)).collect::<Result<Vec<_>, _>>()?;
+            Ok::<_, DbError>(DossierPage { total, offset, dossiers })
         })
-        .await
-        .map_err(ApiFailure::internal)?;
+        .await?;
     Ok(Json(page))
 }

@@ -1,5 +1,5 @@
 use super::ApiFailure;
-use crate::{AppState, db};
+use crate::AppState;
 use axum::Json;
 use axum::extract::State;
 use danhgia_core::wire::{ApiError, Health};
@@ -13,6 +13,6 @@ use danhgia_core::wire::{ApiError, Health};
     (status = 500, body = ApiError),
 ))]
 pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiFailure> {
-    let schema_version = state.db.call(|conn| db::schema_version(conn)).await.map_err(ApiFailure::internal)?;
+    let schema_version = state.db.ping().await?;
     Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into(), schema_version }))
 }

@@ -12,11 +12,12 @@ mod reports;
 mod rulesets;
 mod slips;
 
-pub use error::ApiFailure;
+pub use error::{ApiFailure, ApiJson, ApiPath, ApiQuery, body_failure};
 pub use ratings::MAX_BODY_BYTES;
 
 use crate::AppState;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::routing::get;
 use std::sync::Arc;
@@ -54,7 +55,15 @@ pub fn router() -> Router<AppState> {
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::health))
         .routes(routes!(auth::login))
-        .routes(routes!(dossiers::list_dossiers, import::import_csv))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(dossiers::list_dossiers))
+        .routes({
+            // The import's own limit: a year of a district's dossiers is megabytes.
+            let (schemas, paths, method) = routes!(import::import_csv);
+            (schemas, paths, method.layer(DefaultBodyLimit::max(import::MAX_IMPORT_BYTES)))
+        })
         .routes(routes!(dossiers::get_dossier))
         .routes(routes!(ratings::post_ratings))
         .routes(routes!(rulesets::list))
@@ -73,6 +82,9 @@ pub fn router() -> Router<AppState> {
             get(move || std::future::ready(([(header::CONTENT_TYPE, "application/json")], doc.to_string()))),
         )
         .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(crate::net::BODY_IDLE_TIMEOUT))
 }
 
 /// Answers any `/api` path outside the versioned API, so that a typo in a

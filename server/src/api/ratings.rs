@@ -1,9 +1,8 @@
 use super::{ApiFailure, now_rfc3339};
 use crate::AppState;
-use crate::auth::MaybeOfficer;
+use crate::auth::MaybeSignedIn;
 use crate::config::Faults;
-use crate::db::DbError;
-use crate::ratings::{self, BatchError, Sender};
+use crate::ratings::{self, BatchError};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -20,8 +19,11 @@ pub const MAX_BODY_BYTES: usize = 512 * 1024;
 /// Each record gets its own result: `accepted`, `duplicate` (same id and
 /// content as before — counts as delivered), `conflict` (the dossier already
 /// holds a different rating, or the id was reused) or `rejected` with a
-/// stable reason code. The batch is one transaction. Paper slips need a
-/// signed-in officer (`Authorization: Bearer …`), to whom they are attributed.
+/// stable reason code. The batch is one transaction. Paper slips and kiosk
+/// ratings need a signed-in officer (`Authorization: Bearer …`) whose
+/// agencies include the dossier (`out_of_scope` otherwise); they are
+/// attributed to that account. A citizen's record needs the dossier's token:
+/// an unknown dossier and a wrong token are both `bad_token`.
 #[utoipa::path(post, path = "/ratings", request_body = RatingBatch, responses(
     (status = 200, body = BatchResults),
     (status = 400, body = ApiError, description = "`bad_json`: not a batch of records"),
@@ -30,7 +32,7 @@ pub const MAX_BODY_BYTES: usize = 512 * 1024;
 ))]
 pub async fn post_ratings(
     State(state): State<AppState>,
-    MaybeOfficer(officer): MaybeOfficer,
+    MaybeSignedIn(sender): MaybeSignedIn,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<BatchResults>, ApiFailure> {
     let too_large = || {
@@ -40,7 +42,7 @@ pub async fn post_ratings(
             format!("Send at most {MAX_BATCH} records per request."),
         )
     };
-    let body = body.map_err(|_| too_large())?;
+    let body = body.map_err(|e| super::body_failure(e, too_large()))?;
     let batch: RatingBatch = serde_json::from_slice(&body)
         .map_err(|e| ApiFailure::new(StatusCode::BAD_REQUEST, "bad_json", format!("Not a batch of records: {e}")))?;
     if batch.records.len() > MAX_BATCH {
@@ -59,19 +61,16 @@ pub async fn post_ratings(
         ));
     }
     let (rules, links) = (state.rules.clone(), state.links.clone());
-    let sender_id = officer.map(|o| o.id);
+    let sender_id = sender.as_ref().map(|a| a.id());
     let now = now_rfc3339();
     let results = state
         .db
-        .call(move |conn| {
-            let sender = Sender { officer_id: sender_id };
-            ratings::ingest(conn, &rules, &links, sender, &batch.records, &now).map_err(|e| match e {
-                BatchError::Db(e) => DbError::Sqlite(e),
-                BatchError::TooLarge => DbError::Task("batch too large".into()),
-            })
-        })
+        .write(move |sql| ratings::ingest(sql, &rules, &links, sender.as_ref(), &batch.records, &now))
         .await
-        .map_err(ApiFailure::internal)?;
+        .map_err(|e| match e {
+            BatchError::Db(e) => ApiFailure::internal(e),
+            BatchError::TooLarge => too_large(),
+        })?;
     let count = |status| results.iter().filter(|r| r.status == status).count();
     tracing::info!(
         records = results.len(),

@@ -1,8 +1,10 @@
-use super::{ApiFailure, now_rfc3339};
-use crate::auth::{Officer, SignedIn};
-use crate::{AppState, export, reports};
+use super::{ApiFailure, ApiJson, ApiPath, ApiQuery, now_rfc3339};
+use crate::auth::{Actor, SignedIn};
+use crate::scope::Action;
+use crate::store::DbError;
+use crate::{AppState, export, params, reports};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use danhgia_core::bands::Bands;
@@ -20,39 +22,27 @@ pub struct ReportQuery {
     format: Option<String>,
 }
 
-/// The unit asked for, if the officer may see it.
-fn unit_for(officer: &Officer, asked: Option<&str>, conn: &rusqlite::Connection) -> rusqlite::Result<Option<String>> {
-    let unit = asked.unwrap_or(&officer.agency_id).to_owned();
-    if unit == officer.agency_id {
-        return Ok(Some(unit));
+/// Years a report may cover.
+pub const YEARS: std::ops::RangeInclusive<u16> = 2000..=2100;
+
+pub fn check_period(period: &Period) -> Result<(), ApiFailure> {
+    if !YEARS.contains(&period.year) || period.bounds().is_none() {
+        return Err(ApiFailure::bad_request("bad_period", "year 2000–2100; quarter 1–4 or none for the whole year"));
     }
-    let child: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
-        "SELECT id FROM agencies WHERE id = ?1 AND parent_id = ?2",
-        rusqlite::params![unit, officer.agency_id],
-        |r| r.get(0),
-    ))?;
-    Ok(child)
+    Ok(())
 }
 
-async fn load(state: &AppState, officer: Officer, q: &ReportQuery) -> Result<Report, ApiFailure> {
+async fn load(state: &AppState, actor: Actor, q: &ReportQuery) -> Result<Report, ApiFailure> {
+    actor.require(Action::ReadReports)?;
     let period = Period { year: q.year, quarter: q.quarter };
-    if period.bounds().is_none() {
-        return Err(ApiFailure::new(StatusCode::BAD_REQUEST, "bad_period", "quarter must be 1–4"));
+    check_period(&period)?;
+    let unit = q.unit.clone().unwrap_or_else(|| actor.account.agency_id.clone());
+    if !actor.scope.covers(&unit) {
+        return Err(ApiFailure::forbidden("This unit is outside your agency."));
     }
-    let (rules, asked) = (state.rules.clone(), q.unit.clone());
-    let found = state
-        .db
-        .call(move |conn| {
-            let Some(unit) = unit_for(&officer, asked.as_deref(), conn)? else { return Ok(Err(())) };
-            Ok(Ok(reports::build(conn, &rules, &Bands::builtin(), &unit, period)?))
-        })
-        .await
-        .map_err(ApiFailure::internal)?;
-    match found {
-        Err(()) => Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden", "This unit is outside your agency.")),
-        Ok(None) => Err(ApiFailure::new(StatusCode::NOT_FOUND, "not_found", "No such unit.")),
-        Ok(Some(r)) => Ok(r),
-    }
+    let rules = state.rules.clone();
+    let found = state.db.read(move |sql| reports::build(sql, &rules, &Bands::builtin(), &unit, period)).await?;
+    found.ok_or_else(|| ApiFailure::not_found("No such unit."))
 }
 
 /// Scores of a quarter or year: officials (Mẫu 03), agencies with all nine
@@ -66,10 +56,10 @@ async fn load(state: &AppState, officer: Officer, q: &ReportQuery) -> Result<Rep
 ))]
 pub async fn report(
     State(state): State<AppState>,
-    SignedIn(officer): SignedIn,
-    Query(q): Query<ReportQuery>,
+    SignedIn(actor): SignedIn,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Json<Report>, ApiFailure> {
-    Ok(Json(load(&state, officer, &q).await?))
+    Ok(Json(load(&state, actor, &q).await?))
 }
 
 /// The same report as a file: `format=csv` (UTF-8 with BOM) or `format=xlsx`.
@@ -79,10 +69,10 @@ pub async fn report(
 ))]
 pub async fn export_report(
     State(state): State<AppState>,
-    SignedIn(officer): SignedIn,
-    Query(q): Query<ReportQuery>,
+    SignedIn(actor): SignedIn,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Response, ApiFailure> {
-    let report = load(&state, officer, &q).await?;
+    let report = load(&state, actor, &q).await?;
     let name = format!("danhgia-{}-{}", report.unit, report.period.key());
     match q.format.as_deref().unwrap_or("csv") {
         "csv" => Ok((
@@ -112,7 +102,8 @@ pub async fn export_report(
 }
 
 /// Office staff enter an agency's per-agency indicator (5, 6, 8, 9) for a
-/// period: self-assessed, then verified with the reason for any deduction.
+/// period: the agency's own office its self-assessment, an office above it
+/// the verified points with the reason for any deduction.
 #[utoipa::path(put, path = "/agency-scores", request_body = AgencyScoreEntry, security(("bearer" = [])), responses(
     (status = 204),
     (status = 400, body = ApiError),
@@ -120,49 +111,36 @@ pub async fn export_report(
 ))]
 pub async fn put_agency_score(
     State(state): State<AppState>,
-    SignedIn(officer): SignedIn,
-    body: Result<Json<AgencyScoreEntry>, axum::extract::rejection::JsonRejection>,
+    SignedIn(actor): SignedIn,
+    ApiJson(e): ApiJson<AgencyScoreEntry>,
 ) -> Result<StatusCode, ApiFailure> {
-    let Json(e) = body.map_err(|e| ApiFailure::new(StatusCode::BAD_REQUEST, "bad_json", e.body_text()))?;
-    if officer.role != "office" {
-        return Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden", "Only office staff enter agency scores."));
-    }
+    check_period(&e.period)?;
     let points_ok = |v: Option<f64>| v.is_none_or(|x| (0.0..=2.0).contains(&x));
-    if ![5, 6, 8, 9].contains(&e.indicator)
-        || e.period.bounds().is_none()
-        || !points_ok(e.self_assessed)
-        || !points_ok(e.verified)
-    {
-        return Err(ApiFailure::new(
-            StatusCode::BAD_REQUEST,
-            "bad_entry",
-            "indicator 5, 6, 8 or 9; points 0–2; a valid period",
-        ));
+    if ![5, 6, 8, 9].contains(&e.indicator) || !points_ok(e.self_assessed) || !points_ok(e.verified) {
+        return Err(ApiFailure::bad_request("bad_entry", "indicator 5, 6, 8 or 9; points 0–2"));
+    }
+    if e.self_assessed.is_some() && !(actor.role.may(Action::EnterSelfScores) && actor.scope.root() == e.agency_id) {
+        return Err(ApiFailure::forbidden("Only the agency's own office enters its self-assessment."));
+    }
+    if e.verified.is_some() && !(actor.role.may(Action::VerifyScores) && actor.scope.is_below(&e.agency_id)) {
+        return Err(ApiFailure::forbidden("Only an office above the agency verifies its points."));
     }
     let now = now_rfc3339();
-    let ok = state
+    let by = actor.id();
+    state
         .db
-        .call(move |conn| {
-            if unit_for(&officer, Some(&e.agency_id), conn)?.is_none() {
-                return Ok(false);
-            }
-            conn.execute(
-                "INSERT INTO agency_scores (agency_id, period, indicator, self_assessed, verified, reason, updated_by, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        .write(move |sql| {
+            sql.execute(
+                "INSERT INTO agency_scores (agency_id, period, indicator, self_assessed, self_by, self_at, verified, verified_by, verified_at, reason)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $5, $6, $8)
                  ON CONFLICT (agency_id, period, indicator) DO UPDATE SET self_assessed = excluded.self_assessed,
-                   verified = excluded.verified, reason = excluded.reason, updated_by = excluded.updated_by,
-                   updated_at = excluded.updated_at",
-                rusqlite::params![e.agency_id, e.period.key(), e.indicator, e.self_assessed, e.verified, e.reason, officer.id, now],
+                   verified = excluded.verified, reason = excluded.reason",
+                params![&e.agency_id, e.period.key(), e.indicator, e.self_assessed, by, &now, e.verified, &e.reason],
             )?;
-            Ok(true)
+            Ok::<_, DbError>(())
         })
-        .await
-        .map_err(ApiFailure::internal)?;
-    if ok {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden", "This agency is outside yours."))
-    }
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Office staff mark a dossier rated twice as reviewed: the rating counted
@@ -174,27 +152,26 @@ pub async fn put_agency_score(
 ))]
 pub async fn resolve_conflict(
     State(state): State<AppState>,
-    SignedIn(officer): SignedIn,
-    axum::extract::Path(code): axum::extract::Path<String>,
+    SignedIn(actor): SignedIn,
+    ApiPath(code): ApiPath<String>,
 ) -> Result<StatusCode, ApiFailure> {
-    if officer.role != "office" {
-        return Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden", "Only office staff resolve conflicts."));
-    }
+    actor.require(Action::DecideRatings)?;
     let changed = state
         .db
-        .call(move |conn| {
-            Ok(conn.execute(
-                "UPDATE rating_conflicts SET resolved = 1 WHERE dossier_code = ?1 AND resolved = 0
-                   AND dossier_code IN (SELECT code FROM dossiers WHERE agency_id IN
-                       (SELECT id FROM agencies WHERE id = ?2 OR parent_id = ?2))",
-                rusqlite::params![code, officer.agency_id],
-            )?)
+        .write(move |sql| {
+            let agency = sql.opt::<String>("SELECT agency_id FROM dossiers WHERE code = $1", params![&code])?;
+            if !agency.is_some_and(|a| actor.scope.covers(&a)) {
+                return Ok::<_, DbError>(0);
+            }
+            sql.execute(
+                "UPDATE rating_conflicts SET resolved = 1 WHERE dossier_code = $1 AND resolved = 0",
+                params![&code],
+            )
         })
-        .await
-        .map_err(ApiFailure::internal)?;
+        .await?;
     if changed > 0 {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiFailure::new(StatusCode::NOT_FOUND, "not_found", "No open conflict for this dossier."))
+        Err(ApiFailure::not_found("No open conflict for this dossier."))
     }
 }

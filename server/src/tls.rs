@@ -1,0 +1,113 @@
+//! Built-in HTTPS (rustls): the district's certificate, or a self-signed one
+//! for a trial on a local network, made for this machine's addresses and
+//! kept in the data folder.
+
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use sha2::{Digest, Sha256};
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub const SELF_SIGNED_CERT: &str = "tls-self-signed.crt";
+pub const SELF_SIGNED_KEY: &str = "tls-self-signed.key";
+
+/// A certificate ready to serve, with what to tell the operator.
+pub struct Tls {
+    pub config: Arc<rustls::ServerConfig>,
+    /// SHA-256 of the certificate (DER), as browsers show it: `AB:CD:…`.
+    pub fingerprint: String,
+    /// The names and addresses the certificate is for (self-signed only).
+    pub names: Vec<String>,
+}
+
+fn server_config(certs: Vec<CertificateDer<'static>>, key: PrivateKeyDer<'static>) -> Result<Tls, String> {
+    let fingerprint = certs
+        .first()
+        .map(|c| Sha256::digest(c.as_ref()).iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":"))
+        .ok_or("the certificate file holds no certificate")?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| format!("the certificate and key do not go together: {e}"))?;
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(Tls { config: Arc::new(config), fingerprint, names: Vec::new() })
+}
+
+/// The district's certificate chain and key, PEM files.
+pub fn from_files(cert: &Path, key: &Path) -> Result<Tls, String> {
+    let certs = CertificateDer::pem_file_iter(cert)
+        .map_err(|e| format!("cannot read the certificate {}: {e}", cert.display()))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("the certificate {} is not valid PEM: {e}", cert.display()))?;
+    let key =
+        PrivateKeyDer::from_pem_file(key).map_err(|e| format!("cannot read the private key {}: {e}", key.display()))?;
+    server_config(certs, key)
+}
+
+/// This machine's names and addresses: what phones on the LAN will type.
+pub fn machine_names(extra: &[String]) -> Vec<String> {
+    let mut names = vec!["localhost".to_owned(), "127.0.0.1".to_owned(), "::1".to_owned()];
+    if let Ok(host) = std::fs::read_to_string("/etc/hostname") {
+        let host = host.trim();
+        if !host.is_empty() {
+            names.push(host.to_owned());
+        }
+    }
+    if let Ok(interfaces) = if_addrs::get_if_addrs() {
+        names.extend(interfaces.iter().filter(|i| !i.is_loopback()).map(|i| i.ip().to_string()));
+    }
+    names.extend(extra.iter().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()));
+    let mut seen = std::collections::BTreeSet::new();
+    names.retain(|n| seen.insert(n.clone()));
+    names
+}
+
+fn write_private(path: &Path, contents: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .and_then(|mut f| f.write_all(contents.as_bytes()))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// A self-signed certificate for `names`, made once and kept in the data
+/// folder; made again when the machine's names or addresses change.
+pub fn self_signed(data_dir: &Path, names: Vec<String>) -> Result<Tls, String> {
+    let (cert_path, key_path): (PathBuf, PathBuf) = (data_dir.join(SELF_SIGNED_CERT), data_dir.join(SELF_SIGNED_KEY));
+    let names_path = data_dir.join("tls-self-signed.names");
+    let wanted = names.join("\n");
+    let current = std::fs::read_to_string(&names_path).unwrap_or_default();
+    if current != wanted || !cert_path.is_file() || !key_path.is_file() {
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
+        params.subject_alt_names = names
+            .iter()
+            .map(|n| match n.parse::<IpAddr>() {
+                Ok(ip) => Ok(rcgen::SanType::IpAddress(ip)),
+                Err(_) => n.clone().try_into().map(rcgen::SanType::DnsName).map_err(|e| format!("{n}: {e}")),
+            })
+            .collect::<Result<_, _>>()?;
+        let mut dn = rcgen::DistinguishedName::new();
+        dn.push(rcgen::DnType::CommonName, "danhgia (self-signed trial)");
+        params.distinguished_name = dn;
+        let now = time::OffsetDateTime::now_utc();
+        params.not_before = now - time::Duration::days(1);
+        params.not_after = now + time::Duration::days(825);
+        let key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
+        let cert = params.self_signed(&key).map_err(|e| e.to_string())?;
+        write_private(&key_path, &key.serialize_pem())?;
+        write_private(&cert_path, &cert.pem())?;
+        write_private(&names_path, &wanted)?;
+        tracing::info!(path = %cert_path.display(), "made a self-signed certificate");
+    }
+    let mut tls = from_files(&cert_path, &key_path)?;
+    tls.names = names;
+    Ok(tls)
+}
