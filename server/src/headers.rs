@@ -42,9 +42,9 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
 /// The policy for a build: its inline scripts by hash, wasm allowed to
 /// compile, everything else from this origin only.
 pub fn content_security_policy(index_html: &str) -> String {
-    let scripts = inline_script_hashes(index_html).join(" ");
+    let scripts: String = inline_script_hashes(index_html).iter().map(|h| format!(" {h}")).collect();
     format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {scripts}; style-src 'self'; \
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{scripts}; style-src 'self'; \
          img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; worker-src 'self'; \
          manifest-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'"
