@@ -137,7 +137,7 @@ pub fn account_for_login(sql: &mut dyn Sql, username: &str) -> Result<Option<(Of
     sql.row(
         &format!(
             "SELECT {ACCOUNT_COLUMNS} FROM accounts o JOIN agencies a ON a.id = o.agency_id
-             WHERE o.username = $1 AND o.active = 1"
+             WHERE o.username = $1 AND o.active = 1 AND a.active = 1"
         ),
         params![username],
     )?
@@ -169,7 +169,7 @@ pub fn actor_for_token(sql: &mut dyn Sql, token: &str, now: i64) -> Result<Optio
         &format!(
             "SELECT {ACCOUNT_COLUMNS}, s.last_seen_at FROM sessions s JOIN accounts o ON o.id = s.account_id
              JOIN agencies a ON a.id = o.agency_id
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND o.active = 1"
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND o.active = 1 AND a.active = 1"
         ),
         params![&hash, now],
     )?

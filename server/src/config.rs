@@ -110,6 +110,12 @@ pub struct Config {
     /// Most connections served at once; more wait to be accepted.
     #[arg(long, default_value_t = 1024, global = true)]
     pub max_connections: usize,
+    /// A request's headers must arrive within this (milliseconds).
+    #[arg(long, default_value_t = 10_000, global = true)]
+    pub header_timeout_ms: u64,
+    /// A request's body may pause at most this long (milliseconds).
+    #[arg(long, default_value_t = 15_000, global = true)]
+    pub body_timeout_ms: u64,
     /// Fault injection, for tests only (off unless set).
     #[command(flatten)]
     pub faults: Faults,
@@ -153,4 +159,25 @@ impl Faults {
             && getrandom::fill(&mut bytes).is_ok()
             && f64::from(u32::from_le_bytes(bytes)) / f64::from(u32::MAX) < share
     }
+}
+
+/// The data folder, created readable by the server's user only (0700); an
+/// existing one open to others is narrowed.
+pub fn create_data_dir(dir: &std::path::Path) -> Result<(), String> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|e| format!("cannot create data folder {}: {e}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(dir)
+            && meta.permissions().mode() & 0o077 != 0
+            && std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).is_err()
+        {
+            tracing::warn!(dir = %dir.display(), "the data folder is readable by others and could not be restricted");
+        }
+    }
+    Ok(())
 }

@@ -96,27 +96,39 @@ fn tables(report: &Report) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
     (officials, agencies)
 }
 
-fn csv_line(cells: impl IntoIterator<Item = String>) -> String {
-    let quoted: Vec<String> = cells
-        .into_iter()
-        .map(|c| if c.contains([',', '"', '\n', ';']) { format!("\"{}\"", c.replace('"', "\"\"")) } else { c })
-        .collect();
-    quoted.join(",") + "\r\n"
+/// A cell a spreadsheet could take for a formula (`=`, `+`, `-`, `@`, or a
+/// tab or carriage return first) gets a leading apostrophe, so that
+/// imported names like `=HYPERLINK(…)` stay text. Numbers are written as
+/// numbers and never start with those characters.
+pub fn neutralise(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err() {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
 }
 
-/// UTF-8 with a byte-order mark, so that spreadsheet programs show the diacritics.
-pub fn csv(report: &Report) -> String {
+/// UTF-8 with a byte-order mark, so that spreadsheet programs show the
+/// diacritics; written by the `csv` crate (quoting cells with commas,
+/// quotes and line breaks), every cell neutralised.
+pub fn csv(report: &Report) -> Vec<u8> {
     let (officials, agencies) = tables(report);
-    let mut out = String::from("\u{feff}");
-    out += &csv_line([format!("Kết quả đánh giá {} — {} đến {}", report.unit_name, report.from, report.to)]);
-    out += &csv_line(["Mẫu số 03: Cán bộ, công chức".to_owned()]);
-    out += &csv_line(OFFICIAL_HEADERS.map(String::from));
-    officials.into_iter().for_each(|r| out += &csv_line(r));
-    out += "\r\n";
-    out += &csv_line(["Mẫu số 02/05: Cơ quan, đơn vị".to_owned()]);
-    out += &csv_line(AGENCY_HEADERS.map(String::from));
-    agencies.into_iter().for_each(|r| out += &csv_line(r));
-    out
+    let mut out = csv::WriterBuilder::new().flexible(true).terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let mut write = |cells: Vec<String>| {
+        // Writing to a Vec cannot fail.
+        let _ = out.write_record(cells.iter().map(|c| neutralise(c)));
+    };
+    write(vec![format!("Kết quả đánh giá {} — {} đến {}", report.unit_name, report.from, report.to)]);
+    write(vec!["Mẫu số 03: Cán bộ, công chức".to_owned()]);
+    write(OFFICIAL_HEADERS.map(String::from).to_vec());
+    officials.into_iter().for_each(&mut write);
+    write(vec![String::new()]);
+    write(vec!["Mẫu số 02/05: Cơ quan, đơn vị".to_owned()]);
+    write(AGENCY_HEADERS.map(String::from).to_vec());
+    agencies.into_iter().for_each(&mut write);
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(out.into_inner().unwrap_or_default());
+    bytes
 }
 
 pub fn xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
@@ -144,4 +156,19 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
         }
     }
     book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise;
+
+    #[test]
+    fn formulas_stay_text() {
+        for evil in ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "\tx", "\rx"] {
+            assert!(neutralise(evil).starts_with('\''), "{evil}");
+        }
+        for fine in ["Nguyễn Văn A", "1.50", "-1.5", "", "12", "Chỉ số 5: thiếu"] {
+            assert_eq!(neutralise(fine), fine);
+        }
+    }
 }

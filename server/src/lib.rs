@@ -63,7 +63,7 @@ pub fn app(state: AppState) -> Router {
     let dist = state.config.dist.clone();
     let headers = headers::SecurityHeaders::new(&dist, state.config.tls_cert.is_some());
     Router::new()
-        .nest("/api/v1", api::router())
+        .nest("/api/v1", api::router(std::time::Duration::from_millis(state.config.body_timeout_ms.max(1))))
         .route("/api", any(api::unknown_api))
         .route("/api/{*rest}", any(api::unknown_api))
         .with_state(state)

@@ -41,29 +41,8 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-/// The data folder, created readable by the server's user only.
-fn data_dir(config: &Config) -> Result<(), String> {
-    let dir = &config.data_dir;
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).map_err(|e| format!("cannot create data folder {}: {e}", dir.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        if let Ok(meta) = std::fs::metadata(dir)
-            && meta.permissions().mode() & 0o077 != 0
-            && std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).is_err()
-        {
-            tracing::warn!(dir = %dir.display(), "the data folder is readable by others and could not be restricted");
-        }
-    }
-    Ok(())
-}
-
 fn open_db(config: &Config) -> Result<Db, String> {
-    data_dir(config)?;
+    danhgia_server::config::create_data_dir(&config.data_dir)?;
     let location = Location::from_config(config.database_url.as_deref(), &config.data_dir)?;
     Db::open(&location).map_err(|e| e.to_string())
 }
@@ -164,12 +143,12 @@ async fn serve(config: Config) -> Result<(), String> {
             demo::DEMO_PASSWORD
         );
     }
-    let (max_connections, tls_config) = (config.max_connections, tls.map(|t| t.config));
+    let (limits, tls_config) = (net::Limits::of(&config), tls.map(|t| t.config));
     let state = AppState::new(db.clone(), config, links, base_url);
     tokio::spawn(housekeeping(db));
     let scheme = if tls_config.is_some() { "https" } else { "http" };
     tracing::info!("listening on {scheme}://{addr}");
-    net::serve(listener, app(state), tls_config, max_connections, shutdown_signal()).await;
+    net::serve(listener, app(state), tls_config, limits, shutdown_signal()).await;
     tracing::info!("stopped");
     Ok(())
 }

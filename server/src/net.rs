@@ -22,13 +22,6 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_rustls::TlsAcceptor;
 
-/// Headers must arrive within this time of the connection opening (or of
-/// the previous request on a kept-alive connection).
-pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
-/// A TLS handshake must finish within this.
-pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-/// A request body must keep arriving: at most this long between chunks.
-pub const BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(15);
 /// The longest any request may take, body and answer included.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -80,20 +73,37 @@ pub async fn trace(req: Request, next: Next) -> Response {
     res
 }
 
+/// What a connection may take: how many are served at once, and how long
+/// headers (and a TLS handshake) may take to arrive.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_connections: usize,
+    pub header_timeout: Duration,
+}
+
+impl Limits {
+    pub fn of(config: &crate::Config) -> Limits {
+        Limits {
+            max_connections: config.max_connections.max(1),
+            header_timeout: Duration::from_millis(config.header_timeout_ms.max(1)),
+        }
+    }
+}
+
 /// Serves `app` on `listener` until `shutdown` resolves, then lets
 /// requests in flight finish (for at most 10 s).
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     tls: Option<Arc<rustls::ServerConfig>>,
-    max_connections: usize,
+    limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) {
-    let permits = Arc::new(Semaphore::new(max_connections.max(1)));
+    let permits = Arc::new(Semaphore::new(limits.max_connections));
     let acceptor = tls.map(TlsAcceptor::from);
     let graceful = GracefulShutdown::new();
     let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
     builder.http2().timer(TokioTimer::new()).keep_alive_interval(Duration::from_secs(30));
     let builder = Arc::new(builder);
     tokio::pin!(shutdown);
@@ -128,7 +138,7 @@ pub async fn serve(
             let _permit = permit;
             let result = match acceptor {
                 None => watcher.watch(builder.serve_connection_with_upgrades(TokioIo::new(stream), service)).await,
-                Some(acceptor) => match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                Some(acceptor) => match tokio::time::timeout(limits.header_timeout, acceptor.accept(stream)).await {
                     Ok(Ok(tls)) => {
                         watcher.watch(builder.serve_connection_with_upgrades(TokioIo::new(tls), service)).await
                     }

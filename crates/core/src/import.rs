@@ -87,17 +87,26 @@ fn date(cell: &str, column: &str, line: usize) -> Result<CivilDate, RowError> {
     })
 }
 
-/// Parses a whole file: the good rows and one error per bad row.
-pub fn parse_csv(input: &str) -> Result<(Vec<DossierRow>, Vec<RowError>), FileError> {
+/// A row's line in the file and its cells.
+type TableRow = (usize, Vec<String>);
+
+/// The cells of a CSV file's rows, by column name: the shared first step of
+/// every import. `Ok` holds, per non-empty row, its line and its cells in
+/// the order of `columns` (missing optional columns read as empty).
+fn read_table(
+    input: &str,
+    columns: &[&'static str],
+    required: &[&'static str],
+) -> Result<(Vec<TableRow>, Vec<RowError>), FileError> {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
     let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(input.as_bytes());
     let headers = reader.headers().map_err(|e| FileError::NotCsv(e.to_string()))?.clone();
     let index = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
-    let missing: Vec<&'static str> = REQUIRED.into_iter().filter(|c| index(c).is_none()).collect();
+    let missing: Vec<&'static str> = required.iter().copied().filter(|c| index(c).is_none()).collect();
     if !missing.is_empty() {
         return Err(FileError::MissingColumns(missing));
     }
-    let col: Vec<Option<usize>> = COLUMNS.iter().map(|c| index(c)).collect();
+    let col: Vec<Option<usize>> = columns.iter().map(|c| index(c)).collect();
     let (mut rows, mut errors) = (Vec::new(), Vec::new());
     for (n, record) in reader.records().enumerate() {
         if n >= MAX_ROWS {
@@ -114,26 +123,123 @@ pub fn parse_csv(input: &str) -> Result<(Vec<DossierRow>, Vec<RowError>), FileEr
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let cell = |i: usize| col[i].and_then(|c| record.get(c)).unwrap_or("");
-        match row(line, &cell) {
-            Ok(r) => rows.push(r),
-            Err(e) => errors.push(e),
-        }
+        rows.push((line, col.iter().map(|c| c.and_then(|c| record.get(c)).unwrap_or("").to_owned()).collect()));
     }
     Ok((rows, errors))
 }
 
-fn row<'a>(line: usize, cell: &dyn Fn(usize) -> &'a str) -> Result<DossierRow, RowError> {
+/// Parses rows of one kind: the good rows and one error per bad row.
+fn parse_rows<T>(
+    input: &str,
+    columns: &[&'static str],
+    required: &[&'static str],
+    parse: impl for<'c> Fn(usize, &'c dyn Fn(usize) -> &'c str) -> Result<T, RowError>,
+) -> Result<(Vec<T>, Vec<RowError>), FileError> {
+    let (table, mut errors) = read_table(input, columns, required)?;
+    let mut rows = Vec::with_capacity(table.len());
+    for (line, cells) in table {
+        let cell = |i: usize| cells.get(i).map_or("", String::as_str);
+        match parse(line, &cell) {
+            Ok(r) => rows.push(r),
+            Err(e) => errors.push(e),
+        }
+    }
+    errors.sort_by_key(|e| e.line);
+    Ok((rows, errors))
+}
+
+/// Parses a whole file of dossiers: the good rows and one error per bad row.
+pub fn parse_csv(input: &str) -> Result<(Vec<DossierRow>, Vec<RowError>), FileError> {
+    parse_rows(input, &COLUMNS, &REQUIRED, |line, cell| row(line, cell))
+}
+
+fn agency_code(cell: &str, column: &str, line: usize) -> Result<String, RowError> {
+    crate::account::normalize_agency_code(cell).map_err(|e| RowError {
+        line,
+        reason: if e == crate::account::Problem::Missing { "missing_value" } else { "bad_code" },
+        detail: format!("{column}: {e}"),
+    })
+}
+
+/// Agencies, as CSV: `ma_co_quan` (code), `ten_co_quan` (name), `cap`
+/// (level: `xa`/`commune`, `thi_tran`/`town`, `phong_ban`/`department`,
+/// `huyen`/`district`, `tinh`/`province`), `ma_co_quan_cap_tren` (the parent's code).
+pub const AGENCY_COLUMNS: [&str; 4] = ["ma_co_quan", "ten_co_quan", "cap", "ma_co_quan_cap_tren"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgencyRow {
+    pub line: usize,
+    pub code: String,
+    pub name: String,
+    /// `province`, `district`, `commune`, `town` or `department`.
+    pub level: &'static str,
+    pub parent: Option<String>,
+}
+
+/// The stored level for a level as written in a file, Vietnamese or English.
+pub fn agency_level(s: &str) -> Option<&'static str> {
+    let s = s.trim().to_lowercase().replace([' ', '-'], "_");
+    Some(match s.as_str() {
+        "province" | "tinh" | "tỉnh" => "province",
+        "district" | "huyen" | "huyện" => "district",
+        "commune" | "xa" | "xã" | "phuong" | "phường" => "commune",
+        "town" | "thi_tran" | "thị_trấn" => "town",
+        "department" | "phong_ban" | "phòng_ban" | "phong" | "phòng" => "department",
+        _ => return None,
+    })
+}
+
+pub fn parse_agencies(input: &str) -> Result<(Vec<AgencyRow>, Vec<RowError>), FileError> {
+    parse_rows(input, &AGENCY_COLUMNS, &["ma_co_quan", "ten_co_quan", "cap"], |line, cell| {
+        let code = agency_code(cell(0), "ma_co_quan", line)?;
+        let name = text(cell(1), "ten_co_quan", line)?;
+        if name.is_empty() {
+            return Err(RowError { line, reason: "missing_value", detail: "ten_co_quan is required".into() });
+        }
+        let level = agency_level(cell(2)).ok_or_else(|| RowError {
+            line,
+            reason: "bad_level",
+            detail: format!("cap: {:?}", cell(2).trim()),
+        })?;
+        let parent =
+            if cell(3).trim().is_empty() { None } else { Some(agency_code(cell(3), "ma_co_quan_cap_tren", line)?) };
+        Ok(AgencyRow { line, code, name, level, parent })
+    })
+}
+
+/// Officials, as CSV: `co_quan` (agency code), `ho_ten` (full name), `chuc_vu` (position).
+pub const OFFICIAL_COLUMNS: [&str; 3] = ["co_quan", "ho_ten", "chuc_vu"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficialRow {
+    pub line: usize,
+    pub agency: String,
+    pub full_name: String,
+    pub position: String,
+}
+
+pub fn parse_officials(input: &str) -> Result<(Vec<OfficialRow>, Vec<RowError>), FileError> {
+    parse_rows(input, &OFFICIAL_COLUMNS, &["co_quan", "ho_ten"], |line, cell| {
+        let agency = agency_code(cell(0), "co_quan", line)?;
+        let full_name = text(cell(1), "ho_ten", line)?;
+        if full_name.is_empty() {
+            return Err(RowError { line, reason: "missing_value", detail: "ho_ten is required".into() });
+        }
+        Ok(OfficialRow { line, agency, full_name, position: text(cell(2), "chuc_vu", line)? })
+    })
+}
+
+fn row<'a>(line: usize, cell: &'a dyn Fn(usize) -> &'a str) -> Result<DossierRow, RowError> {
     let code = DossierCode::parse(cell(0)).map_err(|e| RowError {
         line,
         reason: "bad_code",
         detail: format!("ma_ho_so: {e}"),
     })?;
     let procedure = text(cell(1), "thu_tuc", line)?;
-    let agency_id = text(cell(2), "co_quan", line)?;
-    if procedure.is_empty() || agency_id.is_empty() {
+    if procedure.is_empty() || cell(2).trim().is_empty() {
         return Err(RowError { line, reason: "missing_value", detail: "thu_tuc and co_quan are required".into() });
     }
+    let agency_id = agency_code(cell(2), "co_quan", line)?;
     let optional = |i: usize, name: &str| text(cell(i), name, line).map(|t| (!t.is_empty()).then_some(t));
     let official = optional(3, "can_bo")?;
     let applicant = optional(4, "nguoi_nop")?;
@@ -149,6 +255,39 @@ fn row<'a>(line: usize, cell: &dyn Fn(usize) -> &'a str) -> Result<DossierRow, R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn agencies_and_officials() {
+        let csv = "ma_co_quan,ten_co_quan,cap,ma_co_quan_cap_tren\n\
+                   h45.13,UBND xã Triệu Vân,xã,H45\n\
+                   H45.P1,Phòng Tư pháp,phong_ban,h45\n\
+                   H45/14,X,xa,H45\n\
+                   H45.15,Y,thôn,H45\n\
+                   H45.16,,xa,H45\n";
+        let (rows, errors) = parse_agencies(csv).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            (rows[0].code.as_str(), rows[0].level, rows[0].parent.as_deref()),
+            ("H45.13", "commune", Some("H45"))
+        );
+        assert_eq!(rows[1].level, "department");
+        let reasons: Vec<_> = errors.iter().map(|e| (e.line, e.reason)).collect();
+        assert_eq!(reasons, [(4, "bad_code"), (5, "bad_level"), (6, "missing_value")]);
+
+        let csv = "co_quan,ho_ten,chuc_vu\nH45.01,Lê Văn A,Công chức\nH45.01,,x\nH45.01,\"B\u{7}\",\n";
+        let (rows, errors) = parse_officials(csv).unwrap();
+        assert_eq!(
+            rows,
+            [OfficialRow {
+                line: 2,
+                agency: "H45.01".into(),
+                full_name: "Lê Văn A".into(),
+                position: "Công chức".into()
+            }]
+        );
+        assert_eq!(errors.iter().map(|e| e.reason).collect::<Vec<_>>(), ["missing_value", "bad_text"]);
+        assert_eq!(parse_officials("ho_ten\nA\n"), Err(FileError::MissingColumns(vec!["co_quan"])));
+    }
 
     const HEADER: &str = "ma_ho_so,thu_tuc,co_quan,can_bo,nguoi_nop,ngay_tiep_nhan,ngay_hen_tra,ngay_tra\n";
 

@@ -1,6 +1,8 @@
 //! JSON shapes shared by the server and the PWA (the API contract; the
 //! server's OpenAPI document is generated from these).
 
+pub mod admin;
+
 use crate::rating::{Channel, RatingRecord};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -49,3 +49,41 @@ pub fn record(
     )?;
     Ok(())
 }
+
+/// The entries about the agencies within `scope`, newest first.
+pub fn list(
+    sql: &mut dyn Sql,
+    scope: &crate::scope::Scope,
+    offset: u32,
+    limit: u32,
+) -> Result<danhgia_core::wire::admin::AuditPage, DbError> {
+    use crate::scope::SUBTREE;
+    let total: u32 = sql.one(
+        &format!("{SUBTREE} SELECT count(*) FROM audit_log WHERE agency_id IN (SELECT id FROM scope)"),
+        params![scope.root()],
+    )?;
+    let rows = sql.query(
+        &format!(
+            "{SUBTREE} SELECT id, at, actor, action, target, agency_id, before, after FROM audit_log
+             WHERE agency_id IN (SELECT id FROM scope) ORDER BY id DESC LIMIT $2 OFFSET $3"
+        ),
+        params![scope.root(), limit, offset],
+    )?;
+    let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+    let entries = rows
+        .iter()
+        .map(|r| {
+            Ok(danhgia_core::wire::admin::AuditEntry {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                target: r.get(4)?,
+                agency_id: r.get(5)?,
+                before: json(r.get(6)?),
+                after: json(r.get(7)?),
+            })
+        })
+        .collect::<Result<_, DbError>>()?;
+    Ok(danhgia_core::wire::admin::AuditPage { total, offset, entries })
+}

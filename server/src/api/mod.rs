@@ -2,6 +2,7 @@
 //! The OpenAPI document is generated from the handlers' annotations and the
 //! core's wire types, so it cannot drift from what is served.
 
+mod admin;
 mod auth;
 mod dossiers;
 mod error;
@@ -51,7 +52,7 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-pub fn router() -> Router<AppState> {
+pub fn router(body_timeout: std::time::Duration) -> Router<AppState> {
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::health))
         .routes(routes!(auth::login))
@@ -65,6 +66,18 @@ pub fn router() -> Router<AppState> {
             (schemas, paths, method.layer(DefaultBodyLimit::max(import::MAX_IMPORT_BYTES)))
         })
         .routes(routes!(dossiers::get_dossier))
+        .routes(routes!(admin::list_agencies, admin::create_agency))
+        .routes(routes!(admin::update_agency, admin::delete_agency))
+        .routes(routes!(admin::import_agencies))
+        .routes(routes!(admin::list_officials, admin::create_official))
+        .routes(routes!(admin::update_official))
+        .routes(routes!(admin::merge_official))
+        .routes(routes!(admin::import_officials))
+        .routes(routes!(admin::list_accounts, admin::create_account))
+        .routes(routes!(admin::update_account))
+        .routes(routes!(admin::reset_password))
+        .routes(routes!(admin::sign_out_account))
+        .routes(routes!(admin::audit_log))
         .routes(routes!(ratings::post_ratings))
         .routes(routes!(rulesets::list))
         .routes(routes!(reports::report))
@@ -84,7 +97,7 @@ pub fn router() -> Router<AppState> {
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(crate::net::BODY_IDLE_TIMEOUT))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_timeout))
 }
 
 /// Answers any `/api` path outside the versioned API, so that a typo in a

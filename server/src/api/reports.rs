@@ -119,6 +119,13 @@ pub async fn put_agency_score(
     if ![5, 6, 8, 9].contains(&e.indicator) || !points_ok(e.self_assessed) || !points_ok(e.verified) {
         return Err(ApiFailure::bad_request("bad_entry", "indicator 5, 6, 8 or 9; points 0–2"));
     }
+    let reason = match e.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) => Some(
+            danhgia_core::account::clean_line(r, 500)
+                .map_err(|p| ApiFailure::bad_request("bad_reason", p.to_string()))?,
+        ),
+        None => None,
+    };
     if e.self_assessed.is_some() && !(actor.role.may(Action::EnterSelfScores) && actor.scope.root() == e.agency_id) {
         return Err(ApiFailure::forbidden("Only the agency's own office enters its self-assessment."));
     }
@@ -135,7 +142,7 @@ pub async fn put_agency_score(
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $5, $6, $8)
                  ON CONFLICT (agency_id, period, indicator) DO UPDATE SET self_assessed = excluded.self_assessed,
                    verified = excluded.verified, reason = excluded.reason",
-                params![&e.agency_id, e.period.key(), e.indicator, e.self_assessed, by, &now, e.verified, &e.reason],
+                params![&e.agency_id, e.period.key(), e.indicator, e.self_assessed, by, &now, e.verified, &reason],
             )?;
             Ok::<_, DbError>(())
         })

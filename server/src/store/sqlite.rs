@@ -255,14 +255,22 @@ mod upgrade {
         let db = Db::open_sqlite(&path).unwrap();
         assert_eq!(db.schema_version(), super::MIGRATIONS.len() as u32);
         let one = |q: &str| db.read_blocking(|s| s.one::<String>(q, params![])).unwrap();
-        assert_eq!(one("SELECT username || ':' || role || ':' || agency_id FROM accounts WHERE id = 7"), "canbo:officer:H45.01");
+        assert_eq!(
+            one("SELECT username || ':' || role || ':' || agency_id FROM accounts WHERE id = 7"),
+            "canbo:officer:H45.01"
+        );
         assert_eq!(one("SELECT CAST(account_id AS TEXT) || ':' || CAST(last_seen_at AS TEXT) FROM sessions"), "7:100");
         assert_eq!(one("SELECT id || ':' || channel || ':' || officer_id FROM ratings"), "r1:paper:7");
         // The first set-aside stays open with its answers taken from its content; the repeat is kept, reviewed.
-        assert_eq!(one("SELECT answers || ':' || comment || ':' || resolved FROM rating_conflicts WHERE id = 'r2'"), "{\"i7\":\"early\"}:tốt:0");
+        assert_eq!(
+            one("SELECT answers || ':' || comment || ':' || resolved FROM rating_conflicts WHERE id = 'r2'"),
+            "{\"i7\":\"early\"}:tốt:0"
+        );
         assert_eq!(one("SELECT CAST(resolved AS TEXT) FROM rating_conflicts WHERE id = 'r3'"), "1");
         assert_eq!(
-            one("SELECT self_assessed || ':' || self_by || ':' || verified || ':' || verified_by || ':' || reason FROM agency_scores"),
+            one(
+                "SELECT self_assessed || ':' || self_by || ':' || verified || ':' || verified_by || ':' || reason FROM agency_scores"
+            ),
             "2.0:7:1.0:7:Thiếu"
         );
         assert_eq!(one("SELECT level || ':' || active FROM agencies WHERE id = 'H45.01'"), "commune:1");

@@ -1,121 +1,19 @@
-//! The HTTP surface, exercised through the real router and a real SQLite
-//! file seeded with the demo district.
+//! The main flows through the HTTP surface: citizens rating, officers
+//! signing in and transcribing, imports, slips, reports.
 
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use danhgia_core::wire::{ApiError, BatchResults, DossierPublic, RecordStatus};
 use danhgia_core::{CivilDate, RuleBook};
-use danhgia_server::{AppState, Config, Db, LinkSigner, app, demo};
+use danhgia_server::demo;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-struct Fixture {
-    _dir: tempfile::TempDir,
-    router: axum::Router,
-    db: Db,
-    /// Unrated, returned demo dossiers: (code, token, check code).
-    unrated: Vec<(String, String, String)>,
-}
-
-struct Answer {
-    status: StatusCode,
-    content_type: String,
-    cache: String,
-    body: String,
-}
-
-impl Answer {
-    fn json<T: serde::de::DeserializeOwned>(&self) -> T {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-}
-
-fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let dist = dir.path().join("dist");
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), "<!doctype html><title>danhgia</title>").unwrap();
-    std::fs::write(dist.join("danhgia-0123456789abcdef.js"), "export {}").unwrap();
-    let data_dir = dir.path().join("data");
-    std::fs::create_dir_all(&data_dir).unwrap();
-    let config = Config { data_dir: data_dir.clone(), dist, demo: true, demo_links: 0, ..Config::defaults() };
-    let db = Db::open_sqlite(&data_dir.join("danhgia.sqlite3")).unwrap();
-    let links = LinkSigner::load_or_create(&db, &data_dir).unwrap();
-    let rules = RuleBook::builtin();
-    db.write_blocking(|sql| demo::seed(sql, &rules, CivilDate::new(2026, 11, 27).unwrap(), 360)).unwrap();
-    let unrated = db
-        .read_blocking(|sql| demo::unrated_links(sql, &links, "", 10))
-        .unwrap()
-        .into_iter()
-        .map(|(url, check)| {
-            let (path, token) = url.split_once("?t=").unwrap();
-            (path.trim_start_matches("/r/").replace("%2F", "/"), token.to_owned(), check)
-        })
-        .collect();
-    let router = app(AppState::new(db.clone(), config, links, "https://danhgia.example".into()));
-    Fixture { _dir: dir, router, db, unrated }
-}
-
-impl Fixture {
-    async fn send(&self, req: Request<Body>) -> Answer {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let header_of = |name| res.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-        let (content_type, cache) = (header_of(header::CONTENT_TYPE), header_of(header::CACHE_CONTROL));
-        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
-        Answer { status, content_type, cache, body }
-    }
-
-    async fn get(&self, path: &str) -> Answer {
-        self.send(Request::get(path).body(Body::empty()).unwrap()).await
-    }
-
-    async fn post(&self, path: &str, body: String) -> Answer {
-        let req = Request::post(path).header(header::CONTENT_TYPE, "application/json").body(Body::from(body)).unwrap();
-        self.send(req).await
-    }
-
-    async fn rate(&self, records: Vec<Value>) -> BatchResults {
-        let answer = self.post("/api/v1/ratings", json!({ "records": records }).to_string()).await;
-        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-        answer.json()
-    }
-
-    fn count(&self, sql: &str) -> i64 {
-        self.db.read_blocking(|s| s.one::<i64>(sql, danhgia_server::params![])).unwrap()
-    }
-
-    /// A complete online record for one of the unrated dossiers.
-    async fn online_record(&self, n: usize, id: &str) -> Value {
-        let (code, token, _) = &self.unrated[n];
-        let dossier: DossierPublic = self.get(&format!("/api/v1/dossiers/{code}?t={token}")).await.json();
-        let book = RuleBook::builtin();
-        let rules = book.by_version(&dossier.ruleset_version).unwrap();
-        let dates = danhgia_core::rating::DossierDates {
-            received_on: CivilDate::parse_iso(&dossier.received_on).unwrap(),
-            appointed_on: CivilDate::parse_iso(&dossier.appointed_on).unwrap(),
-            returned_on: dossier.returned_on.as_deref().map(|d| CivilDate::parse_iso(d).unwrap()),
-        };
-        let answers: serde_json::Map<String, Value> = danhgia_core::rating::form_for(rules, &dates)
-            .iter()
-            .filter(|q| q.is_asked())
-            .map(|q| (q.question.key.to_owned(), json!(q.question.choices[0].0)))
-            .collect();
-        json!({
-            "id": id, "dossier_code": code, "citizen_token": token, "channel": "online",
-            "ruleset_version": rules.version, "answers": answers, "comment": "Cán bộ nhiệt tình",
-            "client_time": "2026-11-27T08:00:00.000Z"
-        })
-    }
-}
-
-const ID1: &str = "11111111-1111-4111-8111-111111111111";
-const ID2: &str = "22222222-2222-4222-9222-222222222222";
-
 #[tokio::test]
 async fn health_reports_the_schema() {
-    let f = fixture();
+    let f = fixture().await;
     let answer = f.get("/api/v1/health").await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.content_type, "application/json");
@@ -126,7 +24,7 @@ async fn health_reports_the_schema() {
 
 #[tokio::test]
 async fn unknown_api_paths_answer_json_404() {
-    let f = fixture();
+    let f = fixture().await;
     for path in ["/api/v1/nope", "/api/v2/health", "/api", "/api/x/y"] {
         let answer = f.get(path).await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
@@ -137,27 +35,27 @@ async fn unknown_api_paths_answer_json_404() {
 
 #[tokio::test]
 async fn client_routes_fall_back_to_the_app() {
-    let f = fixture();
+    let f = fixture().await;
     for path in ["/", "/danh-gia", "/r/H56-190903-0001?t=abcdefgh", "/r/12%2F2024"] {
         let answer = f.get(path).await;
         assert_eq!(answer.status, StatusCode::OK, "{path}");
         assert!(answer.content_type.starts_with("text/html"), "{path}: {}", answer.content_type);
-        assert_eq!(answer.cache, "no-cache", "{path}");
+        assert_eq!(answer.header("cache-control"), "no-cache", "{path}");
         assert!(answer.body.contains("<title>danhgia</title>"));
     }
 }
 
 #[tokio::test]
 async fn hashed_assets_are_cached_for_long() {
-    let f = fixture();
+    let f = fixture().await;
     let answer = f.get("/danhgia-0123456789abcdef.js").await;
     assert_eq!(answer.status, StatusCode::OK);
-    assert_eq!(answer.cache, "public, max-age=31536000, immutable");
+    assert_eq!(answer.header("cache-control"), "public, max-age=31536000, immutable");
 }
 
 #[tokio::test]
 async fn a_dossier_opens_with_its_token_or_check_code_only() {
-    let f = fixture();
+    let f = fixture().await;
     let (code, token, check) = &f.unrated[0];
     let by_token = f.get(&format!("/api/v1/dossiers/{code}?t={token}")).await;
     assert_eq!(by_token.status, StatusCode::OK, "{}", by_token.body);
@@ -185,16 +83,16 @@ async fn a_dossier_opens_with_its_token_or_check_code_only() {
 
 #[tokio::test]
 async fn a_rating_is_stored_once_and_replays_are_duplicates() {
-    let f = fixture();
+    let f = fixture().await;
     let record = f.online_record(0, ID1).await;
-    let before = f.count("SELECT count(*) FROM ratings");
+    let before = f.count("SELECT count(*) FROM ratings").await;
     let first = f.rate(vec![record.clone()]).await;
     assert_eq!(first.results[0].status, RecordStatus::Accepted);
     let replay = f.rate(vec![record.clone()]).await;
     assert_eq!(replay.results[0].status, RecordStatus::Duplicate);
-    assert_eq!(f.count("SELECT count(*) FROM ratings"), before + 1);
+    assert_eq!(f.count("SELECT count(*) FROM ratings").await, before + 1);
     let code = record["dossier_code"].as_str().unwrap();
-    let stored = f.count(&format!("SELECT count(*) FROM ratings WHERE dossier_code = '{code}' AND id = '{ID1}'"));
+    let stored = f.count(&format!("SELECT count(*) FROM ratings WHERE dossier_code = '{code}' AND id = '{ID1}'")).await;
     assert_eq!(stored, 1);
     // The public page now shows the rating given.
     let (_, token, _) = &f.unrated[0];
@@ -216,13 +114,13 @@ async fn a_rating_is_stored_once_and_replays_are_duplicates() {
     assert_eq!(conflict.results[0].reason.as_deref(), Some("already_rated"));
     let again = f.rate(vec![second]).await;
     assert_eq!(again.results[0].status, RecordStatus::Conflict, "a replayed conflict stays a conflict");
-    assert_eq!(f.count("SELECT count(*) FROM ratings"), before + 1);
-    assert_eq!(f.count("SELECT count(*) FROM rating_conflicts"), 1);
+    assert_eq!(f.count("SELECT count(*) FROM ratings").await, before + 1);
+    assert_eq!(f.count("SELECT count(*) FROM rating_conflicts").await, 1);
 }
 
 #[tokio::test]
 async fn each_record_gets_its_own_verdict() {
-    let f = fixture();
+    let f = fixture().await;
     let good = f.online_record(2, ID1).await;
     let mut forged = f.online_record(3, ID2).await;
     forged["citizen_token"] = json!("AAAAAAAAAAAAAAAA");
@@ -232,7 +130,7 @@ async fn each_record_gets_its_own_verdict() {
     paper["channel"] = json!("paper");
     let mut wrong_answer = f.online_record(6, "55555555-5555-4555-8555-555555555555").await;
     wrong_answer["answers"]["i3"] = json!("twice");
-    let before = f.count("SELECT count(*) FROM ratings");
+    let before = f.count("SELECT count(*) FROM ratings").await;
     let results = f.rate(vec![good, forged, unknown, paper, wrong_answer]).await.results;
     let verdicts: Vec<_> = results.iter().map(|r| (r.status, r.reason.as_deref())).collect();
     assert_eq!(
@@ -246,12 +144,12 @@ async fn each_record_gets_its_own_verdict() {
             (RecordStatus::Rejected, Some("unknown_option")),
         ]
     );
-    assert_eq!(f.count("SELECT count(*) FROM ratings"), before + 1);
+    assert_eq!(f.count("SELECT count(*) FROM ratings").await, before + 1);
 }
 
 #[tokio::test]
 async fn bad_requests_get_json_errors_not_5xx() {
-    let f = fixture();
+    let f = fixture().await;
     let answer = f.post("/api/v1/ratings", "{not json".into()).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(answer.json::<ApiError>().code, "bad_json");
@@ -268,7 +166,7 @@ async fn bad_requests_get_json_errors_not_5xx() {
 
 #[tokio::test]
 async fn the_openapi_document_describes_the_api() {
-    let f = fixture();
+    let f = fixture().await;
     let answer = f.get("/api/v1/openapi.json").await;
     assert_eq!(answer.status, StatusCode::OK);
     let doc: Value = answer.json();
@@ -279,27 +177,9 @@ async fn the_openapi_document_describes_the_api() {
     assert!(doc["components"]["schemas"]["RatingRecord"].is_object());
 }
 
-impl Fixture {
-    async fn login(&self, username: &str, password: &str) -> Answer {
-        let body = json!({ "username": username, "password": password }).to_string();
-        self.post("/api/v1/auth/login", body).await
-    }
-
-    async fn with_bearer(&self, method: &str, path: &str, token: &str, body: Option<String>) -> Answer {
-        let req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::AUTHORIZATION, format!("Bearer {token}"))
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(body.map(Body::from).unwrap_or_default())
-            .unwrap();
-        self.send(req).await
-    }
-}
-
 #[tokio::test]
 async fn officers_sign_in_and_their_paper_slips_are_attributed() {
-    let f = fixture();
+    let f = fixture().await;
     let wrong = f.login(demo::DEMO_OFFICER, "sai mật khẩu").await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.json::<ApiError>().code, "bad_credentials");
@@ -339,12 +219,12 @@ async fn officers_sign_in_and_their_paper_slips_are_attributed() {
     let refused = f.with_bearer("POST", "/api/v1/ratings", "forged-token", Some(batch.clone())).await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
     assert_eq!(refused.json::<ApiError>().code, "unauthorized");
-    assert_eq!(f.count(&format!("SELECT count(*) FROM ratings WHERE dossier_code = '{code}'")), 0);
+    assert_eq!(f.count(&format!("SELECT count(*) FROM ratings WHERE dossier_code = '{code}'")).await, 0);
 
     let results: BatchResults = f.with_bearer("POST", "/api/v1/ratings", &session.token, Some(batch)).await.json();
     assert_eq!(results.results[0].status, RecordStatus::Accepted, "{:?}", results.results[0]);
     let officer_id =
-        f.count(&format!("SELECT officer_id FROM ratings WHERE dossier_code = '{code}' AND channel = 'paper'"));
+        f.count(&format!("SELECT officer_id FROM ratings WHERE dossier_code = '{code}' AND channel = 'paper'")).await;
     assert_eq!(officer_id, session.officer.id);
 }
 
@@ -358,7 +238,7 @@ H45.03-261101-0904,Chứng thực,H99,,,01/11/2026,02/11/2026,
 
 #[tokio::test]
 async fn office_staff_import_dossiers_row_by_row_and_twice_changes_nothing() {
-    let f = fixture();
+    let f = fixture().await;
     let office: danhgia_core::wire::Session = f.login("vanphong", demo::DEMO_PASSWORD).await.json();
     let officer: danhgia_core::wire::Session = f.login(demo::DEMO_OFFICER, demo::DEMO_PASSWORD).await.json();
     let forbidden = f.with_bearer("POST", "/api/v1/dossiers", &officer.token, Some(IMPORT_CSV.into())).await;
@@ -370,16 +250,16 @@ async fn office_staff_import_dossiers_row_by_row_and_twice_changes_nothing() {
     let errors: Vec<_> = first.errors.iter().map(|e| (e.line, e.reason.as_str())).collect();
     assert_eq!(errors, [(3, "bad_date"), (4, "duplicate_in_file"), (6, "unknown_agency")]);
     assert_eq!(
-        f.count("SELECT count(*) FROM dossiers WHERE procedure_name = '<b>Chứng thực</b> bản sao'"),
+        f.count("SELECT count(*) FROM dossiers WHERE procedure_name = '<b>Chứng thực</b> bản sao'").await,
         1,
         "markup is stored as text"
     );
-    assert_eq!(f.count("SELECT count(*) FROM officials WHERE full_name = 'Lê Thị Hoa'"), 1);
+    assert_eq!(f.count("SELECT count(*) FROM officials WHERE full_name = 'Lê Thị Hoa'").await, 1);
 
     let again: danhgia_core::wire::ImportReport =
         f.with_bearer("POST", "/api/v1/dossiers", &office.token, Some(IMPORT_CSV.into())).await.json();
     assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 2));
-    assert_eq!(f.count("SELECT count(*) FROM dossiers WHERE code LIKE 'H45.03-261101-09%'"), 2);
+    assert_eq!(f.count("SELECT count(*) FROM dossiers WHERE code LIKE 'H45.03-261101-09%'").await, 2);
 
     let missing =
         f.with_bearer("POST", "/api/v1/dossiers", &office.token, Some("ma_ho_so,thu_tuc\nA,B\n".into())).await;
@@ -389,7 +269,7 @@ async fn office_staff_import_dossiers_row_by_row_and_twice_changes_nothing() {
 
 #[tokio::test]
 async fn a_slip_carries_a_signed_link_and_the_codes() {
-    let f = fixture();
+    let f = fixture().await;
     // The district's officer: every commune's dossiers are within its agencies.
     let session: danhgia_core::wire::Session = f.login("canbo.h45", demo::DEMO_PASSWORD).await.json();
     let (code, token, check) = f.unrated[0].clone();
@@ -406,7 +286,7 @@ async fn a_slip_carries_a_signed_link_and_the_codes() {
 
 #[tokio::test]
 async fn reports_score_the_period_and_export_as_csv_and_xlsx() {
-    let f = fixture();
+    let f = fixture().await;
     let office: danhgia_core::wire::Session = f.login("vanphong", demo::DEMO_PASSWORD).await.json();
     // The district verifies its commune's indicator, with the reason for the deduction.
     let entry = json!({ "agency_id": "H45.03", "period": { "year": 2025, "quarter": 3 }, "indicator": 5,
@@ -419,7 +299,8 @@ async fn reports_score_the_period_and_export_as_csv_and_xlsx() {
     assert_eq!((report.from.as_str(), report.to.as_str()), ("2025-07-01", "2025-09-30"));
     assert_eq!(report.agencies.len(), 13);
     let counted: u32 = report.agencies.iter().map(|a| a.dossiers).sum();
-    let expected = f.count("SELECT count(*) FROM dossiers WHERE returned_on BETWEEN '2025-07-01' AND '2025-09-30'");
+    let expected =
+        f.count("SELECT count(*) FROM dossiers WHERE returned_on BETWEEN '2025-07-01' AND '2025-09-30'").await;
     assert_eq!(i64::from(counted), expected);
     let h4503 = report.agencies.iter().find(|a| a.agency_id == "H45.03").unwrap();
     assert_eq!(h4503.indicators[&5], Some(1.0));

@@ -1,0 +1,269 @@
+//! The agency tree: created under one of the administrator's agencies,
+//! renamed, moved (never under itself), deactivated; deleted only while
+//! nothing refers to it (an agency with dossiers is never deleted).
+
+use super::audit::{self, Who};
+use super::{AdminError, Result};
+use crate::auth::Actor;
+use crate::params;
+use crate::scope::{SUBTREE, Scope};
+use crate::store::{DbError, Row, Sql};
+use danhgia_core::account::{clean_line, normalize_agency_code};
+use danhgia_core::import::{AgencyRow, agency_level};
+use danhgia_core::wire::admin::{AgencyInfo, AgencyInput, AgencyPatch};
+use danhgia_core::wire::{ImportReport, ImportRowError};
+use serde_json::json;
+
+const COLUMNS: &str = "a.id, a.name, a.level, a.parent_id, a.active,
+    (SELECT count(*) FROM dossiers d WHERE d.agency_id = a.id)";
+
+fn info(row: &Row) -> std::result::Result<AgencyInfo, DbError> {
+    Ok(AgencyInfo {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        level: row.get(2)?,
+        parent_id: row.get(3)?,
+        active: row.get(4)?,
+        dossiers: row.get(5)?,
+    })
+}
+
+/// The agencies within `scope`, parents before children.
+pub fn list(sql: &mut dyn Sql, scope: &Scope) -> Result<Vec<AgencyInfo>> {
+    let rows = sql.query(
+        &format!("{SUBTREE} SELECT {COLUMNS} FROM agencies a WHERE a.id IN (SELECT id FROM scope) ORDER BY a.id"),
+        params![scope.root()],
+    )?;
+    Ok(rows.iter().map(info).collect::<std::result::Result<_, _>>()?)
+}
+
+fn find(sql: &mut dyn Sql, id: &str) -> Result<Option<AgencyInfo>> {
+    Ok(sql
+        .row(&format!("SELECT {COLUMNS} FROM agencies a WHERE a.id = $1"), params![id])?
+        .map(|r| info(&r))
+        .transpose()?)
+}
+
+fn snapshot(a: &AgencyInfo) -> serde_json::Value {
+    json!({ "name": a.name, "level": a.level, "parent_id": a.parent_id, "active": a.active })
+}
+
+fn level(input: &str) -> Result<&'static str> {
+    agency_level(input).ok_or_else(|| {
+        AdminError::bad("bad_level", format!("level {input:?}: commune, town, department, district or province"))
+    })
+}
+
+/// A parent the administrator may put agencies under: within their agencies and active.
+fn usable_parent(sql: &mut dyn Sql, scope: &Scope, parent: &str) -> Result<String> {
+    let parent = normalize_agency_code(parent).map_err(|e| AdminError::field("parent_id", e))?;
+    match find(sql, &parent)? {
+        Some(p) if scope.covers(&p.id) && p.active => Ok(p.id),
+        Some(p) if scope.covers(&p.id) => Err(AdminError::bad("inactive_parent", format!("{} is deactivated", p.id))),
+        _ => Err(AdminError::bad("unknown_parent", format!("no agency {parent} among yours"))),
+    }
+}
+
+pub fn create(sql: &mut dyn Sql, actor: &Actor, input: &AgencyInput) -> Result<AgencyInfo> {
+    let id = normalize_agency_code(&input.id).map_err(|e| AdminError::field("id", e))?;
+    let name = clean_line(&input.name, 200).map_err(|e| AdminError::field("name", e))?;
+    let level = level(&input.level)?;
+    let parent = usable_parent(sql, &actor.scope, &input.parent_id)?;
+    if find(sql, &id)?.is_some() {
+        return Err(AdminError::conflict("duplicate_code", format!("an agency {id} exists already")));
+    }
+    sql.execute(
+        "INSERT INTO agencies (id, name, level, parent_id) VALUES ($1, $2, $3, $4)",
+        params![&id, &name, level, &parent],
+    )?;
+    let created = find(sql, &id)?.ok_or_else(|| AdminError::NotFound("agency".into()))?;
+    audit::record(sql, &who(actor), Some(&id), "agency.create", &id, None, Some(snapshot(&created)))?;
+    Ok(created)
+}
+
+fn who(actor: &Actor) -> Who {
+    Who::account(actor.id(), &actor.account.username)
+}
+
+pub fn update(sql: &mut dyn Sql, actor: &Actor, id: &str, patch: &AgencyPatch) -> Result<AgencyInfo> {
+    let Some(before) = find(sql, id)?.filter(|a| actor.scope.covers(&a.id)) else {
+        return Err(AdminError::NotFound("agency".into()));
+    };
+    let own = before.id == actor.scope.root();
+    let name =
+        patch.name.as_deref().map(|n| clean_line(n, 200)).transpose().map_err(|e| AdminError::field("name", e))?;
+    let level = patch.level.as_deref().map(level).transpose()?;
+    let parent = match &patch.parent_id {
+        Some(p) if before.parent_id.as_deref() != Some(p.as_str()) => {
+            if own {
+                return Err(AdminError::bad("own_agency", "your own agency cannot be moved"));
+            }
+            let parent = usable_parent(sql, &actor.scope, p)?;
+            // The new parent may not be the agency itself or below it.
+            let below: bool =
+                sql.exists(&format!("{SUBTREE} SELECT 1 FROM scope WHERE id = $2"), params![&before.id, &parent])?;
+            if below {
+                return Err(AdminError::bad("cycle", format!("{parent} is {} or below it", before.id)));
+            }
+            Some(parent)
+        }
+        _ => None,
+    };
+    if patch.active == Some(false) && own {
+        return Err(AdminError::bad("own_agency", "your own agency cannot be deactivated"));
+    }
+    sql.execute(
+        "UPDATE agencies SET name = coalesce($2, name), level = coalesce($3, level),
+             parent_id = coalesce($4, parent_id), active = coalesce($5, active) WHERE id = $1",
+        params![&before.id, name, level, parent, patch.active],
+    )?;
+    let after = find(sql, &before.id)?.ok_or_else(|| AdminError::NotFound("agency".into()))?;
+    if after != before {
+        let action = match (before.active, after.active) {
+            (true, false) => "agency.deactivate",
+            (false, true) => "agency.activate",
+            _ => "agency.update",
+        };
+        audit::record(
+            sql,
+            &who(actor),
+            Some(&after.id),
+            action,
+            &after.id,
+            Some(snapshot(&before)),
+            Some(snapshot(&after)),
+        )?;
+    }
+    Ok(after)
+}
+
+/// Deletes an agency nothing refers to; one with dossiers is deactivated instead.
+pub fn delete(sql: &mut dyn Sql, actor: &Actor, id: &str) -> Result<()> {
+    let Some(before) = find(sql, id)?.filter(|a| actor.scope.covers(&a.id)) else {
+        return Err(AdminError::NotFound("agency".into()));
+    };
+    if before.id == actor.scope.root() {
+        return Err(AdminError::bad("own_agency", "your own agency cannot be deleted"));
+    }
+    if before.dossiers > 0 {
+        return Err(AdminError::conflict(
+            "has_dossiers",
+            format!("{} has {} dossiers: deactivate it instead", before.id, before.dossiers),
+        ));
+    }
+    let used: i64 = sql.one(
+        "SELECT (SELECT count(*) FROM agencies WHERE parent_id = $1) + (SELECT count(*) FROM accounts WHERE agency_id = $1)
+              + (SELECT count(*) FROM officials WHERE agency_id = $1) + (SELECT count(*) FROM agency_scores WHERE agency_id = $1)
+              + (SELECT count(*) FROM proposals WHERE agency_id = $1)",
+        params![&before.id],
+    )?;
+    if used > 0 {
+        return Err(AdminError::conflict(
+            "in_use",
+            format!("{} has agencies, accounts, officials or scores: deactivate it instead", before.id),
+        ));
+    }
+    sql.execute("DELETE FROM agencies WHERE id = $1", params![&before.id])?;
+    audit::record(sql, &who(actor), Some(&before.id), "agency.delete", &before.id, Some(snapshot(&before)), None)?;
+    Ok(())
+}
+
+fn row_error(line: usize, e: AdminError) -> std::result::Result<ImportRowError, AdminError> {
+    match e {
+        AdminError::Db(e) => Err(AdminError::Db(e)),
+        AdminError::Bad { code, message } | AdminError::Conflict { code, message } => {
+            Ok(ImportRowError { line: line as u32, reason: code.into(), detail: message })
+        }
+        AdminError::NotFound(what) => Ok(ImportRowError {
+            line: line as u32,
+            reason: "out_of_scope".into(),
+            detail: format!("{what} outside yours"),
+        }),
+    }
+}
+
+/// Imports agencies: new codes are created under their parent, known ones
+/// (within the administrator's agencies) updated; the same file twice
+/// changes nothing. Rows may come in any order: parents first is not needed.
+pub fn import(
+    sql: &mut dyn Sql,
+    actor: &Actor,
+    rows: &[AgencyRow],
+    mut errors: Vec<ImportRowError>,
+) -> Result<ImportReport> {
+    let (mut created, mut updated, mut unchanged) = (0, 0, 0);
+    let mut pending: Vec<&AgencyRow> = rows.iter().collect();
+    let mut seen = std::collections::HashSet::new();
+    pending.retain(|r| {
+        let first = seen.insert(r.code.clone());
+        if !first {
+            errors.push(ImportRowError {
+                line: r.line as u32,
+                reason: "duplicate_in_file".into(),
+                detail: format!("{} appears earlier in the file", r.code),
+            });
+        }
+        first
+    });
+    // A child may come before its parent: go round while rows still land,
+    // with the scope grown by what was created.
+    let mut actor = actor.clone();
+    loop {
+        let mut progress = false;
+        let mut waiting = Vec::new();
+        for row in pending {
+            let parent_known = row.parent.as_deref().is_none_or(|p| actor.scope.covers(p));
+            let exists = find(sql, &row.code)?;
+            if exists.is_none() && !parent_known {
+                waiting.push(row);
+                continue;
+            }
+            let outcome = match exists {
+                None => {
+                    let input = AgencyInput {
+                        id: row.code.clone(),
+                        name: row.name.clone(),
+                        level: row.level.into(),
+                        parent_id: row.parent.clone().unwrap_or_default(),
+                    };
+                    create(sql, &actor, &input).map(|_| {
+                        created += 1;
+                    })
+                }
+                Some(a) => {
+                    let patch = AgencyPatch {
+                        name: Some(row.name.clone()),
+                        level: Some(row.level.into()),
+                        parent_id: row.parent.clone().filter(|_| a.id != actor.scope.root()),
+                        active: None,
+                    };
+                    update(sql, &actor, &a.id, &patch).map(|after| {
+                        if after == a {
+                            unchanged += 1;
+                        } else {
+                            updated += 1;
+                        }
+                    })
+                }
+            };
+            match outcome {
+                Ok(()) => progress = true,
+                Err(e) => errors.push(row_error(row.line, e)?),
+            }
+        }
+        if waiting.is_empty() || !progress {
+            for row in waiting {
+                errors.push(ImportRowError {
+                    line: row.line as u32,
+                    reason: "unknown_parent".into(),
+                    detail: format!("no agency {} among yours", row.parent.as_deref().unwrap_or("")),
+                });
+            }
+            break;
+        }
+        actor.scope = Scope::load(sql, actor.scope.root())?;
+        pending = waiting;
+    }
+    errors.sort_by_key(|e| e.line);
+    Ok(ImportReport { created, updated, unchanged, errors })
+}
