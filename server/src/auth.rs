@@ -162,8 +162,17 @@ pub fn end_sessions(sql: &mut dyn Sql, account_id: i64) -> Result<u64, DbError> 
     sql.execute("DELETE FROM sessions WHERE account_id = $1", params![account_id])
 }
 
+/// What a bearer token stands for.
+pub enum TokenLookup {
+    /// A live session: the account, and when it was last seen.
+    Live(Box<Actor>, i64),
+    /// A session left unused too long (its token hash, to end it).
+    Idle(String),
+    Unknown,
+}
+
 /// The account a bearer token belongs to, while its session lasts.
-pub fn actor_for_token(sql: &mut dyn Sql, token: &str, now: i64) -> Result<Option<(Actor, i64)>, DbError> {
+pub fn actor_for_token(sql: &mut dyn Sql, token: &str, now: i64) -> Result<TokenLookup, DbError> {
     let hash = token_hash(token);
     let Some(row) = sql.row(
         &format!(
@@ -174,17 +183,16 @@ pub fn actor_for_token(sql: &mut dyn Sql, token: &str, now: i64) -> Result<Optio
         params![&hash, now],
     )?
     else {
-        return Ok(None);
+        return Ok(TokenLookup::Unknown);
     };
     let (account, _) = account_row(&row)?;
     let last_seen: i64 = row.get(8)?;
-    let Some(role) = Role::parse(&account.role) else { return Ok(None) };
+    let Some(role) = Role::parse(&account.role) else { return Ok(TokenLookup::Unknown) };
     if now - last_seen > idle_seconds(role) {
-        sql.execute("DELETE FROM sessions WHERE token_hash = $1", params![&hash])?;
-        return Ok(None);
+        return Ok(TokenLookup::Idle(hash));
     }
     let scope = Scope::load(sql, &account.agency_id)?;
-    Ok(Some((Actor { account, role, scope, session: hash }, last_seen)))
+    Ok(TokenLookup::Live(Box::new(Actor { account, role, scope, session: hash }), last_seen))
 }
 
 pub fn unix_now() -> i64 {
@@ -260,7 +268,17 @@ impl FromRequestParts<AppState> for MaybeActor {
         };
         let now = unix_now();
         let found = state.db.read(move |sql| actor_for_token(sql, &token, now)).await.map_err(ApiFailure::internal)?;
-        let Some((actor, last_seen)) = found else { return Err(unauthorized()) };
+        let (actor, last_seen) = match found {
+            TokenLookup::Live(actor, last_seen) => (*actor, last_seen),
+            TokenLookup::Idle(hash) => {
+                state
+                    .db
+                    .write(move |sql| sql.execute("DELETE FROM sessions WHERE token_hash = $1", params![hash]))
+                    .await?;
+                return Err(unauthorized());
+            }
+            TokenLookup::Unknown => return Err(unauthorized()),
+        };
         if now - last_seen >= TOUCH_EVERY {
             let hash = actor.session.clone();
             state

@@ -77,7 +77,7 @@ pub fn create(sql: &mut dyn Sql, actor: &Actor, input: &AgencyInput) -> Result<A
         params![&id, &name, level, &parent],
     )?;
     let created = find(sql, &id)?.ok_or_else(|| AdminError::NotFound("agency".into()))?;
-    audit::record(sql, &who(actor), Some(&id), "agency.create", &id, None, Some(snapshot(&created)))?;
+    audit::record(sql, &who(actor), Some(&parent), "agency.create", &id, None, Some(snapshot(&created)))?;
     Ok(created)
 }
 
@@ -124,10 +124,12 @@ pub fn update(sql: &mut dyn Sql, actor: &Actor, id: &str, patch: &AgencyPatch) -
             (false, true) => "agency.activate",
             _ => "agency.update",
         };
+        // Filed under the parent, which outlives the agency in the log.
+        let filed = after.parent_id.clone().unwrap_or_else(|| after.id.clone());
         audit::record(
             sql,
             &who(actor),
-            Some(&after.id),
+            Some(&filed),
             action,
             &after.id,
             Some(snapshot(&before)),
@@ -164,7 +166,8 @@ pub fn delete(sql: &mut dyn Sql, actor: &Actor, id: &str) -> Result<()> {
         ));
     }
     sql.execute("DELETE FROM agencies WHERE id = $1", params![&before.id])?;
-    audit::record(sql, &who(actor), Some(&before.id), "agency.delete", &before.id, Some(snapshot(&before)), None)?;
+    let filed = before.parent_id.clone().unwrap_or_else(|| actor.scope.root().to_owned());
+    audit::record(sql, &who(actor), Some(&filed), "agency.delete", &before.id, Some(snapshot(&before)), None)?;
     Ok(())
 }
 

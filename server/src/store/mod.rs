@@ -196,7 +196,8 @@ impl Db {
         let config: postgres::Config =
             url.parse().map_err(|e| DbError::Pool(format!("the database URL is not valid: {e}")))?;
         let manager = pg::Manager::new(config.clone());
-        let mut first = manager.connect().map_err(|e| DbError::Pool(pg::describe_connect_error(&config, &e)))?;
+        let first = manager.connect().map_err(|e| DbError::Pool(pg::describe_connect_error(&config, &e)))?;
+        let mut first = pg::Closing(Some(first));
         let schema_version = pg::migrate(&mut first)?;
         drop(first);
         let pool = r2d2::Pool::builder()

@@ -17,6 +17,21 @@ pub struct PgConn {
     statements: HashMap<String, postgres::Statement>,
 }
 
+/// The synchronous client closes its connection by blocking on its own
+/// runtime, which panics inside an async context (a pool dropped when the
+/// server stops): such a drop is finished on a thread of its own.
+pub struct Closing(pub Option<PgConn>);
+
+impl Drop for Closing {
+    fn drop(&mut self) {
+        if let Some(conn) = self.0.take()
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            let _ = std::thread::spawn(move || drop(conn));
+        }
+    }
+}
+
 pub struct Manager {
     config: postgres::Config,
 }
@@ -60,19 +75,36 @@ impl Manager {
 }
 
 impl r2d2::ManageConnection for Manager {
-    type Connection = PgConn;
+    type Connection = Closing;
     type Error = postgres::Error;
 
-    fn connect(&self) -> Result<PgConn, postgres::Error> {
-        Manager::connect(self)
+    fn connect(&self) -> Result<Closing, postgres::Error> {
+        Manager::connect(self).map(|c| Closing(Some(c)))
     }
 
-    fn is_valid(&self, conn: &mut PgConn) -> Result<(), postgres::Error> {
-        conn.client.simple_query("").map(|_| ())
+    fn is_valid(&self, conn: &mut Closing) -> Result<(), postgres::Error> {
+        match &mut conn.0 {
+            Some(c) => c.client.simple_query("").map(|_| ()),
+            None => Ok(()),
+        }
     }
 
-    fn has_broken(&self, conn: &mut PgConn) -> bool {
-        conn.client.is_closed()
+    fn has_broken(&self, conn: &mut Closing) -> bool {
+        conn.0.as_ref().is_none_or(|c| c.client.is_closed())
+    }
+}
+
+impl std::ops::Deref for Closing {
+    type Target = PgConn;
+
+    fn deref(&self) -> &PgConn {
+        self.0.as_ref().unwrap_or_else(|| unreachable!("a pooled connection is present until dropped"))
+    }
+}
+
+impl std::ops::DerefMut for Closing {
+    fn deref_mut(&mut self) -> &mut PgConn {
+        self.0.as_mut().unwrap_or_else(|| unreachable!("a pooled connection is present until dropped"))
     }
 }
 

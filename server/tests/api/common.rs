@@ -27,7 +27,7 @@ pub const ID1: &str = "11111111-1111-4111-8111-111111111111";
 pub const ID2: &str = "22222222-2222-4222-9222-222222222222";
 
 /// A throw-away PostgreSQL database, dropped with the fixture.
-struct PgDatabase {
+pub struct PgDatabase {
     admin_url: String,
     name: String,
 }
@@ -78,7 +78,7 @@ impl Answer {
 }
 
 /// Which database the tests run on.
-pub fn backend_location(dir: &std::path::Path) -> (Location, Option<(String, String)>) {
+pub fn backend_location(dir: &std::path::Path) -> (Location, Option<PgDatabase>) {
     match std::env::var("DANHGIA_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
         None => (Location::Sqlite(dir.join("danhgia.sqlite3")), None),
         Some(admin_url) => {
@@ -96,7 +96,7 @@ pub fn backend_location(dir: &std::path::Path) -> (Location, Option<(String, Str
             })
             .join()
             .unwrap();
-            (Location::Postgres(url), Some((admin_url, name)))
+            (Location::Postgres(url), Some(PgDatabase { admin_url, name }))
         }
     }
 }
@@ -160,7 +160,6 @@ pub async fn fixture() -> Fixture {
     .await;
     let state = AppState::new(db.clone(), config, links, PUBLIC_URL.into());
     let router = app(state.clone());
-    let pg = pg.map(|(admin_url, name)| PgDatabase { admin_url, name });
     Fixture { dir, router, db, state, unrated, _pg: pg }
 }
 

@@ -19,7 +19,12 @@ async fn health_reports_the_schema() {
     assert_eq!(answer.content_type, "application/json");
     let health: danhgia_core::wire::Health = answer.json();
     assert_eq!(health.status, "ok");
-    assert_eq!(health.schema_version, danhgia_server::store::sqlite::MIGRATIONS.len() as u32);
+    assert_eq!(health.schema_version, f.db.schema_version());
+    let migrations = match f.backend() {
+        danhgia_server::store::Backend::Sqlite => danhgia_server::store::sqlite::MIGRATIONS.len(),
+        danhgia_server::store::Backend::Postgres => danhgia_server::store::pg::MIGRATIONS.len(),
+    };
+    assert_eq!(health.schema_version as usize, migrations);
 }
 
 #[tokio::test]

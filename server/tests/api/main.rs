@@ -1,6 +1,7 @@
 //! The server's HTTP API, exercised through the real router over a real
 //! database (SQLite, or PostgreSQL with `DANHGIA_TEST_DATABASE_URL`).
 
+mod admin;
 mod common;
 mod flows;
 mod scope;
