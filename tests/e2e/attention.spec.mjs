@@ -1,6 +1,6 @@
 // Records the server refuses are parked with its reason, not retried in a
 // loop; a session that expires while offline costs nothing.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { db } from './helpers.mjs';

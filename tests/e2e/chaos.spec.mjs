@@ -3,7 +3,7 @@
 // requests with 500, loses 10 % of its answers after storing the batch, is
 // killed and restarted once mid-sync, the page is reloaded mid-sync, and a
 // second tab of the app is open. Nothing may be lost or counted twice.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { join } from 'node:path';
 import { dbAt } from './helpers.mjs';
 import { answers, login, pendingEntry, queueInOutbox, rulesets as ruleSets, unratedDossiers } from './records.mjs';
@@ -87,7 +87,7 @@ test('1,000 records survive faults, a server crash, a reload and a second tab: a
     const stored = dbAt(dataDir, "SELECT count(*) AS n, count(DISTINCT id) AS ids, count(DISTINCT dossier_code) AS codes, sum(channel = 'paper') AS paper FROM ratings WHERE id LIKE 'c4a05%'")[0];
     expect(stored).toEqual({ n: RECORDS, ids: RECORDS, codes: RECORDS, paper: RECORDS / 2 });
     expect(dbAt(dataDir, 'SELECT count(*) AS n FROM rating_conflicts')[0].n).toBe(0);
-    const paperByOfficer = dbAt(dataDir, "SELECT count(*) AS n FROM ratings r JOIN officers o ON o.id = r.officer_id WHERE o.username = ? AND r.id LIKE 'c4a05%'", OFFICER.username)[0].n;
+    const paperByOfficer = dbAt(dataDir, "SELECT count(*) AS n FROM ratings r JOIN accounts o ON o.id = r.officer_id WHERE o.username = ? AND r.id LIKE 'c4a05%'", OFFICER.username)[0].n;
     expect(paperByOfficer).toBe(RECORDS / 2);
 
     const text = logs.flat().join('');

@@ -1,6 +1,6 @@
 // The installed app: installability, offline cold start, and an update that
 // takes over only when accepted, with queued records surviving it.
-import { test, expect, chromium } from '@playwright/test';
+import { test, expect, chromium } from './fixtures.mjs';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { brotliCompressSync, gzipSync } from 'node:zlib';

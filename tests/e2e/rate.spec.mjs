@@ -1,6 +1,6 @@
 // Citizens rate a dossier from the QR link on their slip, online or offline;
 // the rating reaches the server exactly once.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { answerAll, db, demo, ratingsOf } from './helpers.mjs';
 
 test('online: a rating made from the slip link is stored exactly as given', async ({ page }) => {

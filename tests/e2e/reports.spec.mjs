@@ -1,7 +1,7 @@
 // The district office's report: a rating made through the app shows up in
 // its quarter, with the figures the server computes; charts are drawn; the
 // report stays readable offline.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { answerAll, db, demo } from './helpers.mjs';
 
 test.use({ viewport: { width: 1024, height: 900 } });

@@ -1,7 +1,7 @@
 // The officer's scanner, fed by Chromium's fake camera with video of real
 // demo slips: each good clip opens its dossier, a foreign QR code gets one
 // clear message, a slip without a code does nothing.
-import { test, expect, chromium } from '@playwright/test';
+import { test, expect, chromium } from './fixtures.mjs';
 import { join } from 'node:path';
 import { withCamera } from './browser.mjs';
 import { signIn, slips } from './officer.mjs';

@@ -1,5 +1,5 @@
 // The app shell: languages, client-side routes that survive a reload, the API.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { demo } from './helpers.mjs';
 
 test('the home screen is in Vietnamese by default, even in an English browser', async ({ page }) => {

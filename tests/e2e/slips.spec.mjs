@@ -1,6 +1,6 @@
 // Desks: dossiers imported from the one-stop software's CSV, and printed
 // slips whose QR code and barcode our own scanner reads back from a photo.
-import { test, expect, chromium } from '@playwright/test';
+import { test, expect, chromium } from './fixtures.mjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withCamera } from './browser.mjs';

@@ -1,6 +1,6 @@
 // Officers transcribe paper slips offline; the slips reach the server once
 // each, attributed to the officer, when the connection returns.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { db } from './helpers.mjs';
 import { officer, signIn, slips } from './officer.mjs';
 
@@ -38,7 +38,7 @@ test('three slips transcribed offline reach the server once each, attributed to 
   await context.setOffline(false);
   await expect(page.locator('.batch-list li[data-state=sent]')).toHaveCount(3);
   const rows = db(
-    `SELECT r.dossier_code, r.answers, o.username FROM ratings r JOIN officers o ON o.id = r.officer_id
+    `SELECT r.dossier_code, r.answers, o.username FROM ratings r JOIN accounts o ON o.id = r.officer_id
      WHERE r.channel = 'paper' AND r.dossier_code IN (?, ?, ?) ORDER BY r.dossier_code`,
     a,
     b,

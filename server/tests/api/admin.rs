@@ -132,7 +132,7 @@ async fn duplicate_officials_merge_and_their_dossiers_follow() {
     // The same typo in the next import lands on the official kept.
     let again = "ma_ho_so,thu_tuc,co_quan,can_bo,ngay_tiep_nhan,ngay_hen_tra\nH45.03-260302-0001,A,H45.03,Lê Thi Hoa,02/03/2026,03/03/2026\n";
     f.csv("/api/v1/dossiers", &office, again.into()).await;
-    assert_eq!(f.count(&format!("SELECT official_id FROM dossiers WHERE code = 'H45.03-260302-0001'")).await, good.id);
+    assert_eq!(f.count("SELECT official_id FROM dossiers WHERE code = 'H45.03-260302-0001'").await, good.id);
 
     for (id, into, code) in [(good.id, good.id, "same_official"), (typo.id, good.id, "merged")] {
         let a = f
