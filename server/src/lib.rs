@@ -13,6 +13,7 @@ pub mod headers;
 pub mod import;
 pub mod links;
 pub mod net;
+pub mod quarter;
 pub mod ratings;
 pub mod reports;
 pub mod scope;

@@ -1,5 +1,4 @@
 use clap::Parser;
-use danhgia_core::CivilDate;
 use danhgia_server::config::{Cli, Command};
 use danhgia_server::store::Location;
 use danhgia_server::{AppState, Config, Db, LinkSigner, app, auth, cli, demo, net, throttle, tls};
@@ -59,13 +58,6 @@ fn run_command(config: &Config, command: Command) -> Result<String, String> {
     }
 }
 
-/// Today in Vietnam (UTC+7), where the desks are.
-fn today_in_vietnam() -> CivilDate {
-    let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
-    let now = time::OffsetDateTime::now_utc().to_offset(offset);
-    CivilDate::new(now.year() as u16, u8::from(now.month()), now.day()).unwrap_or_else(|_| unreachable!())
-}
-
 /// The base of every printed link: the configured public URL, else the
 /// address served (this machine's LAN address when listening on all).
 fn public_url(config: &Config, bound: std::net::SocketAddr) -> String {
@@ -94,7 +86,10 @@ async fn serve(config: Config) -> Result<(), String> {
     }
     if config.demo {
         let (rules, size) = (danhgia_core::RuleBook::builtin(), config.demo_dossiers);
-        if db.write_blocking(|sql| demo::seed(sql, &rules, today_in_vietnam(), size)).map_err(|e| e.to_string())? {
+        if db
+            .write_blocking(|sql| demo::seed(sql, &rules, danhgia_server::api::today(), size))
+            .map_err(|e| e.to_string())?
+        {
             tracing::info!("seeded the demo district of Triệu Phong");
         }
     }

@@ -6,8 +6,8 @@ use crate::params;
 use crate::scope::SUBTREE;
 use crate::store::{DbError, Sql};
 use danhgia_core::bands::Bands;
-use danhgia_core::scoring::{AgencyEntry, DossierFacts, is_dissatisfied, score_agencies, score_officials};
-use danhgia_core::wire::{AgencyRow, ConflictRow, OfficialRow, Period, QuarterSatisfaction, Report};
+use danhgia_core::scoring::{AgencyEntry, DossierFacts, Unit, is_dissatisfied, score_agencies, score_officials};
+use danhgia_core::wire::{AgencyRow, ConflictRow, OfficialRow, Period, QuarterSatisfaction, Report, ScorePair};
 use danhgia_core::{CivilDate, RuleBook};
 use std::collections::BTreeMap;
 
@@ -123,6 +123,7 @@ pub fn build(
         .collect();
 
     let mut entries = Vec::new();
+    let mut pairs: BTreeMap<String, BTreeMap<u8, ScorePair>> = BTreeMap::new();
     let mut reasons: BTreeMap<String, BTreeMap<u8, String>> = BTreeMap::new();
     {
         let rows = sql.query(
@@ -138,16 +139,43 @@ pub fn build(
             if let Some(reason) = reason.filter(|r| !r.trim().is_empty()) {
                 reasons.entry(agency_id.clone()).or_default().insert(indicator, reason);
             }
+            pairs.entry(agency_id.clone()).or_default().insert(indicator, ScorePair { self_assessed, verified });
             entries.push(AgencyEntry { agency_id, indicator, self_assessed, verified });
         }
     }
-    let ids: Vec<String> = agencies.iter().map(|a| a.id.clone()).collect();
-    let agency_rows = score_agencies(&ids, &dossiers, &entries, bands)
+    let mut proposals: BTreeMap<String, String> = sql
+        .query(
+            &format!("{SUBTREE} SELECT agency_id, text FROM proposals WHERE period = $2 AND agency_id IN (SELECT id FROM scope)"),
+            params![unit, period.key()],
+        )?
+        .iter()
+        .map(|r| Ok((r.get(0)?, r.get(1)?)))
+        .collect::<Result<_, DbError>>()?;
+    let mut channels: BTreeMap<String, BTreeMap<String, u32>> = BTreeMap::new();
+    for r in sql.query(
+        &format!(
+            "{SUBTREE} SELECT d.agency_id, r.channel, count(*) FROM dossiers d JOIN ratings r ON r.dossier_code = d.code
+             WHERE d.returned_on BETWEEN $2 AND $3 AND d.agency_id IN (SELECT id FROM scope)
+             GROUP BY d.agency_id, r.channel"
+        ),
+        params![unit, from.to_string(), to.to_string()],
+    )? {
+        channels.entry(r.get(0)?).or_default().insert(r.get(1)?, r.get(2)?);
+    }
+    let units: Vec<Unit> = agencies.iter().map(|a| Unit { id: a.id.clone(), level: a.level.clone() }).collect();
+    let agency_rows = score_agencies(&units, &dossiers, &entries, bands)
         .into_iter()
         .map(|s| AgencyRow {
             name: names.get(s.agency_id.as_str()).map(|a| a.name.clone()).unwrap_or_default(),
             level: names.get(s.agency_id.as_str()).map(|a| a.level.clone()).unwrap_or_default(),
             reasons: reasons.remove(&s.agency_id).unwrap_or_default(),
+            entries: pairs.remove(&s.agency_id).unwrap_or_default(),
+            channels: channels.remove(&s.agency_id).unwrap_or_default(),
+            proposals: proposals.remove(&s.agency_id),
+            sources: s.sources.iter().map(|(n, src)| (*n, src.as_str().to_owned())).collect(),
+            standing: s.standing.as_str().to_owned(),
+            proportional: s.proportional,
+            commune_rank: s.commune_rank,
             satisfaction_rate: s.satisfaction_rate,
             agency_id: s.agency_id,
             dossiers: s.dossiers,
@@ -189,14 +217,18 @@ pub fn build(
         })
         .collect();
 
+    // The period's dossiers rated twice and not yet decided: the first page.
+    const OPEN: &str = "FROM rating_conflicts c JOIN ratings r ON r.dossier_code = c.dossier_code
+         JOIN dossiers d ON d.code = c.dossier_code
+         WHERE c.resolved = 0 AND c.demoted = 0 AND d.agency_id IN (SELECT id FROM scope)
+           AND d.returned_on BETWEEN $2 AND $3";
+    let conflicts_total: u32 =
+        sql.one(&format!("{SUBTREE} SELECT count(*) {OPEN}"), params![unit, from.to_string(), to.to_string()])?;
     let conflicts = sql
         .query(
             &format!(
-                "{SUBTREE} SELECT c.dossier_code, r.channel, c.channel, c.received_at FROM rating_conflicts c
-                 JOIN ratings r ON r.dossier_code = c.dossier_code JOIN dossiers d ON d.code = c.dossier_code
-                 WHERE c.resolved = 0 AND c.demoted = 0 AND d.agency_id IN (SELECT id FROM scope)
-                   AND d.returned_on BETWEEN $2 AND $3
-                 ORDER BY c.received_at, c.dossier_code LIMIT 200"
+                "{SUBTREE} SELECT c.dossier_code, d.agency_id, r.channel, c.channel, c.received_at {OPEN}
+                 ORDER BY c.received_at, c.dossier_code LIMIT 50"
             ),
             params![unit, from.to_string(), to.to_string()],
         )?
@@ -204,9 +236,11 @@ pub fn build(
         .map(|r| {
             Ok(ConflictRow {
                 dossier_code: r.get(0)?,
-                counted: r.get(1)?,
-                set_aside: r.get(2)?,
-                received_at: r.get(3)?,
+                agency_id: r.get(1)?,
+                counted: r.get(2)?,
+                set_aside: r.get(3)?,
+                received_at: r.get(4)?,
+                decided: false,
             })
         })
         .collect::<Result<Vec<_>, DbError>>()?;
@@ -222,6 +256,8 @@ pub fn build(
         bands: bands.clone(),
         quarters,
         conflicts,
+        conflicts_total,
+        proportional_totals: bands.proportional_when_incomplete,
         generated_at: now_rfc3339(),
     }))
 }

@@ -23,6 +23,11 @@ pub struct Bands {
     pub note: Text,
     pub max: f64,
     pub bands: Vec<Band>,
+    /// When some of the nine indicators are unknown, scale the known ones
+    /// to `max` and classify that (stated on the report). Off unless the
+    /// province decides so: an incomplete total is otherwise unclassified.
+    #[serde(default)]
+    pub proportional_when_incomplete: bool,
 }
 
 const BUILTIN: &str = include_str!("../rulesets/bands-quangtri.json");
@@ -121,7 +126,7 @@ mod tests {
         fn any_valid_band_set_covers_every_score(starts in prop::collection::btree_set(1u32..180, 0..6), score in 0.0f64..=18.0) {
             let mut bands = vec![Band { key: "b0".into(), label: Text { vi: "a".into(), en: "a".into() }, from: 0.0 }];
             bands.extend(starts.iter().map(|s| Band { key: format!("b{s}"), label: Text { vi: "x".into(), en: "x".into() }, from: f64::from(*s) / 10.0 }));
-            let set = Bands { province: "p".into(), note: Text { vi: "n".into(), en: "n".into() }, max: 18.0, bands };
+            let set = Bands { province: "p".into(), note: Text { vi: "n".into(), en: "n".into() }, max: 18.0, bands, proportional_when_incomplete: false };
             prop_assert!(set.validate().is_ok());
             prop_assert!(set.classify(score).is_some());
         }

@@ -130,6 +130,64 @@ pub fn score_officials(dossiers: &[DossierFacts]) -> Vec<OfficialScore> {
         .collect()
 }
 
+/// Where an indicator's points came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PointsSource {
+    /// Averaged over the period's dossiers (1, 2, 3, 4, 7).
+    Dossiers,
+    /// The district's verified (thẩm định) entry.
+    Verified,
+    /// The agency's own entry, not yet verified.
+    SelfAssessed,
+}
+
+impl PointsSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PointsSource::Dossiers => "dossiers",
+            PointsSource::Verified => "verified",
+            PointsSource::SelfAssessed => "self",
+        }
+    }
+}
+
+/// Whether an agency can be graded for the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// No rated dossier in the period: no grade, no rank ("Chưa có đánh giá").
+    NotRated,
+    /// Some of the nine indicators are unknown: the total is not classified
+    /// against bands made for all nine (unless the bands allow proportional totals).
+    Incomplete,
+    /// Classified and ranked.
+    Graded,
+}
+
+impl Standing {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Standing::NotRated => "not_rated",
+            Standing::Incomplete => "incomplete",
+            Standing::Graded => "graded",
+        }
+    }
+}
+
+/// An agency of the report: its code and level (`commune`, `town` … rank
+/// among themselves in the commune summary, Mẫu 05).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    pub id: String,
+    pub level: String,
+}
+
+impl Unit {
+    /// Communes and towns: the units of the commune summary (Mẫu 05).
+    pub fn is_commune_level(&self) -> bool {
+        matches!(self.level.as_str(), "commune" | "town")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct AgencyScore {
     pub agency_id: String,
@@ -138,63 +196,108 @@ pub struct AgencyScore {
     /// Indicators 1–9: per-dossier ones averaged, per-agency ones from the
     /// office's entries (verified over self-assessed); `None` when unknown.
     pub indicators: BTreeMap<u8, Option<f64>>,
-    /// Out of 18; unknown indicators count 0.
+    /// Where each known indicator came from.
+    pub sources: BTreeMap<u8, PointsSource>,
+    /// Out of 18: the sum of the nine, or — when the bands allow it and some
+    /// are missing — the known ones scaled to 18 (`proportional`). For an
+    /// incomplete agency without that option, the sum of what is known.
     pub total: f64,
+    pub proportional: bool,
+    pub standing: Standing,
+    /// Only when graded.
     pub band: Option<String>,
-    /// 1 for the best; equal totals share a rank (1, 1, 3 …).
-    pub rank: u32,
-    /// QĐ 766 over the agency's dossiers (the commune summary, Mẫu 05).
+    /// Among the graded agencies: 1 for the best; equal totals (to the
+    /// hundredth, as shown) share a rank (1, 1, 3 …).
+    pub rank: Option<u32>,
+    /// The same rule among graded communes and towns only (Mẫu 05).
+    pub commune_rank: Option<u32>,
+    /// QĐ 766 over the agency's dossiers; `None` with no rated dossier.
     pub satisfaction_rate: Option<f64>,
 }
 
+/// Competition ranks ("1, 1, 3") of the totals that take part, by the
+/// totals as shown (rounded to hundredths): the one ranking rule of the
+/// core, the PWA and the exports.
+pub fn competition_ranks(totals: &[Option<f64>]) -> Vec<Option<u32>> {
+    let key = |t: f64| (t * 100.0).round() as i64;
+    let keys: Vec<Option<i64>> = totals.iter().map(|t| t.map(key)).collect();
+    keys.iter().map(|k| k.map(|k| 1 + keys.iter().flatten().filter(|o| **o > k).count() as u32)).collect()
+}
+
 pub fn score_agencies(
-    agencies: &[String],
+    units: &[Unit],
     dossiers: &[DossierFacts],
     entries: &[AgencyEntry],
     bands: &Bands,
 ) -> Vec<AgencyScore> {
-    let mut scores: Vec<AgencyScore> = agencies
+    let mut scores: Vec<AgencyScore> = units
         .iter()
-        .map(|agency| {
+        .map(|unit| {
+            let agency = &unit.id;
             let list: Vec<&DossierFacts> = dossiers.iter().filter(|d| &d.agency_id == agency).collect();
+            let mut sources = BTreeMap::new();
             let indicators: BTreeMap<u8, Option<f64>> = (1..=9u8)
                 .map(|n| {
                     let entry = entries.iter().find(|e| &e.agency_id == agency && e.indicator == n);
                     let value = match entry {
-                        Some(e) => e.verified.or(e.self_assessed),
-                        None if OFFICIAL_INDICATORS.contains(&n) => {
+                        Some(AgencyEntry { verified: Some(v), .. }) => Some((*v, PointsSource::Verified)),
+                        Some(AgencyEntry { self_assessed: Some(v), .. }) => Some((*v, PointsSource::SelfAssessed)),
+                        _ if OFFICIAL_INDICATORS.contains(&n) => {
                             let points: Vec<u8> = list.iter().filter_map(|d| dossier_points(d, n)).collect();
-                            mean(&points)
+                            mean(&points).map(|m| (m, PointsSource::Dossiers))
                         }
-                        None => None,
+                        _ => None,
                     };
-                    (n, value)
+                    if let Some((_, source)) = value {
+                        sources.insert(n, source);
+                    }
+                    (n, value.map(|(v, _)| v))
                 })
                 .collect();
+            let known = indicators.values().flatten().count();
             // `+ 0.0`: an empty float sum is -0.0, which would print as "-0.00".
-            let total: f64 = indicators.values().flatten().sum::<f64>() + 0.0;
+            let sum: f64 = indicators.values().flatten().sum::<f64>() + 0.0;
+            let rated = list.iter().filter(|d| d.answers.is_some()).count() as u32;
+            let (standing, total, proportional) = if rated == 0 {
+                (Standing::NotRated, sum, false)
+            } else if known == 9 {
+                (Standing::Graded, sum, false)
+            } else if bands.proportional_when_incomplete && known > 0 {
+                (Standing::Graded, sum / (2.0 * known as f64) * bands.max, true)
+            } else {
+                (Standing::Incomplete, sum, false)
+            };
             let n = list.len() as u32;
             let unhappy = list.iter().filter(|d| is_dissatisfied(d)).count() as u32;
             AgencyScore {
-                satisfaction_rate: (n > 0).then(|| f64::from(n - unhappy) / f64::from(n) * 100.0),
+                satisfaction_rate: (rated > 0).then(|| f64::from(n - unhappy) / f64::from(n) * 100.0),
                 agency_id: agency.clone(),
-                dossiers: list.len() as u32,
-                rated: list.iter().filter(|d| d.answers.is_some()).count() as u32,
-                band: bands.classify(total).map(|b| b.key.clone()),
+                dossiers: n,
+                rated,
+                band: (standing == Standing::Graded).then(|| bands.classify(total).map(|b| b.key.clone())).flatten(),
                 indicators,
+                sources,
                 total,
-                rank: 0,
+                proportional,
+                standing,
+                rank: None,
+                commune_rank: None,
             }
         })
         .collect();
-    // Rounded to hundredths before comparing, as the reports show them.
-    let key = |s: &AgencyScore| (s.total * 100.0).round() as i64;
-    let totals: Vec<i64> = scores.iter().map(key).collect();
-    for s in &mut scores {
-        let k = key(s);
-        s.rank = 1 + totals.iter().filter(|t| **t > k).count() as u32;
+    let graded = |s: &AgencyScore| (s.standing == Standing::Graded).then_some(s.total);
+    let ranks = competition_ranks(&scores.iter().map(graded).collect::<Vec<_>>());
+    let commune_totals: Vec<Option<f64>> =
+        scores.iter().zip(units).map(|(s, u)| graded(s).filter(|_| u.is_commune_level())).collect();
+    let commune_ranks = competition_ranks(&commune_totals);
+    for ((s, r), c) in scores.iter_mut().zip(ranks).zip(commune_ranks) {
+        s.rank = r;
+        s.commune_rank = c;
     }
-    scores.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.agency_id.cmp(&b.agency_id)));
+    // Ranked first (best first), then the others by code.
+    scores.sort_by(|a, b| {
+        a.rank.unwrap_or(u32::MAX).cmp(&b.rank.unwrap_or(u32::MAX)).then_with(|| a.agency_id.cmp(&b.agency_id))
+    });
     scores
 }
 
@@ -294,16 +397,43 @@ mod tests {
             AgencyEntry { agency_id: "B".into(), indicator: 8, self_assessed: Some(2.0), verified: Some(2.0) },
             AgencyEntry { agency_id: "B".into(), indicator: 9, self_assessed: Some(2.0), verified: Some(2.0) },
         ];
-        let agencies = score_agencies(&["A".into(), "B".into(), "C".into()], &dossiers, &entries, &Bands::builtin());
+        let agencies = score_agencies(&units(&["A", "B", "C"]), &dossiers, &entries, &Bands::builtin());
         // A: 1 + 1 + 1 + 0.5 + (5) 1 + (6) 2 + 1.5 + (8) 2 + (9) 1 = 11 → Khá (9–<12).
-        // B: 1 + 1 + 1 + 2 + 2 + 2 + 0 + 2 + 2 = 13 → Tốt (12–<15). C: nothing known, 0 → Yếu.
+        // B: 1 + 1 + 1 + 2 + 2 + 2 + 0 + 2 + 2 = 13 → Tốt (12–<15).
+        // C: no dossier at all → not rated: no grade, no rank, no satisfaction rate.
         let summary: Vec<_> =
-            agencies.iter().map(|a| (a.agency_id.as_str(), a.total, a.band.as_deref(), a.rank)).collect();
-        assert_eq!(summary, [("B", 13.0, Some("good"), 1), ("A", 11.0, Some("fair"), 2), ("C", 0.0, Some("weak"), 3)]);
+            agencies.iter().map(|a| (a.agency_id.as_str(), a.total, a.standing, a.band.as_deref(), a.rank)).collect();
+        assert_eq!(
+            summary,
+            [
+                ("B", 13.0, Standing::Graded, Some("good"), Some(1)),
+                ("A", 11.0, Standing::Graded, Some("fair"), Some(2)),
+                ("C", 0.0, Standing::NotRated, None, None)
+            ]
+        );
         assert_eq!(agencies[1].indicators[&5], Some(1.0), "the verified score wins over the self-assessed one");
+        assert_eq!(agencies[1].sources[&5], PointsSource::Verified);
+        assert_eq!(agencies[1].sources[&6], PointsSource::SelfAssessed);
+        assert_eq!(agencies[1].sources[&1], PointsSource::Dossiers);
         // A: 3 dossiers, 1 not satisfied; B: 1 dossier with a complaint; C: none.
         let rates: Vec<_> = agencies.iter().map(|a| a.satisfaction_rate.map(|r| (r * 100.0).round() / 100.0)).collect();
         assert_eq!(rates, [Some(0.0), Some(66.67), None]);
+
+        // Without indicator 9, A is incomplete: its sum is not classified against the 18-point bands.
+        let partial: Vec<AgencyEntry> =
+            entries.iter().filter(|e| !(e.agency_id == "A" && e.indicator == 9)).cloned().collect();
+        let scores = score_agencies(&units(&["A", "B"]), &dossiers, &partial, &Bands::builtin());
+        let a = scores.iter().find(|s| s.agency_id == "A").unwrap();
+        assert_eq!((a.standing, a.total, a.band.as_deref(), a.rank), (Standing::Incomplete, 10.0, None, None));
+        // A province that allows proportional totals: 10 points over 8 indicators → 10 / 16 × 18 = 11.25.
+        let mut proportional = Bands::builtin();
+        proportional.proportional_when_incomplete = true;
+        let scores = score_agencies(&units(&["A", "B"]), &dossiers, &partial, &proportional);
+        let a = scores.iter().find(|s| s.agency_id == "A").unwrap();
+        assert_eq!(
+            (a.standing, a.total, a.proportional, a.band.as_deref(), a.rank),
+            (Standing::Graded, 11.25, true, Some("fair"), Some(2))
+        );
     }
 
     #[test]
@@ -318,26 +448,100 @@ mod tests {
                 verified: None,
             })
             .collect();
-        let scores = score_agencies(&["C".into(), "B".into(), "A".into()], &[], &entries, &Bands::builtin());
+        let mut proportional = Bands::builtin();
+        proportional.proportional_when_incomplete = true;
+        let dossiers: Vec<DossierFacts> = ["A", "B", "C"].iter().map(|a| rated(a)).collect();
+        let scores = score_agencies(&units(&["C", "B", "A"]), &dossiers, &entries, &proportional);
         let ranks: Vec<_> = scores.iter().map(|s| (s.agency_id.as_str(), s.rank)).collect();
-        assert_eq!(ranks, [("A", 1), ("B", 1), ("C", 3)]);
+        assert_eq!(ranks, [("A", Some(1)), ("B", Some(1)), ("C", Some(3))]);
+        assert_eq!(competition_ranks(&[Some(2.004), Some(1.996), None, Some(1.0)]), [Some(1), Some(1), None, Some(3)]);
+    }
+
+    #[test]
+    fn communes_rank_among_themselves() {
+        let book = RuleBook::builtin();
+        let rules = book.by_version("tt01-qd766-2022").unwrap();
+        let mut proportional = Bands::builtin();
+        proportional.proportional_when_incomplete = true;
+        let entries: Vec<AgencyEntry> = [("D", 2.0), ("X1", 1.0), ("X2", 2.0), ("T", 1.0)]
+            .iter()
+            .map(|(a, v)| AgencyEntry {
+                agency_id: a.to_string(),
+                indicator: 5,
+                self_assessed: Some(*v),
+                verified: None,
+            })
+            .collect();
+        let dossiers: Vec<DossierFacts> = ["D", "X1", "X2", "T"]
+            .iter()
+            .map(|a| DossierFacts { answers: Some(BTreeMap::new()), ..dossier(rules, a, 1, "10/07/2026", None) })
+            .collect();
+        let units = vec![
+            Unit { id: "D".into(), level: "district".into() },
+            Unit { id: "X1".into(), level: "commune".into() },
+            Unit { id: "X2".into(), level: "commune".into() },
+            Unit { id: "T".into(), level: "town".into() },
+        ];
+        let scores = score_agencies(&units, &dossiers, &entries, &proportional);
+        let ranks: BTreeMap<&str, (Option<u32>, Option<u32>)> =
+            scores.iter().map(|s| (s.agency_id.as_str(), (s.rank, s.commune_rank))).collect();
+        assert_eq!(ranks["D"], (Some(1), None));
+        assert_eq!(ranks["X2"], (Some(1), Some(1)));
+        assert_eq!(ranks["X1"].1, Some(2));
+        assert_eq!(ranks["T"].1, Some(2), "a town ties with the commune of the same total");
+    }
+
+    fn units(ids: &[&str]) -> Vec<Unit> {
+        ids.iter().map(|id| Unit { id: id.to_string(), level: "commune".into() }).collect()
+    }
+
+    /// A dossier of `agency` with a rating (no answers needed for the grade rules).
+    fn rated(agency: &str) -> DossierFacts<'static> {
+        static BOOK: std::sync::OnceLock<RuleBook> = std::sync::OnceLock::new();
+        let rules = BOOK.get_or_init(RuleBook::builtin).by_version("tt01-qd766-2022").unwrap();
+        DossierFacts { answers: Some(BTreeMap::new()), ..dossier(rules, agency, 1, "10/07/2026", None) }
     }
 
     proptest! {
+        /// With any mix of entries, ratings and the proportional option:
+        /// only graded agencies have a band and a rank; ranks follow the
+        /// totals as shown; an agency without rated dossiers is never
+        /// graded; a complete agency's total is the plain sum.
         #[test]
-        fn totals_stay_in_range_and_ranks_follow_totals(values in prop::collection::vec(prop::option::of(0u8..=2), 4 * 4)) {
+        fn grades_follow_the_rules(
+            values in prop::collection::vec(prop::option::of(0u8..=2), 4 * 4),
+            rated_mask in prop::collection::vec(any::<bool>(), 4),
+            proportional in any::<bool>(),
+        ) {
             let entries: Vec<AgencyEntry> = values.chunks(4).enumerate().flat_map(|(a, chunk)| {
                 chunk.iter().zip([5u8, 6, 8, 9]).map(move |(v, n)| AgencyEntry {
                     agency_id: format!("X{a}"), indicator: n, self_assessed: v.map(f64::from), verified: None,
                 })
             }).collect();
-            let agencies: Vec<String> = (0..4).map(|a| format!("X{a}")).collect();
-            let scores = score_agencies(&agencies, &[], &entries, &Bands::builtin());
+            let ids: Vec<String> = (0..4).map(|a| format!("X{a}")).collect();
+            let dossiers: Vec<DossierFacts> = ids.iter().zip(&rated_mask).filter(|(_, r)| **r).map(|(a, _)| rated(a)).collect();
+            let mut bands = Bands::builtin();
+            bands.proportional_when_incomplete = proportional;
+            let units: Vec<Unit> = ids.iter().map(|id| Unit { id: id.clone(), level: "commune".into() }).collect();
+            let scores = score_agencies(&units, &dossiers, &entries, &bands);
             for s in &scores {
                 prop_assert!((0.0..=18.0).contains(&s.total));
-                prop_assert!(s.band.is_some());
-                let better = scores.iter().filter(|o| o.total > s.total + 1e-9).count() as u32;
-                prop_assert_eq!(s.rank, better + 1);
+                prop_assert_eq!(s.band.is_some(), s.standing == Standing::Graded);
+                prop_assert_eq!(s.rank.is_some(), s.standing == Standing::Graded);
+                if s.rated == 0 {
+                    prop_assert_eq!(s.standing, Standing::NotRated);
+                    prop_assert!(s.satisfaction_rate.is_none());
+                }
+                if s.indicators.values().all(Option::is_some) && s.rated > 0 {
+                    prop_assert_eq!(s.standing, Standing::Graded);
+                    prop_assert!(!s.proportional);
+                    prop_assert!((s.total - s.indicators.values().flatten().sum::<f64>()).abs() < 1e-9);
+                }
+                if let Some(rank) = s.rank {
+                    let shown = |t: f64| (t * 100.0).round() as i64;
+                    let better = scores.iter().filter(|o| o.rank.is_some() && shown(o.total) > shown(s.total)).count() as u32;
+                    prop_assert_eq!(rank, better + 1);
+                }
             }
         }
     }

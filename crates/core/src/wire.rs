@@ -2,6 +2,7 @@
 //! server's OpenAPI document is generated from these).
 
 pub mod admin;
+pub mod quarter;
 
 use crate::rating::{Channel, RatingRecord};
 use serde::{Deserialize, Serialize};
@@ -238,25 +239,50 @@ pub struct OfficialRow {
     pub satisfaction_rate: Option<f64>,
 }
 
+/// An agency's entries for a per-agency indicator: its own and the verified points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScorePair {
+    pub self_assessed: Option<f64>,
+    pub verified: Option<f64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgencyRow {
     pub agency_id: String,
     pub name: String,
-    /// `district` or `commune`.
+    /// `district`, `commune`, `town`, `department` …
     pub level: String,
     pub dossiers: u32,
     pub rated: u32,
+    /// Ratings counted, by channel: `online`, `paper`, `kiosk`.
+    pub channels: BTreeMap<String, u32>,
     /// Indicator number (1–9) → points, `null` when unknown.
     pub indicators: BTreeMap<u8, Option<f64>>,
+    /// Where each known indicator came from: `dossiers`, `verified` or `self`.
+    pub sources: BTreeMap<u8, String>,
+    /// The per-agency indicators (5, 6, 8, 9) as entered: self-assessed and verified.
+    pub entries: BTreeMap<u8, ScorePair>,
+    /// Out of 18 (see `standing` and `proportional`).
     pub total: f64,
-    /// Band key (see `bands`).
+    /// `graded`, `incomplete` (some indicator unknown: not classified) or
+    /// `not_rated` (no rated dossier: no grade, no rank).
+    pub standing: String,
+    /// The total was scaled to 18 from the known indicators (a province option).
+    pub proportional: bool,
+    /// Band key (see `bands`), when graded.
     pub band: Option<String>,
-    pub rank: u32,
+    /// Among the graded agencies; equal totals share a rank.
+    pub rank: Option<u32>,
+    /// Among the graded communes and towns (Mẫu 05).
+    pub commune_rank: Option<u32>,
     /// Reasons given for deductions, by indicator.
     pub reasons: BTreeMap<u8, String>,
-    /// QĐ 766 satisfaction rate over the agency's dossiers.
+    /// QĐ 766 satisfaction rate over the agency's dossiers; `null` without a rated one.
     pub satisfaction_rate: Option<f64>,
+    /// The agency's proposed fixes for the period (Mẫu 05, "đề xuất, kiến nghị").
+    pub proposals: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -268,14 +294,19 @@ pub struct QuarterSatisfaction {
     pub rate: Option<f64>,
 }
 
+/// A dossier rated twice: the rating that counts and the one(s) set aside.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConflictRow {
     pub dossier_code: String,
+    pub agency_id: String,
     /// The channel of the rating counted, and of the one set aside.
     pub counted: String,
     pub set_aside: String,
+    /// When the rating set aside arrived (RFC 3339).
     pub received_at: String,
+    /// Whether the office has decided (which one counts is then final until decided again).
+    pub decided: bool,
 }
 
 /// `GET /api/v1/reports`: a period's scores for a unit.
@@ -293,8 +324,12 @@ pub struct Report {
     pub bands: crate::bands::Bands,
     /// Satisfaction rate of the unit over the last eight quarters up to this period.
     pub quarters: Vec<QuarterSatisfaction>,
-    /// Dossiers rated twice (paper and online): counted once, listed to resolve.
+    /// Dossiers of the period rated twice, not yet decided: the first page
+    /// (`GET /conflicts` pages through all of them).
     pub conflicts: Vec<ConflictRow>,
+    pub conflicts_total: u32,
+    /// The bands allowed proportional totals for incomplete agencies (stated on the report).
+    pub proportional_totals: bool,
     /// Server time the report was made (RFC 3339).
     pub generated_at: String,
 }

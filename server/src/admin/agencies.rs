@@ -177,6 +177,7 @@ fn row_error(line: usize, e: AdminError) -> std::result::Result<ImportRowError, 
         AdminError::Bad { code, message } | AdminError::Conflict { code, message } => {
             Ok(ImportRowError { line: line as u32, reason: code.into(), detail: message })
         }
+        AdminError::Forbidden(why) => Ok(ImportRowError { line: line as u32, reason: "forbidden".into(), detail: why }),
         AdminError::NotFound(what) => Ok(ImportRowError {
             line: line as u32,
             reason: "out_of_scope".into(),

@@ -28,6 +28,8 @@ pub enum AdminError {
     },
     /// 404: nothing of that id among the administrator's agencies.
     NotFound(String),
+    /// 403: the role may not do this here.
+    Forbidden(String),
 }
 
 impl AdminError {
@@ -71,6 +73,7 @@ impl From<AdminError> for ApiFailure {
             AdminError::Bad { code, message } => ApiFailure::new(StatusCode::BAD_REQUEST, code, message),
             AdminError::Conflict { code, message } => ApiFailure::new(StatusCode::CONFLICT, code, message),
             AdminError::NotFound(what) => ApiFailure::not_found(format!("No {what} among your agencies.")),
+            AdminError::Forbidden(why) => ApiFailure::forbidden(why),
         }
     }
 }

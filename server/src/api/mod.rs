@@ -8,6 +8,7 @@ mod dossiers;
 mod error;
 mod health;
 mod import;
+mod quarter;
 mod ratings;
 mod reports;
 mod rulesets;
@@ -82,8 +83,10 @@ pub fn router(body_timeout: std::time::Duration) -> Router<AppState> {
         .routes(routes!(rulesets::list))
         .routes(routes!(reports::report))
         .routes(routes!(reports::export_report))
-        .routes(routes!(reports::put_agency_score))
-        .routes(routes!(reports::resolve_conflict))
+        .routes(routes!(quarter::list_scores, quarter::put_score))
+        .routes(routes!(quarter::list_conflicts))
+        .routes(routes!(quarter::decide))
+        .routes(routes!(quarter::list_proposals, quarter::put_proposal))
         .routes(routes!(slips::one))
         .routes(routes!(slips::of_day))
         .split_for_parts();
@@ -104,6 +107,13 @@ pub fn router(body_timeout: std::time::Duration) -> Router<AppState> {
 /// client never receives the app's HTML.
 pub async fn unknown_api() -> ApiFailure {
     error::not_found().await
+}
+
+/// Today in Vietnam (UTC+7), where the desks are.
+pub fn today() -> danhgia_core::CivilDate {
+    let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    let now = time::OffsetDateTime::now_utc().to_offset(offset);
+    danhgia_core::CivilDate::new(now.year() as u16, u8::from(now.month()), now.day()).unwrap_or_else(|_| unreachable!())
 }
 
 /// The server's clock, as stored with ratings.

@@ -1,14 +1,13 @@
-use super::{ApiFailure, ApiJson, ApiPath, ApiQuery, now_rfc3339};
+use super::{ApiFailure, ApiQuery};
 use crate::auth::{Actor, SignedIn};
 use crate::scope::Action;
-use crate::store::DbError;
-use crate::{AppState, export, params, reports};
+use crate::{AppState, export, reports};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use danhgia_core::bands::Bands;
-use danhgia_core::wire::{AgencyScoreEntry, ApiError, Period, Report};
+use danhgia_core::wire::{ApiError, Period, Report};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -22,11 +21,8 @@ pub struct ReportQuery {
     format: Option<String>,
 }
 
-/// Years a report may cover.
-pub const YEARS: std::ops::RangeInclusive<u16> = 2000..=2100;
-
 pub fn check_period(period: &Period) -> Result<(), ApiFailure> {
-    if !YEARS.contains(&period.year) || period.bounds().is_none() {
+    if !crate::quarter::YEARS.contains(&period.year) || period.bounds().is_none() {
         return Err(ApiFailure::bad_request("bad_period", "year 2000–2100; quarter 1–4 or none for the whole year"));
     }
     Ok(())
@@ -98,87 +94,5 @@ pub async fn export_report(
                 .into_response())
         }
         _ => Err(ApiFailure::new(StatusCode::BAD_REQUEST, "bad_format", "format must be csv or xlsx")),
-    }
-}
-
-/// Office staff enter an agency's per-agency indicator (5, 6, 8, 9) for a
-/// period: the agency's own office its self-assessment, an office above it
-/// the verified points with the reason for any deduction.
-#[utoipa::path(put, path = "/agency-scores", request_body = AgencyScoreEntry, security(("bearer" = [])), responses(
-    (status = 204),
-    (status = 400, body = ApiError),
-    (status = 403, body = ApiError),
-))]
-pub async fn put_agency_score(
-    State(state): State<AppState>,
-    SignedIn(actor): SignedIn,
-    ApiJson(e): ApiJson<AgencyScoreEntry>,
-) -> Result<StatusCode, ApiFailure> {
-    check_period(&e.period)?;
-    let points_ok = |v: Option<f64>| v.is_none_or(|x| (0.0..=2.0).contains(&x));
-    if ![5, 6, 8, 9].contains(&e.indicator) || !points_ok(e.self_assessed) || !points_ok(e.verified) {
-        return Err(ApiFailure::bad_request("bad_entry", "indicator 5, 6, 8 or 9; points 0–2"));
-    }
-    let reason = match e.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-        Some(r) => Some(
-            danhgia_core::account::clean_line(r, 500)
-                .map_err(|p| ApiFailure::bad_request("bad_reason", p.to_string()))?,
-        ),
-        None => None,
-    };
-    if e.self_assessed.is_some() && !(actor.role.may(Action::EnterSelfScores) && actor.scope.root() == e.agency_id) {
-        return Err(ApiFailure::forbidden("Only the agency's own office enters its self-assessment."));
-    }
-    if e.verified.is_some() && !(actor.role.may(Action::VerifyScores) && actor.scope.is_below(&e.agency_id)) {
-        return Err(ApiFailure::forbidden("Only an office above the agency verifies its points."));
-    }
-    let now = now_rfc3339();
-    let by = actor.id();
-    state
-        .db
-        .write(move |sql| {
-            sql.execute(
-                "INSERT INTO agency_scores (agency_id, period, indicator, self_assessed, self_by, self_at, verified, verified_by, verified_at, reason)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $5, $6, $8)
-                 ON CONFLICT (agency_id, period, indicator) DO UPDATE SET self_assessed = excluded.self_assessed,
-                   verified = excluded.verified, reason = excluded.reason",
-                params![&e.agency_id, e.period.key(), e.indicator, e.self_assessed, by, &now, e.verified, &reason],
-            )?;
-            Ok::<_, DbError>(())
-        })
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// Office staff mark a dossier rated twice as reviewed: the rating counted
-/// stays; the one set aside leaves the list.
-#[utoipa::path(post, path = "/conflicts/{code}/resolve", params(("code" = String, Path)), security(("bearer" = [])), responses(
-    (status = 204),
-    (status = 403, body = ApiError),
-    (status = 404, body = ApiError),
-))]
-pub async fn resolve_conflict(
-    State(state): State<AppState>,
-    SignedIn(actor): SignedIn,
-    ApiPath(code): ApiPath<String>,
-) -> Result<StatusCode, ApiFailure> {
-    actor.require(Action::DecideRatings)?;
-    let changed = state
-        .db
-        .write(move |sql| {
-            let agency = sql.opt::<String>("SELECT agency_id FROM dossiers WHERE code = $1", params![&code])?;
-            if !agency.is_some_and(|a| actor.scope.covers(&a)) {
-                return Ok::<_, DbError>(0);
-            }
-            sql.execute(
-                "UPDATE rating_conflicts SET resolved = 1 WHERE dossier_code = $1 AND resolved = 0",
-                params![&code],
-            )
-        })
-        .await?;
-    if changed > 0 {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiFailure::not_found("No open conflict for this dossier."))
     }
 }

@@ -4,5 +4,6 @@
 mod admin;
 mod common;
 mod flows;
+mod quarter;
 mod scope;
 mod security;

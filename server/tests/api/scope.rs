@@ -45,6 +45,9 @@ async fn fingerprint(f: &Fixture) -> Vec<i64> {
         "SELECT count(*) FROM accounts WHERE must_change_password = 1",
         "SELECT count(*) FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.username = 'canbo.h45.03'",
         "SELECT count(*) FROM agencies WHERE name LIKE '%đổi%'",
+        "SELECT count(*) FROM proposals",
+        "SELECT count(*) FROM rating_decisions",
+        "SELECT count(*) FROM agency_score_history",
         "SELECT count(*) FROM officials WHERE full_name LIKE '%đổi%'",
     ] {
         out.push(f.count(q).await);
@@ -174,15 +177,34 @@ async fn no_account_reaches_another_agencys_data() {
     twice["comment"] = json!("lần hai");
     f.rate(vec![twice]).await;
 
-    let mut all = cases(&v, &dossier);
-    all.push(Case {
-        name: "resolve a double rating",
-        method: "POST",
-        path: format!("/api/v1/conflicts/{}/resolve", v.code),
-        body: None,
-        csv: false,
-        owner: "vanphong",
-    });
+    // The quarter's calls first: the import below changes the dossier's dates.
+    let mut all = Vec::new();
+    let decide = json!({ "count": ID2, "reason": "Phiếu giấy ghi đúng ý công dân" }).to_string();
+    for (name, method, path, body, owner) in [
+        ("list double ratings", "GET", format!("/api/v1/conflicts?year={}&unit=H45.03", &v.day[..4]), None, "vanphong"),
+        ("decide a double rating", "POST", format!("/api/v1/conflicts/{}/decide", v.code), Some(decide), "vanphong"),
+        (
+            "read the indicators",
+            "GET",
+            "/api/v1/agency-scores?year=2025&quarter=1&unit=H45.03".to_owned(),
+            None,
+            "vanphong",
+        ),
+        (
+            "write the proposals",
+            "PUT",
+            "/api/v1/proposals".to_owned(),
+            Some(
+                json!({ "agency_id": "H45.03", "period": { "year": 2025, "quarter": 1 }, "text": "Đề xuất đổi" })
+                    .to_string(),
+            ),
+            "vanphong.h45.03",
+        ),
+        ("read the proposals", "GET", "/api/v1/proposals?year=2025&quarter=1&unit=H45.03".to_owned(), None, "vanphong"),
+    ] {
+        all.push(Case { name, method, path, body, csv: false, owner });
+    }
+    all.extend(cases(&v, &dossier));
 
     let before = fingerprint(&f).await;
     let attackers = [
