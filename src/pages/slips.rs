@@ -21,16 +21,17 @@ enum Paper {
 fn PrintBar() -> impl IntoView {
     let i18n = use_i18n();
     let paper = RwSignal::new(Paper::A5);
-    let css = move || {
-        let (size, class) = match paper.get() {
-            Paper::A5 => ("A5", "a5"),
-            Paper::A6 => ("A6", "a6"),
+    // The paper size is a named page in the style sheet (`@page a5`…), picked
+    // by a class: the Content-Security-Policy allows no inline styles.
+    Effect::new(move |_| {
+        let class = match paper.get() {
+            Paper::A5 => "paper-a5",
+            Paper::A6 => "paper-a6",
         };
         if let Some(body) = document().body() {
-            body.set_class_name(&format!("paper-{class}"));
+            body.set_class_name(class);
         }
-        format!("@page {{ size: {size} portrait; margin: 6mm; }}")
-    };
+    });
     let choice = move |p: Paper, label: &'static str| {
         view! {
             <button type="button" class="btn secondary small" aria-pressed=move || (paper.get() == p).to_string() on:click=move |_| paper.set(p)>
@@ -39,7 +40,6 @@ fn PrintBar() -> impl IntoView {
         }
     };
     view! {
-        <style>{css}</style>
         <div class="print-bar no-print" role="group" aria-label=move || t_string!(i18n, slip.size)>
             <span>{t!(i18n, slip.size)}</span>
             {choice(Paper::A5, "A5")}
