@@ -75,6 +75,75 @@ fn facts<'a>(
     Ok(out)
 }
 
+type Entries = (Vec<AgencyEntry>, BTreeMap<String, BTreeMap<u8, ScorePair>>, BTreeMap<String, BTreeMap<u8, String>>);
+
+/// The per-agency indicators of the period. A year without entries of its
+/// own takes, per agency and indicator, the mean of its quarters' entries
+/// (self-assessed and verified apart), with the quarters' reasons.
+fn agency_entries(sql: &mut dyn Sql, unit: &str, period: &Period) -> Result<Entries, DbError> {
+    let keys: Vec<String> = match period.quarter {
+        Some(_) => vec![period.key()],
+        None => std::iter::once(period.key())
+            .chain((1..=4).map(|q| Period { year: period.year, quarter: Some(q) }.key()))
+            .collect(),
+    };
+    let rows = sql.query(
+        &format!(
+            "{SUBTREE} SELECT agency_id, indicator, self_assessed, verified, reason, period FROM agency_scores
+             WHERE period IN ($2, $3, $4, $5, $6) AND agency_id IN (SELECT id FROM scope)
+             ORDER BY agency_id, indicator, period"
+        ),
+        params![
+            unit,
+            keys.first().cloned(),
+            keys.get(1).cloned(),
+            keys.get(2).cloned(),
+            keys.get(3).cloned(),
+            keys.get(4).cloned()
+        ],
+    )?;
+    type Found = (Vec<f64>, Vec<f64>, Vec<String>, bool);
+    let mut found: BTreeMap<(String, u8), Found> = BTreeMap::new();
+    for r in rows {
+        let (agency, indicator, self_assessed, verified, reason, key): (
+            String,
+            u8,
+            Option<f64>,
+            Option<f64>,
+            Option<String>,
+            String,
+        ) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
+        let own = key == period.key();
+        let slot = found.entry((agency, indicator)).or_insert_with(|| (Vec::new(), Vec::new(), Vec::new(), false));
+        if own && !slot.3 {
+            // The period's own entry replaces what its quarters said.
+            *slot = (Vec::new(), Vec::new(), Vec::new(), true);
+        } else if slot.3 {
+            continue;
+        }
+        slot.0.extend(self_assessed);
+        slot.1.extend(verified);
+        if let Some(reason) = reason.filter(|r| !r.trim().is_empty()) {
+            let label = key.split_once('-').map_or(String::new(), |(_, q)| format!("{q}: "));
+            slot.2.push(if own { reason } else { format!("{label}{reason}") });
+        }
+    }
+    let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
+    let (mut entries, mut pairs, mut reasons) = (Vec::new(), BTreeMap::new(), BTreeMap::new());
+    for ((agency_id, indicator), (selfs, verifieds, why, _)) in found {
+        let (self_assessed, verified) = (mean(&selfs), mean(&verifieds));
+        if !why.is_empty() {
+            reasons.entry(agency_id.clone()).or_insert_with(BTreeMap::new).insert(indicator, why.join("; "));
+        }
+        pairs
+            .entry(agency_id.clone())
+            .or_insert_with(BTreeMap::new)
+            .insert(indicator, ScorePair { self_assessed, verified });
+        entries.push(AgencyEntry { agency_id, indicator, self_assessed, verified });
+    }
+    Ok((entries, pairs, reasons))
+}
+
 fn quarter_of(d: CivilDate) -> (u16, u8) {
     (d.year(), (d.month() - 1) / 3 + 1)
 }
@@ -122,27 +191,7 @@ pub fn build(
         })
         .collect();
 
-    let mut entries = Vec::new();
-    let mut pairs: BTreeMap<String, BTreeMap<u8, ScorePair>> = BTreeMap::new();
-    let mut reasons: BTreeMap<String, BTreeMap<u8, String>> = BTreeMap::new();
-    {
-        let rows = sql.query(
-            &format!(
-                "{SUBTREE} SELECT agency_id, indicator, self_assessed, verified, reason FROM agency_scores
-                 WHERE period = $2 AND agency_id IN (SELECT id FROM scope)"
-            ),
-            params![unit, period.key()],
-        )?;
-        for r in rows {
-            let (agency_id, indicator, self_assessed, verified, reason): (String, u8, _, _, Option<String>) =
-                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
-            if let Some(reason) = reason.filter(|r| !r.trim().is_empty()) {
-                reasons.entry(agency_id.clone()).or_default().insert(indicator, reason);
-            }
-            pairs.entry(agency_id.clone()).or_default().insert(indicator, ScorePair { self_assessed, verified });
-            entries.push(AgencyEntry { agency_id, indicator, self_assessed, verified });
-        }
-    }
+    let (entries, mut pairs, mut reasons) = agency_entries(sql, unit, &period)?;
     let mut proposals: BTreeMap<String, String> = sql
         .query(
             &format!("{SUBTREE} SELECT agency_id, text FROM proposals WHERE period = $2 AND agency_id IN (SELECT id FROM scope)"),

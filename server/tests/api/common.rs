@@ -133,8 +133,6 @@ pub async fn fixture() -> Fixture {
                 ("vanphong.h46", "H46", Role::Office),
                 ("canbo.h46.01", "H46.01", Role::Officer),
                 ("quantri.h46", "H46", Role::Admin),
-                ("quantri.h45", "H45", Role::Admin),
-                ("vanphong.h45.03", "H45.03", Role::Office),
             ] {
                 auth::create_account(sql, user, &hash, user, agency, role, false)?;
             }

@@ -11,9 +11,10 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+/// Entries for Q4/2024: a quarter the demo left without indicators.
 fn entry(agency: &str, indicator: u8, kind: &str, points: f64, reason: Option<&str>) -> String {
     let mut e =
-        json!({ "agency_id": agency, "period": { "year": 2025, "quarter": 4 }, "indicator": indicator, kind: points });
+        json!({ "agency_id": agency, "period": { "year": 2024, "quarter": 4 }, "indicator": indicator, kind: points });
     if let Some(r) = reason {
         e["reason"] = json!(r);
     }
@@ -67,25 +68,25 @@ async fn the_agency_self_assesses_and_only_the_district_verifies() {
     // The commune revises its own score: the history keeps every entry.
     put(&f, &commune, entry("H45.03", 5, "self_assessed", 1.5, None)).await;
     let scores: AgencyScores =
-        f.with_bearer("GET", "/api/v1/agency-scores?year=2025&quarter=4&unit=H45", &district, None).await.json();
+        f.with_bearer("GET", "/api/v1/agency-scores?year=2024&quarter=4&unit=H45", &district, None).await.json();
     let five = scores.scores.iter().find(|s| s.agency_id == "H45.03" && s.indicator == 5).unwrap();
     let history: Vec<(&str, Option<f64>)> = five.history.iter().map(|h| (h.kind.as_str(), h.points)).collect();
     assert_eq!(history, [("self", Some(2.0)), ("verified", Some(1.0)), ("self", Some(1.5))]);
     assert_eq!(scores.may_enter["H45.03"], ["verified"]);
     assert_eq!(scores.may_enter["H45"], ["self"], "the district assesses itself; the province verifies it");
     let mine: AgencyScores =
-        f.with_bearer("GET", "/api/v1/agency-scores?year=2025&quarter=4", &commune, None).await.json();
+        f.with_bearer("GET", "/api/v1/agency-scores?year=2024&quarter=4", &commune, None).await.json();
     assert_eq!(mine.may_enter["H45.03"], ["self"]);
     assert_eq!(mine.scores.len(), 4, "a commune sees its own four");
 
     // The report uses the verified points where present and says so.
-    let report: Report = f.with_bearer("GET", "/api/v1/reports?year=2025&quarter=4", &district, None).await.json();
+    let report: Report = f.with_bearer("GET", "/api/v1/reports?year=2024&quarter=4", &district, None).await.json();
     let row = report.agencies.iter().find(|a| a.agency_id == "H45.03").unwrap();
     assert_eq!((row.indicators[&5], row.sources[&5].as_str()), (Some(1.0), "verified"));
     assert_eq!(row.entries[&5].self_assessed, Some(1.5));
     assert_eq!(row.reasons[&5], "Chưa niêm yết đủ thủ tục");
     put(&f, &commune, entry("H45.03", 6, "self_assessed", 2.0, None)).await;
-    let report: Report = f.with_bearer("GET", "/api/v1/reports?year=2025&quarter=4", &district, None).await.json();
+    let report: Report = f.with_bearer("GET", "/api/v1/reports?year=2024&quarter=4", &district, None).await.json();
     let row = report.agencies.iter().find(|a| a.agency_id == "H45.03").unwrap();
     assert_eq!((row.indicators[&6], row.sources[&6].as_str()), (Some(2.0), "self"));
 }
@@ -94,7 +95,8 @@ async fn the_agency_self_assesses_and_only_the_district_verifies() {
 async fn grades_are_given_only_to_complete_rated_agencies() {
     let f = fixture().await;
     let district = f.token("vanphong").await;
-    let report: Report = f.with_bearer("GET", "/api/v1/reports?year=2025&quarter=4", &district, None).await.json();
+    let report: Report = f.with_bearer("GET", "/api/v1/reports?year=2024&quarter=4", &district, None).await.json();
+    assert!(report.agencies.iter().any(|a| a.rated == 0), "Q4/2024 has agencies without a rated dossier");
     // A commune without a rated dossier this quarter: no grade, no rank, no rate.
     let unrated: Vec<_> = report.agencies.iter().filter(|a| a.rated == 0).collect();
     for a in &unrated {
@@ -113,14 +115,14 @@ async fn grades_are_given_only_to_complete_rated_agencies() {
         .take(2)
         .map(|a| a.agency_id.clone())
         .collect();
-    assert_eq!(rated.len(), 2, "the demo has rated communes in Q4/2025");
+    assert_eq!(rated.len(), 2, "the demo has rated communes in Q4/2024");
     for agency in &rated {
         for n in [5u8, 6, 8, 9] {
             let a = put(&f, &district, entry(agency, n, "verified", 2.0, None)).await;
             assert_eq!(a.status, StatusCode::OK, "{}", a.body);
         }
     }
-    let report: Report = f.with_bearer("GET", "/api/v1/reports?year=2025&quarter=4", &district, None).await.json();
+    let report: Report = f.with_bearer("GET", "/api/v1/reports?year=2024&quarter=4", &district, None).await.json();
     let graded: Vec<_> = report.agencies.iter().filter(|a| a.standing == "graded").collect();
     assert_eq!(graded.len(), 2);
     assert!(graded.iter().all(|a| a.band.is_some() && a.rank.is_some() && a.commune_rank.is_some()));
@@ -222,7 +224,8 @@ async fn communes_write_proposals_that_reach_the_district_report_and_its_workboo
     }
     let listed: Vec<ProposalView> =
         f.with_bearer("GET", "/api/v1/proposals?year=2025&quarter=4", &district, None).await.json();
-    assert_eq!(listed.len(), 1);
+    assert_eq!(listed.iter().find(|p| p.agency_id == "H45.03").map(|p| p.text.as_str()), Some(text));
+    assert!(listed.iter().find(|p| p.agency_id == "H45.03").unwrap().updated_by.contains("vanphong.h45.03"));
     let report: Report = f.with_bearer("GET", "/api/v1/reports?year=2025&quarter=4", &district, None).await.json();
     assert_eq!(report.agencies.iter().find(|a| a.agency_id == "H45.03").unwrap().proposals.as_deref(), Some(text));
 
@@ -269,4 +272,46 @@ async fn the_kiosk_is_a_channel_of_its_own() {
     let report: Report = f.with_bearer("GET", &format!("/api/v1/reports?year={year}"), &district, None).await.json();
     let kiosks: u32 = report.agencies.iter().map(|a| a.channels.get("kiosk").copied().unwrap_or(0)).sum();
     assert!(kiosks >= 1);
+}
+
+/// The demo a newcomer judges: its Q4/2025 report is complete.
+#[tokio::test]
+async fn the_demo_quarter_is_complete() {
+    let f = fixture().await;
+    let district = f.token("vanphong").await;
+    let report: Report = f.with_bearer("GET", "/api/v1/reports?year=2025&quarter=4", &district, None).await.json();
+    assert_eq!(report.agencies.len(), 13);
+    for a in &report.agencies {
+        assert_eq!(a.standing, "graded", "{}: {a:?}", a.agency_id);
+        assert!(a.band.is_some() && a.rank.is_some() && a.rated >= 3, "{}", a.agency_id);
+        assert!([5u8, 6, 8, 9].iter().all(|n| a.entries[n].self_assessed.is_some()), "{}", a.agency_id);
+        for channel in ["online", "paper", "kiosk"] {
+            assert!(a.channels.get(channel).copied().unwrap_or(0) >= 1, "{} {channel}", a.agency_id);
+        }
+        if a.level == "commune" {
+            assert!(a.proposals.is_some(), "{}", a.agency_id);
+            assert!(a.commune_rank.is_some());
+            assert!([5u8, 6, 8, 9].iter().all(|n| a.sources[n] == "verified"), "{}", a.agency_id);
+        }
+    }
+    assert!(report.agencies.iter().any(|a| !a.reasons.is_empty()), "some deductions, with reasons");
+    assert!(report.conflicts_total >= 1, "a double rating to decide");
+    let page: ConflictPage =
+        f.with_bearer("GET", "/api/v1/conflicts?year=2025&quarter=4&decided=true", &district, None).await.json();
+    assert!(page.conflicts.iter().any(|c| !c.decisions.is_empty()), "one decided");
+    // Every quarter of 2025 and 2026 that has begun has rated dossiers everywhere.
+    for (year, quarter) in [(2025, 1), (2025, 2), (2025, 3), (2026, 1), (2026, 2), (2026, 3)] {
+        let r: Report = f
+            .with_bearer("GET", &format!("/api/v1/reports?year={year}&quarter={quarter}"), &district, None)
+            .await
+            .json();
+        assert!(r.agencies.iter().all(|a| a.rated >= 3), "{year} Q{quarter}");
+    }
+    // The year's report takes the quarters' indicators.
+    let year: Report = f.with_bearer("GET", "/api/v1/reports?year=2025", &district, None).await.json();
+    assert!(
+        year.agencies.iter().all(|a| a.standing == "graded"),
+        "{:?}",
+        year.agencies.iter().map(|a| (&a.agency_id, &a.standing)).collect::<Vec<_>>()
+    );
 }

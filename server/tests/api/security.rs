@@ -149,10 +149,10 @@ async fn csv_exports_never_hold_live_formulas() {
     let report = f.csv("/api/v1/dossiers", &office, csv).await;
     assert_eq!(report.status, StatusCode::OK, "{}", report.body);
     let entry = json!({ "agency_id": "H45.03", "period": { "year": 2025, "quarter": 3 }, "indicator": 6,
-                        "verified": 1.0, "reason": "thiếu\rniêm yết" });
+                        "verified": 1.0, "reason": "thiếu\rbiểu mẫu K7" });
     let refused = f.with_bearer("PUT", "/api/v1/agency-scores", &office, Some(entry.to_string())).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
-    assert_eq!(f.count("SELECT count(*) FROM agency_scores WHERE reason LIKE '%niêm yết%'").await, 0);
+    assert_eq!(f.count("SELECT count(*) FROM agency_scores WHERE reason LIKE '%K7%'").await, 0);
 
     let export = f.with_bearer("GET", "/api/v1/reports/export?year=2025&quarter=3&format=csv", &office, None).await;
     assert_eq!(export.status, StatusCode::OK);

@@ -8,7 +8,9 @@ use crate::params;
 use crate::scope::Role;
 use crate::store::{DbError, Sql};
 use danhgia_core::rating::{Channel, DossierDates, form_for};
-use danhgia_core::{CivilDate, DossierCode, RuleBook};
+use danhgia_core::{CivilDate, DossierCode, RuleBook, RuleSet};
+
+mod quarter;
 use std::collections::BTreeMap;
 
 const DISTRICT: (&str, &str) = ("H45", "UBND huyện Triệu Phong");
@@ -27,10 +29,13 @@ const COMMUNES: [(&str, &str); 12] = [
     ("H45.12", "UBND xã Triệu Sơn"),
 ];
 /// Demo sign-ins: one officer per agency (`canbo.` + the agency code in
-/// lower case, e.g. `canbo.h45.03`) and the district office (`vanphong`),
-/// all with this password. Demo data only.
+/// lower case, e.g. `canbo.h45.03`), the district office (`vanphong`), each
+/// commune's office (`vanphong.h45.03` …) and the district's administrator
+/// (`quantri.h45`), all with this password. Demo data only.
 pub const DEMO_PASSWORD: &str = "danhgia-demo";
 pub const DEMO_OFFICER: &str = "canbo.h45.03";
+/// The district's administrator in the demo.
+pub const DEMO_ADMIN: &str = "quantri.h45";
 /// (procedure, days allowed, handled by the district?)
 const PROCEDURES: [(&str, i64, bool); 11] = [
     ("Đăng ký khai sinh", 1, false),
@@ -115,7 +120,22 @@ pub fn seed(tx: &mut dyn Sql, rules: &RuleBook, today: CivilDate, dossiers: usiz
         let username = format!("canbo.{}", agency_id.to_lowercase());
         crate::auth::create_account(tx, &username, &hash, &name(&mut rng), agency_id, Role::Officer, false)?;
     }
-    crate::auth::create_account(tx, "vanphong", &hash, &name(&mut rng), DISTRICT.0, Role::Office, false)?;
+    let mut offices = BTreeMap::new();
+    offices.insert(
+        DISTRICT.0,
+        crate::auth::create_account(tx, "vanphong", &hash, &name(&mut rng), DISTRICT.0, Role::Office, false)?,
+    );
+    // Accounts added later draw their names from a generator of their own,
+    // so that the dossiers below stay what they have always been.
+    let mut people = Rng(0x0FF1_CE5E_ED20_2611);
+    for (agency_id, _) in COMMUNES {
+        let username = format!("vanphong.{}", agency_id.to_lowercase());
+        offices.insert(
+            agency_id,
+            crate::auth::create_account(tx, &username, &hash, &name(&mut people), agency_id, Role::Office, false)?,
+        );
+    }
+    crate::auth::create_account(tx, DEMO_ADMIN, &hash, &name(&mut people), DISTRICT.0, Role::Admin, false)?;
 
     let start = CivilDate::new(2019, 9, 1).unwrap_or(today);
     let span = (today.days_since_epoch() - start.days_since_epoch()).max(1);
@@ -144,50 +164,87 @@ pub fn seed(tx: &mut dyn Sql, rules: &RuleBook, today: CivilDate, dossiers: usiz
         let Some(rule_set) = rules.for_date(received) else {
             continue;
         };
-        tx.execute(
-            "INSERT INTO dossiers (code, procedure_name, agency_id, official_id, applicant_name, received_on, appointed_on, returned_on, ruleset_version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            params![
-                code.as_str(),
-                procedure,
-                agency_id,
-                official,
-                name(&mut rng),
-                received.to_string(),
-                appointed.to_string(),
-                returned.map(|r| r.to_string()),
-                &rule_set.version
-            ],
-        )?;
+        let dates = DossierDates { received_on: received, appointed_on: appointed, returned_on: returned };
+        insert_dossier(tx, &mut rng, &code, procedure, agency_id, official, &dates, &rule_set.version)?;
         // Half of the dossiers returned more than a month ago were rated,
         // mostly well, some on paper.
         let Some(returned) = returned else { continue };
         if today.days_since_epoch() - returned.days_since_epoch() < 30 || rng.below(2) == 0 {
             continue;
         }
-        let dates = DossierDates { received_on: received, appointed_on: appointed, returned_on: Some(returned) };
-        let mut answers = BTreeMap::new();
-        for q in form_for(rule_set, &dates).iter().filter(|q| q.is_asked()) {
-            let choices = &q.question.choices;
-            let pick = match rng.below(10) {
-                0..=5 => 0,
-                6..=8 => 1.min(choices.len() - 1),
-                _ => choices.len() - 1,
-            };
-            answers.insert(q.question.key.to_owned(), choices[pick].0.to_owned());
-        }
         let channel = if rng.below(3) == 0 { Channel::Paper } else { Channel::Online };
-        let id = demo_uuid(&mut rng);
-        let answers = serde_json::to_string(&answers).unwrap_or_default();
-        let at = format!("{}T09:00:00Z", add_days(returned, rng.below(10) as i64));
-        tx.execute(
-            "INSERT INTO ratings (id, dossier_code, channel, ruleset_version, answers, client_time, received_at, content)
-             VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
-            params![&id, code.as_str(), channel.as_str(), &rule_set.version, answers, at, format!("demo:{id}")],
-        )?;
+        insert_rating(tx, &mut rng, &code, rule_set, &dates, channel, None)?;
     }
+    quarter::seed(tx, &mut rng, rules, today, &officials, &offices)?;
     tx.execute("INSERT INTO server_meta (key, value) VALUES ('demo_seeded', $1)", params![today.to_string()])?;
     Ok(true)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert_dossier(
+    tx: &mut dyn Sql,
+    rng: &mut Rng,
+    code: &DossierCode,
+    procedure: &str,
+    agency_id: &str,
+    official: i64,
+    dates: &DossierDates,
+    ruleset: &str,
+) -> Result<(), DbError> {
+    tx.execute(
+        "INSERT INTO dossiers (code, procedure_name, agency_id, official_id, applicant_name, received_on, appointed_on, returned_on, ruleset_version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        params![
+            code.as_str(),
+            procedure,
+            agency_id,
+            official,
+            name(rng),
+            dates.received_on.to_string(),
+            dates.appointed_on.to_string(),
+            dates.returned_on.map(|r| r.to_string()),
+            ruleset
+        ],
+    )?;
+    Ok(())
+}
+
+/// Answers as citizens give them: mostly the best option, some middling,
+/// a few the worst.
+fn answers(rng: &mut Rng, rule_set: &RuleSet, dates: &DossierDates) -> String {
+    let mut answers = BTreeMap::new();
+    for q in form_for(rule_set, dates).iter().filter(|q| q.is_asked()) {
+        let choices = &q.question.choices;
+        let pick = match rng.below(10) {
+            0..=5 => 0,
+            6..=8 => 1.min(choices.len() - 1),
+            _ => choices.len() - 1,
+        };
+        answers.insert(q.question.key.to_owned(), choices[pick].0.to_owned());
+    }
+    serde_json::to_string(&answers).unwrap_or_default()
+}
+
+/// A rating of a returned dossier, a few days after its return; its id.
+fn insert_rating(
+    tx: &mut dyn Sql,
+    rng: &mut Rng,
+    code: &DossierCode,
+    rule_set: &RuleSet,
+    dates: &DossierDates,
+    channel: Channel,
+    officer: Option<i64>,
+) -> Result<String, DbError> {
+    let returned = dates.returned_on.unwrap_or(dates.appointed_on);
+    let id = demo_uuid(rng);
+    let answers = answers(rng, rule_set, dates);
+    let at = format!("{}T09:00:00Z", add_days(returned, rng.below(10) as i64));
+    tx.execute(
+        "INSERT INTO ratings (id, dossier_code, channel, ruleset_version, answers, client_time, received_at, officer_id, content)
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)",
+        params![&id, code.as_str(), channel.as_str(), &rule_set.version, answers, at, officer, format!("demo:{id}")],
+    )?;
+    Ok(id)
 }
 
 fn demo_uuid(rng: &mut Rng) -> String {
@@ -251,7 +308,11 @@ mod tests {
         assert!(!db.write_blocking(|tx| seed(tx, &rules, today, 360)).unwrap());
         let count = |q: &str| db.read_blocking(|s| s.one::<i64>(q, params![])).unwrap();
         assert_eq!(count("SELECT count(*) FROM agencies"), 13);
-        assert_eq!(count("SELECT count(*) FROM dossiers"), 360);
+        // 360 spread over 2019–2026, plus 4 rated per agency in each of the
+        // 8 quarters of 2025 and 2026 begun a month before 27/11/2026.
+        let coverage = count("SELECT count(*) FROM dossiers WHERE code LIKE '%-8___'");
+        assert_eq!(coverage, 13 * 4 * 8);
+        assert_eq!(count("SELECT count(*) FROM dossiers"), 360 + coverage);
         assert!(count("SELECT count(*) FROM dossiers WHERE returned_on > appointed_on") > 10);
         assert!(count("SELECT count(*) FROM dossiers WHERE returned_on < appointed_on") > 10);
         assert!(count("SELECT count(*) FROM dossiers WHERE returned_on = appointed_on") > 10);
