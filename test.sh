@@ -8,8 +8,13 @@ scripts/setup.sh test
 export PATH="$PWD/node_modules/.bin:$PATH"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-# Servers started by the tests are stopped by PID even if the runner dies.
-stop_servers() { for f in tests/e2e/.*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; rm -f "$f"; done; }
+# Servers started by the tests are stopped by PID even if the runner dies,
+# and the throw-away PostgreSQL cluster with them.
+pg_dir=$(mktemp -u /tmp/danhgia-pg-XXXXXX)
+stop_servers() {
+  for f in tests/e2e/.*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; rm -f "$f"; done
+  scripts/pg-cluster.sh stop "$pg_dir"
+}
 trap stop_servers EXIT
 
 step "cargo fmt --check"
@@ -18,6 +23,10 @@ step "cargo clippy"
 cargo clippy --locked --workspace --all-targets -- -D warnings
 step "cargo test"
 cargo test --locked --workspace
+step "server API tests on PostgreSQL"
+DANHGIA_TEST_DATABASE_URL=$(scripts/pg-cluster.sh start "$pg_dir" --fast)
+export DANHGIA_TEST_DATABASE_URL
+cargo test --locked -p danhgia-server --test api
 step "trunk build --release"
 trunk build --release
 step "server build"

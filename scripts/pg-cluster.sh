@@ -2,7 +2,7 @@
 # A throw-away PostgreSQL cluster for tests and benchmarks, from Debian's
 # `postgresql` package: `scripts/pg-cluster.sh start DIR [--fast]` creates
 # it in DIR (which must not exist), listening on 127.0.0.1 only at a free
-# port, and prints its URL; `scripts/pg-cluster.sh stop DIR` stops it and
+# port, and prints its URL (user postgres, password danhgia); `scripts/pg-cluster.sh stop DIR` stops it and
 # deletes DIR. PostgreSQL refuses to run as root, so as root it runs as the
 # `postgres` system user. `--fast` turns fsync off (tests only: never for
 # benchmarks, whose figures must include durable commits).
@@ -24,7 +24,12 @@ case "$cmd" in
     [ -e "$dir" ] && { echo "$dir exists" >&2; exit 1; }
     mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown postgres: "$dir"
-    as_db_user "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 \
+    # Local sockets trust the system user; TCP needs the password (so a
+    # wrong one is refused, as on a real server).
+    echo danhgia >"$dir/pwfile"
+    [ "$(id -u)" = 0 ] && chown postgres: "$dir/pwfile"
+    as_db_user "$bin/initdb" -D "$dir/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+      --pwfile="$dir/pwfile" -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     opts="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200"
@@ -32,7 +37,7 @@ case "$cmd" in
     as_db_user "$bin/pg_ctl" -D "$dir/data" -o "$opts" -l "$dir/server.log" -w start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
     echo "$port" >"$dir/port"
-    echo "postgres://postgres@127.0.0.1:$port/postgres"
+    echo "postgres://postgres:danhgia@127.0.0.1:$port/postgres"
     ;;
   stop)
     [ -d "$dir/data" ] && as_db_user "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true

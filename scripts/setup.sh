@@ -24,6 +24,9 @@ if $want_test; then
   need chromium chromium
   need chromium-driver chromedriver
   need sqlite3 sqlite3
+  # The server's tests run on PostgreSQL too (a throw-away cluster, scripts/pg-cluster.sh).
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  need postgresql-client psql
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   say "apt-get install ${missing[*]}"

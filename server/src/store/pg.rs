@@ -69,7 +69,7 @@ impl Manager {
         let mut client = self.config.connect(NoTls)?;
         // Dates and times are stored as text and integers; keep the session
         // plain so both backends read the same values.
-        client.batch_execute("SET TIME ZONE 'UTC'")?;
+        client.batch_execute("SET TIME ZONE 'UTC'; SET client_min_messages TO WARNING")?;
         Ok(PgConn { client, statements: HashMap::new() })
     }
 }

@@ -52,6 +52,8 @@ pub struct Fixture {
     pub state: AppState,
     /// Unrated, returned demo dossiers: (code, token, check code).
     pub unrated: Vec<(String, String, String)>,
+    /// Where the database is (for a second server on it).
+    pub location: Location,
     _pg: Option<PgDatabase>,
 }
 
@@ -117,8 +119,9 @@ pub async fn fixture() -> Fixture {
     std::fs::create_dir_all(&data_dir).unwrap();
     let (location, pg) = backend_location(&data_dir);
     let config = Config { data_dir: data_dir.clone(), dist, demo: true, demo_links: 0, ..Config::defaults() };
+    let at = location.clone();
     let (db, links, unrated) = blocking(move || {
-        let db = Db::open(&location).unwrap();
+        let db = Db::open(&at).unwrap();
         let links = LinkSigner::load_or_create(&db, &data_dir).unwrap();
         let rules = RuleBook::builtin();
         db.write_blocking(|sql| demo::seed(sql, &rules, CivilDate::new(2026, 11, 27).unwrap(), 360)).unwrap();
@@ -158,7 +161,7 @@ pub async fn fixture() -> Fixture {
     .await;
     let state = AppState::new(db.clone(), config, links, PUBLIC_URL.into());
     let router = app(state.clone());
-    Fixture { dir, router, db, state, unrated, _pg: pg }
+    Fixture { dir, router, db, state, unrated, location, _pg: pg }
 }
 
 pub fn on_postgres() -> bool {

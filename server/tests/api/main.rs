@@ -2,6 +2,7 @@
 //! database (SQLite, or PostgreSQL with `DANHGIA_TEST_DATABASE_URL`).
 
 mod admin;
+mod backends;
 mod common;
 mod flows;
 mod quarter;
