@@ -24,6 +24,7 @@ pub mod throttle;
 pub mod tls;
 
 use axum::Router;
+use axum::response::IntoResponse;
 use axum::routing::any;
 use danhgia_core::RuleBook;
 use std::sync::Arc;
@@ -63,7 +64,26 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     let dist = state.config.dist.clone();
     let headers = headers::SecurityHeaders::new(&dist, state.config.tls_cert.is_some());
-    Router::new()
+    let mut router = Router::new();
+    if state.config.tls_self_signed {
+        // The trial CA, for phones and tablets to install (its fingerprint is in the log).
+        let ca = state.config.data_dir.join(tls::TRIAL_CA_CERT);
+        router = router.route(
+            tls::TRIAL_CA_PATH,
+            axum::routing::get(move || {
+                let ca = ca.clone();
+                async move {
+                    match tokio::fs::read(&ca).await {
+                        Ok(pem) => {
+                            ([(axum::http::header::CONTENT_TYPE, "application/x-x509-ca-cert")], pem).into_response()
+                        }
+                        Err(_) => axum::http::StatusCode::NOT_FOUND.into_response(),
+                    }
+                }
+            }),
+        );
+    }
+    router
         .nest("/api/v1", api::router(std::time::Duration::from_millis(state.config.body_timeout_ms.max(1))))
         .route("/api", any(api::unknown_api))
         .route("/api/{*rest}", any(api::unknown_api))

@@ -96,6 +96,7 @@ async fn serve(config: Config) -> Result<(), String> {
     if !config.dist.join("index.html").is_file() {
         tracing::warn!(dist = %config.dist.display(), "the PWA is not built: pages will be missing (run ./run.sh)");
     }
+    let mut trial_ca = None;
     let tls = match (&config.tls_cert, &config.tls_key) {
         (Some(cert), Some(key)) => Some(tls::from_files(cert, key)?),
         _ if config.tls_self_signed => {
@@ -103,7 +104,9 @@ async fn serve(config: Config) -> Result<(), String> {
             if let Some(host) = config.public_url.as_deref().and_then(host_of) {
                 extra.push(host);
             }
-            Some(tls::self_signed(&config.data_dir, tls::machine_names(&extra))?)
+            let (tls, ca) = tls::self_signed(&config.data_dir, tls::machine_names(&extra))?;
+            trial_ca = Some(ca);
+            Some(tls)
         }
         _ => None,
     };
@@ -116,13 +119,17 @@ async fn serve(config: Config) -> Result<(), String> {
         tracing::warn!("slip links use {base_url}: set --public-url to the address phones should use");
     }
     if let Some(tls) = &tls {
-        if config.tls_self_signed {
+        tracing::info!("certificate SHA-256 fingerprint: {}", tls.fingerprint);
+        if let Some(ca) = &trial_ca {
             for name in tls.names.iter().filter(|n| *n != "::1") {
                 let host = if name.contains(':') { format!("[{name}]") } else { name.clone() };
                 tracing::info!("https link: https://{host}:{}/", addr.port());
             }
+            tracing::info!(
+                "trial CA SHA-256 fingerprint: {ca} (install {base_url}{} once on each phone and tablet; check this fingerprint)",
+                tls::TRIAL_CA_PATH
+            );
         }
-        tracing::info!("certificate SHA-256 fingerprint: {}", tls.fingerprint);
     }
     if config.demo {
         let signer = &links;

@@ -11,6 +11,13 @@ use std::sync::Arc;
 
 pub const SELF_SIGNED_CERT: &str = "tls-self-signed.crt";
 pub const SELF_SIGNED_KEY: &str = "tls-self-signed.key";
+/// The trial's own certificate authority: installed once on each phone or
+/// tablet, it makes the server's certificate trusted (service workers and
+/// the camera refuse a page with a certificate error).
+pub const TRIAL_CA_CERT: &str = "tls-trial-ca.crt";
+pub const TRIAL_CA_KEY: &str = "tls-trial-ca.key";
+/// Where phones download the trial CA (only with `--tls-self-signed`).
+pub const TRIAL_CA_PATH: &str = "/danhgia-ca.crt";
 
 /// A certificate ready to serve, with what to tell the operator.
 pub struct Tls {
@@ -22,10 +29,8 @@ pub struct Tls {
 }
 
 fn server_config(certs: Vec<CertificateDer<'static>>, key: PrivateKeyDer<'static>) -> Result<Tls, String> {
-    let fingerprint = certs
-        .first()
-        .map(|c| Sha256::digest(c.as_ref()).iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":"))
-        .ok_or("the certificate file holds no certificate")?;
+    let fingerprint =
+        certs.first().map(|c| sha256_fingerprint(c.as_ref())).ok_or("the certificate file holds no certificate")?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -78,12 +83,48 @@ fn write_private(path: &Path, contents: &str) -> Result<(), String> {
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// A self-signed certificate for `names`, made once and kept in the data
-/// folder; made again when the machine's names or addresses change.
-pub fn self_signed(data_dir: &Path, names: Vec<String>) -> Result<Tls, String> {
+fn sha256_fingerprint(der: &[u8]) -> String {
+    Sha256::digest(der).iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":")
+}
+
+/// The trial CA's parameters: the same every time, so that a CA key kept in
+/// the data folder signs new server certificates the phones still trust.
+fn trial_ca_params() -> Result<rcgen::CertificateParams, String> {
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
+    let mut dn = rcgen::DistinguishedName::new();
+    dn.push(rcgen::DnType::CommonName, "danhgia trial CA (self-signed, this server only)");
+    params.distinguished_name = dn;
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Constrained(0));
+    params.key_usages = vec![rcgen::KeyUsagePurpose::KeyCertSign, rcgen::KeyUsagePurpose::CrlSign];
+    let now = time::OffsetDateTime::now_utc();
+    params.not_before = now - time::Duration::days(1);
+    params.not_after = now + time::Duration::days(3650);
+    Ok(params)
+}
+
+/// A certificate for `names` signed by the trial CA of the data folder (made
+/// on first use); made again when the machine's names or addresses change.
+/// Returns the server's TLS and the CA's SHA-256 fingerprint.
+pub fn self_signed(data_dir: &Path, names: Vec<String>) -> Result<(Tls, String), String> {
+    let (ca_cert_path, ca_key_path) = (data_dir.join(TRIAL_CA_CERT), data_dir.join(TRIAL_CA_KEY));
+    if !ca_cert_path.is_file() || !ca_key_path.is_file() {
+        let key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
+        let cert = trial_ca_params()?.self_signed(&key).map_err(|e| e.to_string())?;
+        write_private(&ca_key_path, &key.serialize_pem())?;
+        write_private(&ca_cert_path, &cert.pem())?;
+        tracing::info!(path = %ca_cert_path.display(), "made the trial certificate authority");
+    }
+    let ca_pem = std::fs::read_to_string(&ca_cert_path).map_err(|e| format!("{}: {e}", ca_cert_path.display()))?;
+    let ca_der =
+        CertificateDer::from_pem_slice(ca_pem.as_bytes()).map_err(|e| format!("{}: {e}", ca_cert_path.display()))?;
+    let ca_key = rcgen::KeyPair::from_pem(
+        &std::fs::read_to_string(&ca_key_path).map_err(|e| format!("{}: {e}", ca_key_path.display()))?,
+    )
+    .map_err(|e| format!("{}: {e}", ca_key_path.display()))?;
+
     let (cert_path, key_path): (PathBuf, PathBuf) = (data_dir.join(SELF_SIGNED_CERT), data_dir.join(SELF_SIGNED_KEY));
     let names_path = data_dir.join("tls-self-signed.names");
-    let wanted = names.join("\n");
+    let wanted = format!("{}\n{}", sha256_fingerprint(ca_der.as_ref()), names.join("\n"));
     let current = std::fs::read_to_string(&names_path).unwrap_or_default();
     if current != wanted || !cert_path.is_file() || !key_path.is_file() {
         let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
@@ -95,19 +136,23 @@ pub fn self_signed(data_dir: &Path, names: Vec<String>) -> Result<Tls, String> {
             })
             .collect::<Result<_, _>>()?;
         let mut dn = rcgen::DistinguishedName::new();
-        dn.push(rcgen::DnType::CommonName, "danhgia (self-signed trial)");
+        dn.push(rcgen::DnType::CommonName, "danhgia (trial)");
         params.distinguished_name = dn;
+        params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
         let now = time::OffsetDateTime::now_utc();
         params.not_before = now - time::Duration::days(1);
-        params.not_after = now + time::Duration::days(825);
+        // Browsers refuse server certificates valid for longer than 825 days.
+        params.not_after = now + time::Duration::days(800);
         let key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
-        let cert = params.self_signed(&key).map_err(|e| e.to_string())?;
+        let issuer = rcgen::Issuer::new(trial_ca_params()?, ca_key);
+        let cert = params.signed_by(&key, &issuer).map_err(|e| e.to_string())?;
         write_private(&key_path, &key.serialize_pem())?;
-        write_private(&cert_path, &cert.pem())?;
+        // The chain the server sends: its certificate, then the CA.
+        write_private(&cert_path, &format!("{}{}", cert.pem(), ca_pem))?;
         write_private(&names_path, &wanted)?;
-        tracing::info!(path = %cert_path.display(), "made a self-signed certificate");
+        tracing::info!(path = %cert_path.display(), "made a certificate for this machine's names");
     }
     let mut tls = from_files(&cert_path, &key_path)?;
     tls.names = names;
-    Ok(tls)
+    Ok((tls, sha256_fingerprint(ca_der.as_ref())))
 }
