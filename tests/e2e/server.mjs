@@ -42,7 +42,7 @@ export async function startServer({ bin, demoLinks = 12, port = 0, dataDir, dist
       }
       const o = text.match(/demo officer: username=(\S+) password=(\S+)/);
       if (o) officer = { username: o[1], password: o[2] };
-      const m = text.match(/listening on (http:\/\/\S+)/);
+      const m = text.match(/listening on (https?:\/\/\S+)/);
       if (m) {
         clearTimeout(timer);
         resolveUrl(m[1]);
