@@ -117,7 +117,7 @@ mod tests {
         assert_eq!(row, vec![0, 255]);
         f.row(1, 1, &mut row);
         assert_eq!(row, vec![76, luma_of(10, 20, 30)]);
-        assert_eq!(f.at(0, 0, 2), ((0 + 255 + 76 + u32::from(luma_of(10, 20, 30)) + 2) / 4) as u8);
+        assert_eq!(f.at(0, 0, 2), ((255 + 76 + u32::from(luma_of(10, 20, 30)) + 2) / 4) as u8);
     }
 
     #[test]
