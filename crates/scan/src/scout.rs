@@ -173,14 +173,25 @@ impl Scout {
         self.sightings.finders.clear();
         self.sightings.bar_rows.clear();
         let (_, h) = frame.size(look.scale);
+        let bars_here = look.bars && look.scale == 1;
         let mut y = look.step / 2;
         while y < h {
-            self.look_at_row(frame, y, look);
+            self.look_at_row(frame, y, look, true, bars_here);
             y += look.step;
+        }
+        if look.bars && !bars_here {
+            // Bars are read at full resolution (thin ones vanish at half).
+            let (_, h) = frame.size(1);
+            let step = 2 * look.step * look.scale;
+            let mut y = step / 2;
+            while y < h {
+                self.look_at_row(frame, y, Look { scale: 1, ..look }, false, true);
+                y += step;
+            }
         }
     }
 
-    fn look_at_row(&mut self, frame: &Frame, y: usize, look: Look) {
+    fn look_at_row(&mut self, frame: &Frame, y: usize, look: Look, finders: bool, bars: bool) {
         frame.row(y, look.scale, &mut self.row);
         if !thresholds(&self.row, &mut self.thresholds) {
             return;
@@ -195,7 +206,7 @@ impl Scout {
         let mut candidates = std::mem::take(&mut self.candidates);
         candidates.clear();
         let mut x = 0usize;
-        for i in 0..runs.len().saturating_sub(4) {
+        for i in 0..if finders { runs.len().saturating_sub(4) } else { 0 } {
             let inverted = i % 2 == 0;
             if (!inverted || (look.inverted && i > 0))
                 && finder_ratio([runs[i], runs[i + 1], runs[i + 2], runs[i + 3], runs[i + 4]])
@@ -214,7 +225,7 @@ impl Scout {
             }
         }
         self.candidates = candidates;
-        if look.bars && look.scale == 1 {
+        if bars {
             if has_code128_start(&self.runs) {
                 self.sightings.bar_rows.push((y, false));
             } else {
