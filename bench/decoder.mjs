@@ -8,10 +8,10 @@
 // clips: a slip with a QR code (a citizen link), a slip with a Code 128
 // barcode, a slip with no code.
 //
-// zxing-wasm fetches its .wasm from a CDN by default: here it is told
-// (locateFile) to fetch it from the page's own loopback origin, where the
-// file from node_modules is served, and any request leaving loopback is
-// aborted and fails the benchmark.
+// zxing-wasm fetches its .wasm from a CDN by default: here it is handed the
+// file from node_modules instead (its `wasmBinary` override), and any
+// request leaving loopback is aborted and fails the benchmark.
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from '@playwright/test';
@@ -174,21 +174,19 @@ export async function benchDecoder(baseUrl) {
       offLoopback.push(url);
       return route.abort();
     });
-    await page.route('**/__bench/zxing_reader.wasm', (route) =>
-      route.fulfill({ path: zxingWasmFile, contentType: 'application/wasm', headers: { 'cross-origin-resource-policy': 'same-origin' } }),
-    );
     await page.goto(baseUrl + '/');
     await page.addScriptTag({ path: require.resolve('@zxing/library/umd/index.min.js') });
     await page.addScriptTag({ path: zxingWasmScript });
-    const version = await page.evaluate(async () => {
+    // zxing-wasm gets its .wasm from node_modules, handed to the page (no
+    // fetch at all, so never its default CDN).
+    const version = await page.evaluate(async (base64) => {
+      const wasmBinary = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)).buffer;
       await window.ZXingWASM.prepareZXingModule({
-        overrides: {
-          locateFile: (path, prefix) => (path.endsWith('.wasm') ? new URL('/__bench/zxing_reader.wasm', location.href).href : prefix + path),
-        },
+        overrides: { wasmBinary, locateFile: (path, prefix) => prefix + path },
         fireImmediately: true,
       });
       return window.ZXingWASM.ZXING_WASM_VERSION;
-    });
+    }, readFileSync(zxingWasmFile).toString('base64'));
     if (version !== zxingWasmVersion) throw new Error(`zxing-wasm ${version} in the page, ${zxingWasmVersion} installed`);
     const rows = [];
     for (const [kind, spec, expected] of [

@@ -74,31 +74,56 @@ impl<'a> Frame<'a> {
     /// Row `y` at `scale` into `out` (resized to the scaled width).
     pub fn row(&self, y: usize, scale: usize, out: &mut Vec<u8>) {
         let (w, _) = self.size(scale);
-        out.clear();
-        match (self.pixels, scale) {
-            (Pixels::Rgba(p), 1) => {
-                out.extend(p[4 * y * self.width..][..4 * w].chunks_exact(4).map(|c| luma_of(c[0], c[1], c[2])))
+        out.resize(w, 0);
+        if scale == 1 {
+            self.span(y, 0, out);
+            return;
+        }
+        // Half scale: two full rows, then pairs of pixels averaged.
+        let mut pair = std::mem::take(out);
+        pair.resize(4 * w, 0);
+        let (top, rest) = pair.split_at_mut(2 * w);
+        self.span(2 * y, 0, top);
+        self.span(2 * y + 1, 0, &mut rest[..2 * w]);
+        for x in 0..w {
+            let sum =
+                u16::from(top[2 * x]) + u16::from(top[2 * x + 1]) + u16::from(rest[2 * x]) + u16::from(rest[2 * x + 1]);
+            top[x] = ((sum + 2) / 4) as u8;
+        }
+        pair.truncate(w);
+        *out = pair;
+    }
+
+    /// `out.len()` full-scale pixels of row `y` from column `x`.
+    #[inline]
+    fn span(&self, y: usize, x: usize, out: &mut [u8]) {
+        let (start, n) = (y * self.width + x, out.len());
+        match self.pixels {
+            Pixels::Rgba(p) => {
+                for (o, c) in out.iter_mut().zip(p[4 * start..][..4 * n].chunks_exact(4)) {
+                    let v = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+                    *o = ((306 * (v & 0xff) + 601 * ((v >> 8) & 0xff) + 117 * ((v >> 16) & 0xff) + 0x200) >> 10) as u8;
+                }
             }
-            (Pixels::Luma(p), 1) => out.extend_from_slice(&p[y * self.width..][..w]),
-            _ => out.extend((0..w).map(|x| self.at(x, y, scale))),
+            Pixels::Luma(p) => out.copy_from_slice(&p[start..][..n]),
         }
     }
 
     /// The pixels of `rect` (at `scale`) into `out`, row by row; inverted
     /// (255 − v) for light codes on a dark ground.
     pub fn region(&self, rect: Rect, scale: usize, invert: bool, out: &mut Vec<u8>) {
-        out.clear();
-        out.reserve(rect.width * rect.height);
-        let flip = if invert { 255 } else { 0 };
-        for y in rect.y..rect.y + rect.height {
-            match (self.pixels, scale) {
-                (Pixels::Rgba(p), 1) => out.extend(
-                    p[4 * (y * self.width + rect.x)..][..4 * rect.width]
-                        .chunks_exact(4)
-                        .map(|c| luma_of(c[0], c[1], c[2]) ^ flip),
-                ),
-                (Pixels::Luma(p), 1) => out.extend(p[y * self.width + rect.x..][..rect.width].iter().map(|v| v ^ flip)),
-                _ => out.extend((rect.x..rect.x + rect.width).map(|x| self.at(x, y, scale) ^ flip)),
+        out.resize(rect.width * rect.height, 0);
+        let mut row = Vec::new();
+        for (i, line) in out.chunks_exact_mut(rect.width.max(1)).enumerate() {
+            if scale == 1 {
+                self.span(rect.y + i, rect.x, line);
+            } else {
+                // Half scale: the row, then the rect's part of it.
+                self.row(rect.y + i, scale, &mut row);
+                line.copy_from_slice(&row[rect.x..][..rect.width]);
+            }
+            if invert {
+                line.iter_mut().for_each(|v| *v = 255 - *v);
             }
         }
     }

@@ -67,12 +67,13 @@ impl Pass {
 
     fn look(self) -> Look {
         match self {
-            // Every 4th row: the centre of a finder pattern is 3 modules
+            // Every 6th row: the centre of a finder pattern is 3 modules
             // high, so codes of 2 pixels a module and more are crossed.
-            Pass::Fast => Look { scale: 1, step: 4, inverted: false, bars: true },
+            Pass::Fast => Look { scale: 1, step: 6, inverted: false, bars: true },
+            // Every 3rd row: down to 1 pixel a module.
             Pass::Thorough => Look { scale: 1, step: 3, inverted: true, bars: true },
             // Half resolution evens out blur and noise (and finds big codes).
-            Pass::Coarse => Look { scale: 2, step: 2, inverted: true, bars: true },
+            Pass::Coarse => Look { scale: 2, step: 3, inverted: true, bars: true },
         }
     }
 }
@@ -208,9 +209,11 @@ impl Decoder {
         let source = Luma8Source::new_with_slice(&self.crop, rect.width as u32, rect.height as u32).ok()?;
         let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
         let hints = if harder { &self.harder } else { &self.fast };
+        // zxing-cpp's detector (ported in rxing), then on the harder passes
+        // zxing's own, which reads some pictures the other misses.
         let result = QrReader
             .decode_with_hints(&mut bitmap, hints)
-            .or_else(|_| QRCodeReader.decode_with_hints(&mut bitmap, hints))
+            .or_else(|e| if harder { QRCodeReader.decode_with_hints(&mut bitmap, hints) } else { Err(e) })
             .ok()?;
         (result.getBarcodeFormat() == &BarcodeFormat::QR_CODE)
             .then(|| Read { text: result.getText().to_owned(), format: Format::Qr })

@@ -33,7 +33,11 @@ pub fn thresholds(row: &[u8], out: &mut Vec<u8>) -> bool {
         return hi - lo >= MIN_CONTRAST;
     }
     for (b, chunk) in row.chunks(BLOCK).enumerate() {
-        let (lo, hi) = chunk.iter().fold((255u8, 0u8), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        let (mut lo, mut hi) = (255u8, 0u8);
+        for &v in chunk {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
         mins[b] = lo;
         maxs[b] = hi;
     }
@@ -69,17 +73,19 @@ pub fn thresholds(row: &[u8], out: &mut Vec<u8>) -> bool {
 pub fn runs(row: &[u8], thresholds: &[u8], out: &mut Vec<u16>) {
     out.clear();
     let mut dark = false;
-    let mut len = 0u16;
-    for (x, &v) in row.iter().enumerate() {
-        let d = v < thresholds[x / BLOCK];
-        if d != dark {
-            out.push(len);
-            len = 0;
-            dark = d;
+    let mut start = 0usize;
+    for (b, chunk) in row.chunks(BLOCK).enumerate() {
+        let t = thresholds[b];
+        for (i, &v) in chunk.iter().enumerate() {
+            if (v < t) != dark {
+                let x = b * BLOCK + i;
+                out.push((x - start) as u16);
+                start = x;
+                dark = !dark;
+            }
         }
-        len += 1;
     }
-    out.push(len);
+    out.push((row.len() - start) as u16);
 }
 
 /// Whether five runs read 1:1:3:1:1 (each within half a module).
