@@ -1,15 +1,19 @@
 //! Real photographs and scans from zxing-cpp's black-box test set (Apache
 //! 2.0, see fixtures/zxing-blackbox/LICENSE), read through the same
 //! luminance path the worker uses. zxing-cpp's own runner must pass the
-//! counts below (upright, fast mode); we must read at least as many.
+//! first count below (upright, fast mode); the second is what we read, and
+//! must keep reading: 101 of the 102 photos, with no false read. (zxing-wasm
+//! 3.1.4 with its default, try-harder options reads 99.)
 
 use danhgia_scan::{Decoder, Format, rgba_to_luma};
 use std::path::Path;
 
-fn read_folder(folder: &str, format: Format) -> (usize, usize, Vec<String>) {
+/// Images, images read, images misread (a text or format other than the
+/// expected one), and the names of the images not read.
+fn read_folder(folder: &str, format: Format) -> (usize, usize, usize, Vec<String>) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/zxing-blackbox").join(folder);
     let mut decoder = Decoder::new();
-    let (mut images, mut read, mut misses) = (0, 0, Vec::new());
+    let (mut images, mut read, mut wrong, mut misses) = (0, 0, 0, Vec::new());
     let mut entries: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     entries.sort();
     for path in entries {
@@ -22,46 +26,55 @@ fn read_folder(folder: &str, format: Format) -> (usize, usize, Vec<String>) {
         let img = image::open(&path).unwrap().to_rgba8();
         let (w, h) = img.dimensions();
         let got = decoder.decode_still(rgba_to_luma(img.as_raw()), w, h);
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
         match got {
             Some(r) if r.text == expected && r.format == format => read += 1,
-            other => {
-                misses.push(format!("{}: {:?}", path.file_name().unwrap().to_string_lossy(), other.map(|r| r.text)))
+            Some(r) => {
+                wrong += 1;
+                misses.push(format!("{name}: misread as {:?}", r.text));
             }
+            None => misses.push(name),
         }
     }
-    (images, read, misses)
+    (images, read, wrong, misses)
 }
 
-fn check(folder: &str, format: Format, zxing_cpp_passes: usize) {
-    let (images, read, misses) = read_folder(folder, format);
+fn check(folder: &str, format: Format, zxing_cpp_passes: usize, we_read: usize) -> Vec<String> {
+    let (images, read, wrong, misses) = read_folder(folder, format);
     println!("{folder}: read {read} of {images} (zxing-cpp: {zxing_cpp_passes}); missed {misses:?}");
-    assert!(
-        read >= zxing_cpp_passes,
-        "{folder}: read {read} of {images}, zxing-cpp reads {zxing_cpp_passes}: {misses:#?}"
-    );
+    assert_eq!(wrong, 0, "{folder}: false reads: {misses:#?}");
+    assert!(read >= zxing_cpp_passes.max(we_read), "{folder}: read {read} of {images}, want {we_read}: {misses:#?}");
+    misses
 }
 
 #[test]
 fn qrcode_1() {
-    check("qrcode-1", Format::Qr, 8);
+    check("qrcode-1", Format::Qr, 8, 8);
 }
 
 #[test]
 fn qrcode_2() {
-    check("qrcode-2", Format::Qr, 50);
+    let misses = check("qrcode-2", Format::Qr, 50, 55);
+    // Two that zxing-wasm reads and we used to miss: a light code on a grey
+    // ground, and a photo that reads once downscaled.
+    for name in ["#709.webp", "13.webp"] {
+        assert!(!misses.iter().any(|m| m.starts_with(name)), "{name} not read");
+    }
 }
 
 #[test]
 fn qrcode_3() {
-    check("qrcode-3", Format::Qr, 18);
+    check("qrcode-3", Format::Qr, 18, 18);
 }
 
 #[test]
 fn code128_1() {
-    check("code128-1", Format::Code128, 6);
+    check("code128-1", Format::Code128, 6, 6);
 }
 
 #[test]
 fn code128_2() {
-    check("code128-2", Format::Code128, 13);
+    let misses = check("code128-2", Format::Code128, 13, 14);
+    // Blurred bars that only a plain threshold between the row's extremes reads.
+    assert!(!misses.iter().any(|m| m.starts_with("#444")), "#444 not read");
 }
