@@ -99,12 +99,7 @@ impl<'a> Frame<'a> {
     fn span(&self, y: usize, x: usize, out: &mut [u8]) {
         let (start, n) = (y * self.width + x, out.len());
         match self.pixels {
-            Pixels::Rgba(p) => {
-                for (o, c) in out.iter_mut().zip(p[4 * start..][..4 * n].chunks_exact(4)) {
-                    let v = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
-                    *o = ((306 * (v & 0xff) + 601 * ((v >> 8) & 0xff) + 117 * ((v >> 16) & 0xff) + 0x200) >> 10) as u8;
-                }
-            }
+            Pixels::Rgba(p) => crate::simd::luma(&p[4 * start..][..4 * n], out),
             Pixels::Luma(p) => out.copy_from_slice(&p[start..][..n]),
         }
     }

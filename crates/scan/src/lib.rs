@@ -18,6 +18,7 @@
 
 mod frame;
 mod scout;
+mod simd;
 mod still;
 
 pub use frame::{Frame, Pixels, Rect};

@@ -32,15 +32,7 @@ pub fn thresholds(row: &[u8], out: &mut Vec<u8>) -> bool {
         out.resize(blocks, lo / 2 + hi / 2);
         return hi - lo >= MIN_CONTRAST;
     }
-    for (b, chunk) in row.chunks(BLOCK).enumerate() {
-        let (mut lo, mut hi) = (255u8, 0u8);
-        for &v in chunk {
-            lo = lo.min(v);
-            hi = hi.max(v);
-        }
-        mins[b] = lo;
-        maxs[b] = hi;
-    }
+    crate::simd::block_extremes(row, &mut mins[..blocks], &mut maxs[..blocks]);
     let mut last = None;
     let mut first = None;
     for b in 0..blocks {
@@ -71,21 +63,7 @@ pub fn thresholds(row: &[u8], out: &mut Vec<u8>) -> bool {
 /// Cuts a row into runs: `runs[0]` is light (possibly 0 long), then dark,
 /// light, … Returns nothing useful for a flat row (one light run).
 pub fn runs(row: &[u8], thresholds: &[u8], out: &mut Vec<u16>) {
-    out.clear();
-    let mut dark = false;
-    let mut start = 0usize;
-    for (b, chunk) in row.chunks(BLOCK).enumerate() {
-        let t = thresholds[b];
-        for (i, &v) in chunk.iter().enumerate() {
-            if (v < t) != dark {
-                let x = b * BLOCK + i;
-                out.push((x - start) as u16);
-                start = x;
-                dark = !dark;
-            }
-        }
-    }
-    out.push((row.len() - start) as u16);
+    crate::simd::runs(row, thresholds, out);
 }
 
 /// Whether five runs read 1:1:3:1:1 (each within half a module).
