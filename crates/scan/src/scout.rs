@@ -24,10 +24,10 @@ const MIN_CONTRAST: u8 = 40;
 pub fn thresholds(row: &[u8], out: &mut Vec<u8>) -> bool {
     out.clear();
     let blocks = row.len().div_ceil(BLOCK);
-    let mut mins = [0u8; 64];
-    let mut maxs = [0u8; 64];
+    let mut mins = [0u8; 256];
+    let mut maxs = [0u8; 256];
     if blocks > mins.len() {
-        // Rows wider than 1024 pixels: one window over the whole row.
+        // Rows wider than 4096 pixels: one window over the whole row.
         let (lo, hi) = row.iter().fold((255u8, 0u8), |(lo, hi), &v| (lo.min(v), hi.max(v)));
         out.resize(blocks, lo / 2 + hi / 2);
         return hi - lo >= MIN_CONTRAST;
