@@ -97,14 +97,18 @@ pub fn code128_start(quiet: u16, r: &[u16]) -> bool {
             }
             sum += d;
         }
-        // … and 0.3 module on average.
-        10 * sum < 6 * 3 * total
+        // … and 3 modules in all (rxing's reader allows 0.7 and 2.75).
+        sum < 3 * total
     })
 }
 
-/// Whether runs (light first) hold a Code 128 start after a quiet zone.
+/// Whether runs (light first) hold a Code 128 start after a quiet zone. A
+/// start at the row's edge has its quiet zone cut off by the frame, which
+/// the reader accepts too.
 fn has_code128_start(runs: &[u16]) -> bool {
-    (1..runs.len().saturating_sub(5)).step_by(2).any(|i| code128_start(runs[i - 1], &runs[i..i + 6]))
+    (1..runs.len().saturating_sub(5))
+        .step_by(2)
+        .any(|i| code128_start(if i == 1 { u16::MAX } else { runs[i - 1] }, &runs[i..i + 6]))
 }
 
 /// A finder pattern seen on one or more rows.
@@ -313,6 +317,9 @@ mod tests {
         assert!(code128_start(20, &[4, 2, 2, 4, 2, 8]));
         assert!(!code128_start(2, &[4, 2, 2, 4, 2, 8]), "no quiet zone");
         assert!(!code128_start(20, &[4, 4, 4, 4, 4, 4]));
+        // A start against the frame's edge: its quiet zone is cut off.
+        assert!(has_code128_start(&[1, 4, 2, 2, 4, 2, 8, 3]));
+        assert!(!has_code128_start(&[9, 1, 3, 4, 2, 2, 4, 2, 8, 3]), "quiet zone too short");
     }
 
     #[test]
