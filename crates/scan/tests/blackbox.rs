@@ -5,7 +5,7 @@
 //! must keep reading: 101 of the 102 photos, with no false read. (zxing-wasm
 //! 3.1.4 with its default, try-harder options reads 99.)
 
-use danhgia_scan::{Decoder, Format, rgba_to_luma};
+use danhgia_scan::{Decoder, Format, Frame, Pass, Pixels, rgba_to_luma};
 use std::path::Path;
 
 /// Images, images read, images misread (a text or format other than the
@@ -77,4 +77,39 @@ fn code128_2() {
     let misses = check("code128-2", Format::Code128, 13, 14);
     // Blurred bars that only a plain threshold between the row's extremes reads.
     assert!(!misses.iter().any(|m| m.starts_with("#444")), "#444 not read");
+}
+
+/// The scanner's own passes alone (fast, thorough, coarse: what a camera
+/// frame gets), without the still-image fallbacks: they must read as many
+/// photos as the whole-frame passes they replaced (98), and nothing wrong.
+#[test]
+fn live_passes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/zxing-blackbox");
+    let mut decoder = Decoder::new();
+    let (mut read, mut wrong, mut misses) = (0, 0, Vec::new());
+    for folder in ["qrcode-1", "qrcode-2", "qrcode-3", "code128-1", "code128-2"] {
+        let mut entries: Vec<_> = std::fs::read_dir(root.join(folder)).unwrap().map(|e| e.unwrap().path()).collect();
+        entries.sort();
+        for path in entries {
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+            if !matches!(ext, "png" | "jpg" | "jpeg" | "webp") {
+                continue;
+            }
+            let expected = std::fs::read_to_string(path.with_extension("txt")).unwrap();
+            let img = image::open(&path).unwrap().to_rgba8();
+            let (w, h) = img.dimensions();
+            let frame = Frame::new(Pixels::Rgba(img.as_raw()), w, h).unwrap();
+            let got = [Pass::Fast, Pass::Thorough, Pass::Coarse]
+                .into_iter()
+                .find_map(|pass| decoder.decode_frame(&frame, pass));
+            match got {
+                Some(r) if r.text == expected => read += 1,
+                Some(_) => wrong += 1,
+                None => misses.push(format!("{folder}/{}", path.file_name().unwrap().to_string_lossy())),
+            }
+        }
+    }
+    println!("live passes: read {read} of 102; missed {misses:?}");
+    assert_eq!(wrong, 0);
+    assert!(read >= 98, "live passes read {read}: missed {misses:#?}");
 }
