@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { startServer } from '../tests/e2e/server.mjs';
 import { executablePath } from '../tests/e2e/browser.mjs';
 import { makeClips } from '../tests/e2e/clips.mjs';
-import { benchDecoder } from './decoder.mjs';
+import { benchDecoder, decoderSection } from './decoder.mjs';
 import { bytesCitizen, bytesOfficer, deliverTenThousand, offlineColdStart, qrToForm, serverIngest } from './app.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -61,7 +61,6 @@ function bytesTable(rows) {
 const chromiumVersion = execFileSync(executablePath, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 const { decoder, bulk, ingest, cold, qr } = results;
 const dec = (kind) => decoder.rows.find((r) => r.kind === kind);
-const readCell = (r, d) => (r.kind === 'no code' ? `${d.wrong} false` : `${d.read}/${r.frames}${d.wrong ? `, ${d.wrong} false` : ''}`);
 const lines = [
   '# Benchmarks',
   '',
@@ -92,52 +91,7 @@ const lines = [
   '',
   ...bytesTable(results.officer),
   '',
-  '## Decoder: per-frame decoding of 640×480 camera frames',
-  '',
-  `Each kind of frame: ${decoder.runs} runs of 60 frames (after 8 warm-up frames) of a slip drawn like the e2e camera clips,`,
-  'every decoder decoding every frame, taking turns frame by frame, in one headless Chromium run, cross-origin',
-  'isolated (precise `performance.now()`). Figures in ms: the median over runs of each run\'s median and p90, and',
-  'the slowest single frame of all runs.',
-  '',
-  "- **Ours**: the scanner's production Web Worker (`/scan-worker_loader.js`: the frame copied into wasm memory, a",
-  '  look at every few rows for finder patterns and Code 128 starts, then rxing only there; QR + Code 128), cycling',
-  '  fast / thorough / fast / coarse passes as the scanner does, timed inside the worker.',
-  `- **zxing-wasm** ${decoder.zxingWasmVersion} (zxing-cpp in wasm, reader build), in the page, \`readBarcodes(imageData)\` with`,
-  '  formats QR Code and Code 128 and otherwise its default options (tryHarder, tryRotate, tryInvert, tryDownscale),',
-  '  and with fast options (tryHarder, tryRotate, tryInvert off, maxNumberOfSymbols 1). Its .wasm is the file from',
-  '  node_modules, handed to the page: nothing leaves loopback.',
-  '- **@zxing/library** 0.23 (the JavaScript port), in the page, same formats, hints set once, luma conversion included.',
-  '',
-  '| frames | ours median | ours p90 | ours slowest | zxing-wasm default median | p90 | zxing-wasm fast median | p90 | @zxing/library median | p90 |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-  ...decoder.rows.map(
-    (r) =>
-      `| ${r.kind} | **${ms(r.ours.median)}** | **${ms(r.ours.p90)}** | ${ms(r.ours.max)} | ${ms(r.wasmDefault.median)} | ${ms(r.wasmDefault.p90)} | ${ms(r.wasmFast.median)} | ${ms(r.wasmFast.p90)} | ${ms(r.zxingLibrary.median)} | ${ms(r.zxingLibrary.p90)} |`,
-  ),
-  '',
-  'Ratios (their median ÷ ours; above 1: ours is faster) and frames read (no code: false reads):',
-  '',
-  '| frames | vs zxing-wasm default | vs zxing-wasm fast | vs @zxing/library | read: ours | zxing-wasm default | zxing-wasm fast | @zxing/library |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- |',
-  ...decoder.rows.map(
-    (r) =>
-      `| ${r.kind} | ${(r.wasmDefault.median / r.ours.median).toFixed(2)}× | ${(r.wasmFast.median / r.ours.median).toFixed(2)}× | ${(r.zxingLibrary.median / r.ours.median).toFixed(2)}× | ${readCell(r, r.ours)} | ${readCell(r, r.wasmDefault)} | ${readCell(r, r.wasmFast)} | ${readCell(r, r.zxingLibrary)} |`,
-  ),
-  '',
-  'Ours by pass (frames read, median ms, slowest ms):',
-  '',
-  '| frames | fast | thorough | coarse |',
-  '| --- | --- | --- | --- |',
-  ...decoder.rows.map(
-    (r) =>
-      `| ${r.kind} | ${['fast', 'thorough', 'coarse'].map((p) => { const b = r.ours.byPass[p]; return `${r.kind === 'no code' ? '–' : `${b.read}/${b.frames}`}, ${ms(b.median)}, ${ms(b.max)}`; }).join(' | ')} |`,
-  ),
-  '',
-  'The scanner decodes one frame at a time in the worker, so these figures bound its frame rate, not the',
-  "page's. The thorough and coarse passes (one frame in four each) read the harder pictures (see",
-  '`crates/scan/tests/blackbox.rs`). The slowest frame is the single worst of all runs: on a shared machine it',
-  'can include time when the worker was not scheduled at all.',
-  '',
+  ...decoderSection(decoder),
 ];
 const text = lines.join('\n');
 writeFileSync(join(root, 'BENCHMARKS.md'), text);
