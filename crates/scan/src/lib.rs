@@ -242,7 +242,7 @@ fn qr_region(finders: &[Finder], (width, height): (usize, usize)) -> Rect {
     if finders.len() == 2 {
         let (a, b) = (points[0], points[1]);
         margin += ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
-    } else {
+    } else if finders.len() >= 3 {
         let mut best: Vec<&Finder> = finders.iter().collect();
         best.sort_by_key(|f| std::cmp::Reverse(f.hits));
         let p: Vec<(f32, f32)> = best.iter().take(3).map(|f| (f.x, f.y)).collect();
@@ -302,6 +302,20 @@ mod tests {
         let passes: Vec<_> = (0..8).map(Pass::for_frame).collect();
         assert_eq!(passes.iter().filter(|p| **p == Pass::Fast).count(), 4);
         assert!(passes.contains(&Pass::Thorough) && passes.contains(&Pass::Coarse));
+    }
+
+    #[test]
+    fn qr_region_covers_the_fourth_corner() {
+        let f = |x, y| Finder { x, y, module: 2.0, hits: 1, inverted: false };
+        // A code turned 45°: finder centres at the top, left and right; the
+        // fourth corner (bottom) lies outside their bounding box.
+        let rect = qr_region(&[f(100.0, 40.0), f(60.0, 80.0), f(140.0, 80.0)], (640, 480));
+        assert_eq!((rect.x, rect.y), (60 - 16, 40 - 16));
+        assert!(rect.y + rect.height >= 120 + 16 && rect.x + rect.width >= 140 + 16, "{rect:?}");
+        // Near the frame's edge the region is clipped to the frame.
+        let rect = qr_region(&[f(5.0, 5.0), f(5.0, 60.0), f(60.0, 5.0)], (100, 100));
+        assert_eq!((rect.x, rect.y), (0, 0));
+        assert!(rect.width <= 100 && rect.height <= 100);
     }
 
     #[test]
