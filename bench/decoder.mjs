@@ -207,6 +207,9 @@ export async function benchDecoder(baseUrl) {
           median: median(runs.map((r) => median(r[name].ms))),
           p90: median(runs.map((r) => quantile(r[name].ms, 0.9))),
           max: Math.max(...all),
+          // Each frame's best time over the runs, then the slowest frame:
+          // what a frame costs without the scheduler's pauses.
+          worstBest: Math.max(...runs[0][name].ms.map((_, j) => Math.min(...runs.map((r) => r[name].ms[j])))),
           read: runs.reduce((s, r) => s + r[name].read.filter((i) => i >= 0).length, 0),
           wrong: runs.reduce((s, r) => s + r[name].wrong, 0),
         };
@@ -222,6 +225,7 @@ export async function benchDecoder(baseUrl) {
               read: runs.reduce((s, r) => s + idx(r).filter((j) => r.ours.read[j] >= 0).length, 0),
               median: median(runs.flatMap((r) => idx(r).map((j) => r.ours.ms[j]))),
               max: Math.max(...runs.flatMap((r) => idx(r).map((j) => r.ours.ms[j]))),
+              worstBest: Math.max(...idx(runs[0]).map((j) => Math.min(...runs.map((r) => r.ours.ms[j])))),
             },
           ];
         }),
@@ -245,8 +249,9 @@ export function decoderSection(decoder) {
     '',
     `Each kind of frame: ${decoder.runs} runs of 60 frames (after 8 warm-up frames) of a slip drawn like the e2e camera clips,`,
     'every decoder decoding every frame, taking turns frame by frame, in one headless Chromium run, cross-origin',
-    'isolated (precise `performance.now()`). Figures in ms: the median over runs of each run\'s median and p90, and',
-    'the slowest single frame of all runs.',
+    'isolated (precise `performance.now()`). Figures in ms: the median over runs of each run\'s median and p90, the',
+    'slowest single frame of all runs, and the slowest frame when each frame counts its best time over the runs',
+    '(the same frame decoded again: what it costs without the pauses a busy machine adds).',
     '',
     "- **Ours**: the scanner's production Web Worker (`/scan-worker_loader.js`: the frame copied into wasm memory, a",
     '  look at every few rows for finder patterns and Code 128 starts, then rxing only there; QR + Code 128), cycling',
@@ -257,11 +262,11 @@ export function decoderSection(decoder) {
     '  node_modules, handed to the page: nothing leaves loopback.',
     '- **@zxing/library** 0.23 (the JavaScript port), in the page, same formats, hints set once, luma conversion included.',
     '',
-    '| frames | ours median | ours p90 | ours slowest | zxing-wasm default median | p90 | zxing-wasm fast median | p90 | @zxing/library median | p90 |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| frames | ours median | ours p90 | ours slowest | ours slowest, best of runs | zxing-wasm default median | p90 | zxing-wasm fast median | p90 | fast slowest, best of runs | @zxing/library median | p90 |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...decoder.rows.map(
       (r) =>
-        `| ${r.kind} | **${ms(r.ours.median)}** | **${ms(r.ours.p90)}** | ${ms(r.ours.max)} | ${ms(r.wasmDefault.median)} | ${ms(r.wasmDefault.p90)} | ${ms(r.wasmFast.median)} | ${ms(r.wasmFast.p90)} | ${ms(r.zxingLibrary.median)} | ${ms(r.zxingLibrary.p90)} |`,
+        `| ${r.kind} | **${ms(r.ours.median)}** | **${ms(r.ours.p90)}** | ${ms(r.ours.max)} | ${ms(r.ours.worstBest)} | ${ms(r.wasmDefault.median)} | ${ms(r.wasmDefault.p90)} | ${ms(r.wasmFast.median)} | ${ms(r.wasmFast.p90)} | ${ms(r.wasmFast.worstBest)} | ${ms(r.zxingLibrary.median)} | ${ms(r.zxingLibrary.p90)} |`,
     ),
     '',
     'Ratios (their median ÷ ours; above 1: ours is faster) and frames read (no code: false reads):',
@@ -273,13 +278,13 @@ export function decoderSection(decoder) {
         `| ${r.kind} | ${(r.wasmDefault.median / r.ours.median).toFixed(2)}× | ${(r.wasmFast.median / r.ours.median).toFixed(2)}× | ${(r.zxingLibrary.median / r.ours.median).toFixed(2)}× | ${readCell(r, r.ours)} | ${readCell(r, r.wasmDefault)} | ${readCell(r, r.wasmFast)} | ${readCell(r, r.zxingLibrary)} |`,
     ),
     '',
-    'Ours by pass (frames read, median ms, slowest ms):',
+    'Ours by pass (frames read, median ms, slowest ms, slowest frame at its best of the runs):',
     '',
     '| frames | fast | thorough | coarse |',
     '| --- | --- | --- | --- |',
     ...decoder.rows.map(
       (r) =>
-        `| ${r.kind} | ${['fast', 'thorough', 'coarse'].map((p) => { const b = r.ours.byPass[p]; return `${r.kind === 'no code' ? '–' : `${b.read}/${b.frames}`}, ${ms(b.median)}, ${ms(b.max)}`; }).join(' | ')} |`,
+        `| ${r.kind} | ${['fast', 'thorough', 'coarse'].map((p) => { const b = r.ours.byPass[p]; return `${r.kind === 'no code' ? '–' : `${b.read}/${b.frames}`}, ${ms(b.median)}, ${ms(b.max)}, ${ms(b.worstBest)}`; }).join(' | ')} |`,
     ),
     '',
     'The scanner decodes one frame at a time in the worker, so these figures bound its frame rate, not the',
