@@ -94,6 +94,12 @@ impl<'a> Frame<'a> {
         *out = pair;
     }
 
+    /// Column `x` at full scale into `out` (top to bottom).
+    pub fn column(&self, x: usize, out: &mut Vec<u8>) {
+        out.clear();
+        out.extend((0..self.height).map(|y| self.px(y * self.width + x) as u8));
+    }
+
     /// `out.len()` full-scale pixels of row `y` from column `x`.
     #[inline]
     fn span(&self, y: usize, x: usize, out: &mut [u8]) {
@@ -137,6 +143,8 @@ mod tests {
         assert_eq!(row, vec![0, 255]);
         f.row(1, 1, &mut row);
         assert_eq!(row, vec![76, luma_of(10, 20, 30)]);
+        f.column(1, &mut row);
+        assert_eq!(row, vec![255, luma_of(10, 20, 30)]);
         assert_eq!(f.at(0, 0, 2), ((255 + 76 + u32::from(luma_of(10, 20, 30)) + 2) / 4) as u8);
     }
 

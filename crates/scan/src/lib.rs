@@ -27,7 +27,7 @@ use rxing::oned::{Code128Reader, OneDReader};
 use rxing::qrcode::QRCodeReader;
 use rxing::qrcode::cpp_port::QrReader;
 use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source, Reader};
-use scout::{Finder, Look, Scout};
+use scout::{Finder, Line, Look, Scout};
 use std::collections::HashSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,17 +70,18 @@ impl Pass {
         match self {
             // Every 6th row: the centre of a finder pattern is 3 modules
             // high, so codes of 2 pixels a module and more are crossed.
-            Pass::Fast => Look { scale: 1, step: 6, inverted: false, bars: true },
-            // Every 3rd row: down to 1 pixel a module.
-            Pass::Thorough => Look { scale: 1, step: 3, inverted: true, bars: true },
+            Pass::Fast => Look { scale: 1, step: 6, inverted: false, bars: true, column_step: 0 },
+            // Every 3rd row: down to 1 pixel a module; and every 12th column
+            // for a barcode held sideways.
+            Pass::Thorough => Look { scale: 1, step: 3, inverted: true, bars: true, column_step: 12 },
             // Half resolution evens out blur and noise (and finds big codes).
-            Pass::Coarse => Look { scale: 2, step: 3, inverted: true, bars: true },
+            Pass::Coarse => Look { scale: 2, step: 3, inverted: true, bars: true, column_step: 0 },
         }
     }
 }
 
-/// At most this many rows a frame are handed to the Code 128 reader.
-const MAX_BAR_ROWS: usize = 8;
+/// At most this many lines a frame are handed to the Code 128 reader.
+const MAX_BAR_LINES: usize = 8;
 
 /// The readers' settings and the buffers, kept across frames.
 pub struct Decoder {
@@ -139,12 +140,12 @@ impl Decoder {
             return None;
         }
         self.scout.look(frame, look);
-        let bar_rows = std::mem::take(&mut self.scout.sightings.bar_rows);
-        let read = bar_rows
+        let bar_lines = std::mem::take(&mut self.scout.sightings.bar_lines);
+        let read = bar_lines
             .iter()
-            .take(MAX_BAR_ROWS)
-            .find_map(|&(y, reversed)| self.read_bar_row(frame, y, reversed, pass != Pass::Fast));
-        self.scout.sightings.bar_rows = bar_rows;
+            .take(MAX_BAR_LINES)
+            .find_map(|&(line, reversed)| self.read_bar_line(frame, line, reversed, pass != Pass::Fast));
+        self.scout.sightings.bar_lines = bar_lines;
         if read.is_some() {
             return read;
         }
@@ -165,18 +166,25 @@ impl Decoder {
         read
     }
 
-    /// Reads a Code 128 symbol on row `y`, thresholded locally (and, when
-    /// trying harder, at a few levels of the row's range).
-    fn read_bar_row(&mut self, frame: &Frame, y: usize, reversed: bool, harder: bool) -> Option<Read> {
-        frame.row(y, 1, &mut self.row);
+    /// Reads a Code 128 symbol on a row or column, thresholded locally (and,
+    /// when trying harder, at a few levels of the line's range).
+    fn read_bar_line(&mut self, frame: &Frame, line: Line, reversed: bool, harder: bool) -> Option<Read> {
+        let y = match line {
+            Line::Row(y) => {
+                frame.row(y, 1, &mut self.row);
+                y
+            }
+            Line::Column(x) => {
+                frame.column(x, &mut self.row);
+                x
+            }
+        };
+        if reversed {
+            self.row.reverse();
+        }
         scout::thresholds(&self.row, &mut self.thresholds);
         let mut bits = BitArray::with_size(self.row.len());
-        let attempt = |bits: &mut BitArray| {
-            if reversed {
-                bits.reverse();
-            }
-            Code128Reader.decode_row(y as u32, bits, &DecodeHints::default()).ok()
-        };
+        let attempt = |bits: &mut BitArray| Code128Reader.decode_row(y as u32, bits, &DecodeHints::default()).ok();
         for (x, &v) in self.row.iter().enumerate() {
             if v < self.thresholds[x / scout::BLOCK] {
                 bits.set(x);

@@ -122,13 +122,20 @@ pub struct Finder {
     pub inverted: bool,
 }
 
+/// A row or a column of the frame, at full scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Line {
+    Row(usize),
+    Column(usize),
+}
+
 /// What one look at a frame found.
 #[derive(Debug, Default)]
 pub struct Sightings {
     pub finders: Vec<Finder>,
-    /// Rows (at full scale) where a Code 128 start was seen, and whether it
-    /// reads right to left (the slip upside down).
-    pub bar_rows: Vec<(usize, bool)>,
+    /// Lines where a Code 128 start was seen, and whether it reads
+    /// backwards (right to left, bottom to top: the slip turned round).
+    pub bar_lines: Vec<(Line, bool)>,
 }
 
 /// Reused buffers for looking at frames.
@@ -153,13 +160,16 @@ pub struct Look {
     pub inverted: bool,
     /// Look for Code 128 starts (rows at full scale only).
     pub bars: bool,
+    /// Also look down every this many columns for Code 128 (a slip held
+    /// sideways); 0: not.
+    pub column_step: usize,
 }
 
 impl Scout {
     /// Looks at every `step`-th row of `frame`.
     pub fn look(&mut self, frame: &Frame, look: Look) {
         self.sightings.finders.clear();
-        self.sightings.bar_rows.clear();
+        self.sightings.bar_lines.clear();
         let (_, h) = frame.size(look.scale);
         let bars_here = look.bars && look.scale == 1;
         let mut y = look.step / 2;
@@ -176,6 +186,36 @@ impl Scout {
                 self.look_at_row(frame, y, Look { scale: 1, ..look }, false, true);
                 y += step;
             }
+        }
+        if look.column_step > 0 {
+            let (w, _) = frame.size(1);
+            let mut x = look.column_step / 2;
+            while x < w {
+                frame.column(x, &mut self.row);
+                if thresholds(&self.row, &mut self.thresholds) {
+                    runs(&self.row, &self.thresholds, &mut self.runs);
+                    self.look_for_bars(Line::Column(x));
+                }
+                x += look.column_step;
+            }
+        }
+    }
+
+    /// Whether the last runs cut hold a Code 128 start, each way (a start
+    /// seen one way may be a chance match inside a symbol that reads the
+    /// other way).
+    fn look_for_bars(&mut self, line: Line) {
+        if has_code128_start(&self.runs) {
+            self.sightings.bar_lines.push((line, false));
+        }
+        // Backwards: the runs reversed, light first.
+        self.reversed.clear();
+        if self.runs.len().is_multiple_of(2) {
+            self.reversed.push(0);
+        }
+        self.reversed.extend(self.runs.iter().rev());
+        if has_code128_start(&self.reversed) {
+            self.sightings.bar_lines.push((line, true));
         }
     }
 
@@ -214,19 +254,7 @@ impl Scout {
         }
         self.candidates = candidates;
         if bars {
-            if has_code128_start(&self.runs) {
-                self.sightings.bar_rows.push((y, false));
-            } else {
-                // Right to left: the runs backwards, light first.
-                self.reversed.clear();
-                if self.runs.len().is_multiple_of(2) {
-                    self.reversed.push(0);
-                }
-                self.reversed.extend(self.runs.iter().rev());
-                if has_code128_start(&self.reversed) {
-                    self.sightings.bar_rows.push((y, true));
-                }
-            }
+            self.look_for_bars(Line::Row(y));
         }
     }
 
@@ -352,17 +380,17 @@ mod tests {
         }
         let frame = Frame::new(Pixels::Luma(&luma), w as u32, h as u32).unwrap();
         let mut scout = Scout::default();
-        scout.look(&frame, Look { scale: 1, step: 2, inverted: false, bars: true });
+        scout.look(&frame, Look { scale: 1, step: 2, inverted: false, bars: true, column_step: 4 });
         let f = &scout.sightings.finders;
         assert_eq!(f.len(), 1, "{f:?}");
         assert!((f[0].x - 34.0).abs() < 1.5 && (f[0].y - 24.0).abs() < 1.5 && (f[0].module - 4.0).abs() < 0.5, "{f:?}");
-        assert!(scout.sightings.bar_rows.is_empty());
+        assert!(scout.sightings.bar_lines.is_empty());
         // The same pattern in light ink on dark is only seen when asked for.
         let inverted: Vec<u8> = luma.iter().map(|v| 255 - v).collect();
         let frame = Frame::new(Pixels::Luma(&inverted), w as u32, h as u32).unwrap();
-        scout.look(&frame, Look { scale: 1, step: 2, inverted: false, bars: false });
+        scout.look(&frame, Look { scale: 1, step: 2, inverted: false, bars: false, column_step: 0 });
         assert!(scout.sightings.finders.is_empty());
-        scout.look(&frame, Look { scale: 1, step: 2, inverted: true, bars: false });
+        scout.look(&frame, Look { scale: 1, step: 2, inverted: true, bars: false, column_step: 0 });
         assert_eq!(scout.sightings.finders.len(), 1);
         assert!(scout.sightings.finders[0].inverted);
     }
