@@ -1,9 +1,18 @@
 // Per-frame decoding time of 640×480 camera frames, in one headless
 // Chromium run: our scanner's worker (rxing, the real /scan-worker_loader.js
-// of the build) against @zxing/library, the reference browser decoder, run
-// in the page. The page is cross-origin isolated, so performance.now() is
-// precise. Frames are drawn like the e2e clips: a slip with a QR code (a
-// citizen link), a slip with a Code 128 barcode, a slip with no code.
+// of the build) against zxing-wasm 3.1.4 (zxing-cpp compiled to wasm, the
+// reader build, with its default options and with fast ones) and
+// @zxing/library (the old JavaScript port), in the page. The decoders take
+// turns frame by frame on the same frames. The page is cross-origin
+// isolated, so performance.now() is precise. Frames are drawn like the e2e
+// clips: a slip with a QR code (a citizen link), a slip with a Code 128
+// barcode, a slip with no code.
+//
+// zxing-wasm fetches its .wasm from a CDN by default: here it is handed the
+// file from node_modules instead (its `wasmBinary` override), and any
+// request leaving loopback is aborted and fails the benchmark.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from '@playwright/test';
 import { launchOptions } from '../tests/e2e/browser.mjs';
@@ -11,9 +20,16 @@ import { launchOptions } from '../tests/e2e/browser.mjs';
 const require = createRequire(import.meta.url);
 const QRCode = require('qrcode');
 const { CODE128 } = require('jsbarcode/bin/barcodes/CODE128/index.js');
+const zxingWasmFile = require.resolve('zxing-wasm/reader/zxing_reader.wasm');
+const zxingWasmScript = join(dirname(zxingWasmFile), '../iife/reader/index.js');
+const zxingWasmVersion = require(join(dirname(zxingWasmFile), '../../package.json')).version;
 
 const FRAMES = 60;
 const WARMUP = 8;
+/** Runs of the whole set; figures are medians over runs (DECODER_RUNS to change). */
+const RUNS = Number(process.env.DECODER_RUNS || 8);
+/** The scanner's pass for frame n (crates/scan `Pass::for_frame`). */
+export const PASSES = ['fast', 'thorough', 'fast', 'coarse'];
 
 function slipFrame({ qr, bars, frame }) {
   const [width, height] = [640, 480];
@@ -50,57 +66,77 @@ function slipFrame({ qr, bars, frame }) {
   return ctx.getImageData(0, 0, width, height);
 }
 
-async function measure(page, kind, spec) {
+/** One run over one kind of frame: every decoder on every frame, taking turns. */
+async function measure(page, spec, expected) {
   return page.evaluate(
-    async ({ kind, spec, FRAMES, WARMUP, slipFrameSrc }) => {
+    async ({ spec, expected, FRAMES, WARMUP, slipFrameSrc }) => {
       const slipFrame = new Function(`return (${slipFrameSrc})`)();
       const frames = Array.from({ length: FRAMES + WARMUP }, (_, frame) => slipFrame({ ...spec, frame }));
-      // Ours: the production worker; it times its own decode (RGBA → luma → rxing).
       const worker = new Worker('/scan-worker_loader.js');
-      await new Promise((ok) => worker.addEventListener('message', (e) => e.data.ready && ok(), { once: false }));
-      const ours = [];
-      let read = 0;
+      await new Promise((ok) => worker.addEventListener('message', (e) => e.data.ready && ok()));
+      const Z = window.ZXing;
+      const reader = new Z.MultiFormatReader();
+      reader.setHints(new Map([[Z.DecodeHintType.POSSIBLE_FORMATS, [Z.BarcodeFormat.QR_CODE, Z.BarcodeFormat.CODE_128]]]));
+      const W = window.ZXingWASM;
+      const formats = ['QRCode', 'Code128'];
+      const wasmOptions = {
+        default: { formats },
+        fast: { formats, tryHarder: false, tryRotate: false, tryInvert: false, maxNumberOfSymbols: 1 },
+      };
+      const decoders = {
+        // Ours: the production worker; it times its own decode (copy into
+        // wasm memory, then the decoder on the RGBA).
+        ours: async (img, i) => {
+          const buffer = new Uint8ClampedArray(img.data).buffer;
+          const answer = await new Promise((ok) => {
+            worker.onmessage = (e) => ok(e.data);
+            worker.postMessage({ id: i, frame: i, width: img.width, height: img.height, pixels: buffer }, [buffer]);
+          });
+          return { ms: answer.ms, text: answer.text };
+        },
+        wasmDefault: async (img) => {
+          const t0 = performance.now();
+          const found = await W.readBarcodes(img, wasmOptions.default);
+          const ms = performance.now() - t0;
+          return { ms, text: found.find((r) => r.isValid)?.text };
+        },
+        wasmFast: async (img) => {
+          const t0 = performance.now();
+          const found = await W.readBarcodes(img, wasmOptions.fast);
+          const ms = performance.now() - t0;
+          return { ms, text: found.find((r) => r.isValid)?.text };
+        },
+        // @zxing/library: same formats, hints set once, luma conversion included.
+        zxingLibrary: async ({ data, width, height }) => {
+          const t0 = performance.now();
+          const luma = new Uint8ClampedArray(width * height);
+          for (let p = 0; p < luma.length; p++) {
+            luma[p] = (306 * data[4 * p] + 601 * data[4 * p + 1] + 117 * data[4 * p + 2] + 0x200) >> 10;
+          }
+          let text;
+          try {
+            text = reader.decodeWithState(new Z.BinaryBitmap(new Z.HybridBinarizer(new Z.RGBLuminanceSource(luma, width, height)))).getText();
+          } catch {}
+          return { ms: performance.now() - t0, text };
+        },
+      };
+      const names = Object.keys(decoders);
+      const out = Object.fromEntries(names.map((n) => [n, { ms: [], read: [], wrong: 0 }]));
       for (let i = 0; i < frames.length; i++) {
-        const img = frames[i];
-        const buffer = new Uint8ClampedArray(img.data).buffer;
-        const answer = await new Promise((ok) => {
-          worker.onmessage = (e) => ok(e.data);
-          worker.postMessage({ id: i, frame: i, width: img.width, height: img.height, pixels: buffer }, [buffer]);
-        });
-        if (i >= WARMUP) {
-          ours.push(answer.ms);
-          if (answer.text) read++;
+        // Take turns, starting with a different decoder on each frame.
+        for (let k = 0; k < names.length; k++) {
+          const name = names[(i + k) % names.length];
+          const { ms, text } = await decoders[name](frames[i], i);
+          if (i < WARMUP) continue;
+          out[name].ms.push(ms);
+          out[name].read.push(text === expected ? i : -1);
+          if (text !== undefined && text !== expected) out[name].wrong++;
         }
       }
       worker.terminate();
-      // Reference: @zxing/library with the same formats, hints set once.
-      const Z = window.ZXing;
-      const hints = new Map([[Z.DecodeHintType.POSSIBLE_FORMATS, [Z.BarcodeFormat.QR_CODE, Z.BarcodeFormat.CODE_128]]]);
-      const reader = new Z.MultiFormatReader();
-      reader.setHints(hints);
-      const theirs = [];
-      let theirRead = 0;
-      for (let i = 0; i < frames.length; i++) {
-        const { data, width, height } = frames[i];
-        const t0 = performance.now();
-        const luma = new Uint8ClampedArray(width * height);
-        for (let p = 0; p < luma.length; p++) {
-          luma[p] = (306 * data[4 * p] + 601 * data[4 * p + 1] + 117 * data[4 * p + 2] + 0x200) >> 10;
-        }
-        let ok = false;
-        try {
-          reader.decodeWithState(new Z.BinaryBitmap(new Z.HybridBinarizer(new Z.RGBLuminanceSource(luma, width, height))));
-          ok = true;
-        } catch {}
-        const ms = performance.now() - t0;
-        if (i >= WARMUP) {
-          theirs.push(ms);
-          if (ok) theirRead++;
-        }
-      }
-      return { kind, ours, theirs, read, theirRead, isolated: crossOriginIsolated };
+      return { out, isolated: crossOriginIsolated };
     },
-    { kind, spec, FRAMES, WARMUP, slipFrameSrc: slipFrame.toString() },
+    { spec, expected, FRAMES, WARMUP, slipFrameSrc: slipFrame.toString() },
   );
 }
 
@@ -108,33 +144,153 @@ const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 };
+const median = (xs) => quantile(xs, 0.5);
 
-/** Returns rows: { frames, ours: {median, p90}, zxing: {median, p90}, ratio, reads }. */
+const isLoopback = (url) => {
+  const { protocol, hostname } = new URL(url);
+  if (protocol === 'data:' || protocol === 'blob:') return true;
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+};
+
+/**
+ * Returns { runs, rows }: per kind of frame, per decoder, the median over runs of the per-run median and
+ * p90 (ms), the slowest single frame, and frames read (summed over runs); for ours, reads by pass too.
+ */
 export async function benchDecoder(baseUrl) {
   const qrText = `${baseUrl}/r/H45.03-261120-0001?t=AbCdEfGhIjKlMnOp`;
   const q = QRCode.create(qrText, { errorCorrectionLevel: 'M' });
   const n = q.modules.size;
   const qr = Array.from({ length: n }, (_, r) => Array.from({ length: n }, (_, c) => (q.modules.get(r, c) ? 1 : 0)));
-  const bars = new CODE128('H45.03-261120-0001', {}).encode().data;
+  const code = 'H45.03-261120-0001';
+  const bars = new CODE128(code, {}).encode().data;
   const browser = await chromium.launch(launchOptions);
+  const offLoopback = [];
   try {
     const page = await browser.newPage();
+    // Nothing may leave loopback (zxing-wasm's default is a CDN).
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (isLoopback(url)) return route.fallback();
+      offLoopback.push(url);
+      return route.abort();
+    });
     await page.goto(baseUrl + '/');
     await page.addScriptTag({ path: require.resolve('@zxing/library/umd/index.min.js') });
+    await page.addScriptTag({ path: zxingWasmScript });
+    // zxing-wasm gets its .wasm from node_modules, handed to the page (no
+    // fetch at all, so never its default CDN).
+    const version = await page.evaluate(async (base64) => {
+      const wasmBinary = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)).buffer;
+      await window.ZXingWASM.prepareZXingModule({
+        overrides: { wasmBinary, locateFile: (path, prefix) => prefix + path },
+        fireImmediately: true,
+      });
+      return window.ZXingWASM.ZXING_WASM_VERSION;
+    }, readFileSync(zxingWasmFile).toString('base64'));
+    if (version !== zxingWasmVersion) throw new Error(`zxing-wasm ${version} in the page, ${zxingWasmVersion} installed`);
     const rows = [];
-    for (const [kind, spec] of [
-      ['QR code', { qr }],
-      ['Code 128', { bars }],
-      ['no code', {}],
+    for (const [kind, spec, expected] of [
+      ['QR code', { qr }, qrText],
+      ['Code 128', { bars }, code],
+      ['no code', {}, undefined],
     ]) {
-      const r = await measure(page, kind, spec);
-      if (!r.isolated) throw new Error('the page is not cross-origin isolated: timings would be coarse');
-      const ours = { median: quantile(r.ours, 0.5), p90: quantile(r.ours, 0.9) };
-      const zxing = { median: quantile(r.theirs, 0.5), p90: quantile(r.theirs, 0.9) };
-      rows.push({ kind, ours, zxing, ratio: zxing.median / ours.median, reads: `${r.read}/${FRAMES} vs ${r.theirRead}/${FRAMES}` });
+      const runs = [];
+      for (let run = 0; run < RUNS; run++) {
+        const r = await measure(page, spec, expected);
+        if (!r.isolated) throw new Error('the page is not cross-origin isolated: timings would be coarse');
+        runs.push(r.out);
+      }
+      const row = { kind, frames: FRAMES * RUNS };
+      for (const name of Object.keys(runs[0])) {
+        const all = runs.flatMap((r) => r[name].ms);
+        row[name] = {
+          median: median(runs.map((r) => median(r[name].ms))),
+          p90: median(runs.map((r) => quantile(r[name].ms, 0.9))),
+          max: Math.max(...all),
+          // Each frame's best time over the runs, then the slowest frame:
+          // what a frame costs without the scheduler's pauses.
+          worstBest: Math.max(...runs[0][name].ms.map((_, j) => Math.min(...runs.map((r) => r[name].ms[j])))),
+          read: runs.reduce((s, r) => s + r[name].read.filter((i) => i >= 0).length, 0),
+          wrong: runs.reduce((s, r) => s + r[name].wrong, 0),
+        };
+      }
+      // Ours by pass: frames read, median and slowest frame.
+      row.ours.byPass = Object.fromEntries(
+        [...new Set(PASSES)].map((pass) => {
+          const idx = (r) => r.ours.ms.map((_, j) => j).filter((j) => PASSES[(j + WARMUP) % 4] === pass);
+          return [
+            pass,
+            {
+              frames: runs.reduce((s, r) => s + idx(r).length, 0),
+              read: runs.reduce((s, r) => s + idx(r).filter((j) => r.ours.read[j] >= 0).length, 0),
+              median: median(runs.flatMap((r) => idx(r).map((j) => r.ours.ms[j]))),
+              max: Math.max(...runs.flatMap((r) => idx(r).map((j) => r.ours.ms[j]))),
+              worstBest: Math.max(...idx(runs[0]).map((j) => Math.min(...runs.map((r) => r.ours.ms[j])))),
+            },
+          ];
+        }),
+      );
+      rows.push(row);
+      console.log(JSON.stringify(row));
     }
-    return rows;
+    if (offLoopback.length) throw new Error(`requests left loopback: ${offLoopback.join(', ')}`);
+    return { runs: RUNS, zxingWasmVersion, rows };
   } finally {
     await browser.close();
   }
+}
+
+/** The decoder section of BENCHMARKS.md (lines), from benchDecoder's result. */
+export function decoderSection(decoder) {
+  const ms = (x) => x.toFixed(2);
+  const readCell = (r, d) => (r.kind === 'no code' ? `${d.wrong} false` : `${d.read}/${r.frames}${d.wrong ? `, ${d.wrong} false` : ''}`);
+  return [
+    '## Decoder: per-frame decoding of 640×480 camera frames',
+    '',
+    `Each kind of frame: ${decoder.runs} runs of 60 frames (after 8 warm-up frames) of a slip drawn like the e2e camera clips,`,
+    'every decoder decoding every frame, taking turns frame by frame, in one headless Chromium run, cross-origin',
+    'isolated (precise `performance.now()`). Figures in ms: the median over runs of each run\'s median and p90, the',
+    'slowest single frame of all runs, and the slowest frame when each frame counts its best time over the runs',
+    '(the same frame decoded again: what it costs without the pauses a busy machine adds).',
+    '',
+    "- **Ours**: the scanner's production Web Worker (`/scan-worker_loader.js`: the frame copied into wasm memory, a",
+    '  look at every few rows for finder patterns and Code 128 starts, then rxing only there; QR + Code 128), cycling',
+    '  fast / thorough / fast / coarse passes as the scanner does, timed inside the worker.',
+    `- **zxing-wasm** ${decoder.zxingWasmVersion} (zxing-cpp in wasm, reader build), in the page, \`readBarcodes(imageData)\` with`,
+    '  formats QR Code and Code 128 and otherwise its default options (tryHarder, tryRotate, tryInvert, tryDownscale),',
+    '  and with fast options (tryHarder, tryRotate, tryInvert off, maxNumberOfSymbols 1). Its .wasm is the file from',
+    '  node_modules, handed to the page: nothing leaves loopback.',
+    '- **@zxing/library** 0.23 (the JavaScript port), in the page, same formats, hints set once, luma conversion included.',
+    '',
+    '| frames | ours median | ours p90 | ours slowest | ours slowest, best of runs | zxing-wasm default median | p90 | zxing-wasm fast median | p90 | fast slowest, best of runs | @zxing/library median | p90 |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...decoder.rows.map(
+      (r) =>
+        `| ${r.kind} | **${ms(r.ours.median)}** | **${ms(r.ours.p90)}** | ${ms(r.ours.max)} | ${ms(r.ours.worstBest)} | ${ms(r.wasmDefault.median)} | ${ms(r.wasmDefault.p90)} | ${ms(r.wasmFast.median)} | ${ms(r.wasmFast.p90)} | ${ms(r.wasmFast.worstBest)} | ${ms(r.zxingLibrary.median)} | ${ms(r.zxingLibrary.p90)} |`,
+    ),
+    '',
+    'Ratios (their median ÷ ours; above 1: ours is faster) and frames read (no code: false reads):',
+    '',
+    '| frames | vs zxing-wasm default | vs zxing-wasm fast | vs @zxing/library | read: ours | zxing-wasm default | zxing-wasm fast | @zxing/library |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...decoder.rows.map(
+      (r) =>
+        `| ${r.kind} | ${(r.wasmDefault.median / r.ours.median).toFixed(2)}× | ${(r.wasmFast.median / r.ours.median).toFixed(2)}× | ${(r.zxingLibrary.median / r.ours.median).toFixed(2)}× | ${readCell(r, r.ours)} | ${readCell(r, r.wasmDefault)} | ${readCell(r, r.wasmFast)} | ${readCell(r, r.zxingLibrary)} |`,
+    ),
+    '',
+    'Ours by pass (frames read, median ms, slowest ms, slowest frame at its best of the runs):',
+    '',
+    '| frames | fast | thorough | coarse |',
+    '| --- | --- | --- | --- |',
+    ...decoder.rows.map(
+      (r) =>
+        `| ${r.kind} | ${['fast', 'thorough', 'coarse'].map((p) => { const b = r.ours.byPass[p]; return `${r.kind === 'no code' ? '–' : `${b.read}/${b.frames}`}, ${ms(b.median)}, ${ms(b.max)}, ${ms(b.worstBest)}`; }).join(' | ')} |`,
+    ),
+    '',
+    'The scanner decodes one frame at a time in the worker, so these figures bound its frame rate, not the',
+    "page's. The thorough and coarse passes (one frame in four each) read the harder pictures (see",
+    '`crates/scan/tests/blackbox.rs`). The slowest frame is the single worst of all runs: on a shared machine it',
+    'can include time when the worker was not scheduled at all.',
+    '',
+  ];
 }

@@ -4,7 +4,7 @@
 //! It announces `{ready: true}` once its wasm runs, because messages posted
 //! before that would be lost.
 
-use danhgia_scan::{Decoder, Format, Pass, rgba_to_luma};
+use danhgia_scan::{Decoder, Format, Pass};
 use js_sys::{Object, Reflect};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -27,20 +27,30 @@ fn now(scope: &DedicatedWorkerGlobalScope) -> f64 {
     scope.performance().map(|p| p.now()).unwrap_or(0.0)
 }
 
+/// The decoder and the frame buffer, kept across frames.
+struct State {
+    decoder: Decoder,
+    rgba: Vec<u8>,
+}
+
 /// Decodes one message's frame; `None` when the message is not a frame.
-fn handle(scope: &DedicatedWorkerGlobalScope, decoder: &mut Decoder, data: &JsValue) -> Option<Object> {
+fn handle(scope: &DedicatedWorkerGlobalScope, state: &mut State, data: &JsValue) -> Option<Object> {
     let id = get_u32(data, "id")?;
     let frame = get_u32(data, "frame").unwrap_or(0);
     let (width, height) = (get_u32(data, "width")?, get_u32(data, "height")?);
     let pixels = Reflect::get(data, &JsValue::from_str("pixels")).ok()?.dyn_into::<js_sys::ArrayBuffer>().ok()?;
-    let rgba = js_sys::Uint8Array::new(&pixels).to_vec();
     let answer = Object::new();
     set(&answer, "id", id);
-    if rgba.len() != width as usize * height as usize * 4 {
+    let len = pixels.byte_length() as usize;
+    if Some(len) != (width as usize).checked_mul(height as usize).and_then(|n| n.checked_mul(4)) {
         return Some(answer);
     }
+    // Timed from the copy into wasm memory on, as a decoder given an
+    // ImageData would be.
     let start = now(scope);
-    let read = decoder.decode(rgba_to_luma(&rgba), width, height, Pass::for_frame(u64::from(frame)));
+    state.rgba.resize(len, 0);
+    js_sys::Uint8Array::new(&pixels).copy_to(&mut state.rgba);
+    let read = state.decoder.decode_rgba(&state.rgba, width, height, Pass::for_frame(u64::from(frame)));
     set(&answer, "ms", now(scope) - start);
     if let Some(read) = read {
         set(&answer, "text", read.text);
@@ -52,10 +62,10 @@ fn handle(scope: &DedicatedWorkerGlobalScope, decoder: &mut Decoder, data: &JsVa
 
 fn main() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let decoder = RefCell::new(Decoder::new());
+    let state = RefCell::new(State { decoder: Decoder::new(), rgba: Vec::new() });
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        if let Some(answer) = handle(&reply_scope, &mut decoder.borrow_mut(), &event.data()) {
+        if let Some(answer) = handle(&reply_scope, &mut state.borrow_mut(), &event.data()) {
             let _ = reply_scope.post_message(&answer);
         }
     });
