@@ -80,16 +80,18 @@ fn public_url(config: &Config, bound: std::net::SocketAddr) -> String {
 async fn serve(config: Config) -> Result<(), String> {
     let db = tokio::task::block_in_place(|| open_db(&config))?;
     tracing::info!(backend = ?db.backend(), schema = db.schema_version(), "database ready");
-    let links = LinkSigner::load_or_create(&db, &config.data_dir)?;
+    // Start-up work is synchronous database work: off the async runtime
+    // (PostgreSQL's client blocks on a runtime of its own).
+    let links = tokio::task::block_in_place(|| LinkSigner::load_or_create(&db, &config.data_dir))?;
     if config.faults.any() {
         tracing::warn!(faults = ?config.faults, "FAULT INJECTION IS ON: rating requests will fail on purpose (tests only)");
     }
     if config.demo {
         let (rules, size) = (danhgia_core::RuleBook::builtin(), config.demo_dossiers);
-        if db
-            .write_blocking(|sql| demo::seed(sql, &rules, danhgia_server::api::today(), size))
-            .map_err(|e| e.to_string())?
-        {
+        let seeded = tokio::task::block_in_place(|| {
+            db.write_blocking(|sql| demo::seed(sql, &rules, danhgia_server::api::today(), size))
+        });
+        if seeded.map_err(|e| e.to_string())? {
             tracing::info!("seeded the demo district of Triệu Phong");
         }
     }
@@ -135,7 +137,8 @@ async fn serve(config: Config) -> Result<(), String> {
         let signer = &links;
         let count = config.demo_links;
         let found =
-            db.read_blocking(|sql| demo::unrated_links(sql, signer, &base_url, count)).map_err(|e| e.to_string())?;
+            tokio::task::block_in_place(|| db.read_blocking(|sql| demo::unrated_links(sql, signer, &base_url, count)))
+                .map_err(|e| e.to_string())?;
         for (url, check_code) in found {
             tracing::info!("demo citizen link: {url} check_code={check_code}");
         }
