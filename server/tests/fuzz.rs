@@ -464,12 +464,18 @@ fn batch_input() -> impl Strategy<Value = BatchInput> {
     .prop_map(|s| s.as_bytes().to_vec());
     let nested =
         (1usize..2000).prop_map(|n| format!("{{\"records\":{}{}}}", "[".repeat(n), "]".repeat(n)).into_bytes());
+    // Over the record limit, and over the body limit.
+    let record =
+        r#"{"id":"x","dossier_code":"A1","channel":"online","ruleset_version":"x","answers":{},"client_time":"x"}"#;
+    let too_many = Just(format!("{{\"records\":[{}]}}", vec![record; MAX_BATCH + 1].join(",")).into_bytes());
+    let too_big = Just(format!("{{\"records\":[],\"pad\":\"{}\"}}", "x".repeat(600 * 1024)).into_bytes());
     prop_oneof![
         6 => (prop::collection::vec(record_spec(), 1..6), sender(), prop::bool::weighted(0.3))
             .prop_map(|(records, sender, replay)| BatchInput::Records { records, sender, replay }),
         3 => (prop::collection::vec(record_spec(), 1..4), sender(), prop::collection::vec(edit(), 1..5))
             .prop_map(|(records, sender, edits)| BatchInput::Text { records, sender, edits }),
-        1 => (prop_oneof![json_shapes, nested, any_text(300).prop_map(String::into_bytes), prop::collection::vec(any::<u8>(), 0..300)], sender())
+        1 => (prop_oneof![8 => json_shapes, 8 => nested, 8 => any_text(300).prop_map(String::into_bytes),
+                          8 => prop::collection::vec(any::<u8>(), 0..300), 1 => too_many, 1 => too_big], sender())
             .prop_map(|(bytes, sender)| BatchInput::Bytes { bytes, sender }),
     ]
 }
@@ -670,13 +676,7 @@ impl Fixture {
             let (y, m, d) = r.received;
             let received = CivilDate::new(y, m, d).unwrap_or_else(|e| panic!("{e}"));
             let after = |n: i64| received.add_days(n).unwrap_or(received).format_vn();
-            let (code, agency) = match r.existing {
-                Some((i, same_agency)) => {
-                    let d = i.get(&self.dossiers);
-                    (d.code.clone(), if same_agency { d.agency.clone() } else { r.agency.to_owned() })
-                }
-                None => (r.new_code.clone(), r.agency.to_owned()),
-            };
+            let (code, agency) = self.code_and_agency(r);
             let mut cells: BTreeMap<&str, String> = BTreeMap::new();
             cells.insert("ma_ho_so", code);
             cells.insert("thu_tuc", r.procedure.to_owned());
@@ -694,6 +694,78 @@ impl Fixture {
         }
         out.push_str(terminator);
         out
+    }
+}
+
+/// The demo district's agencies.
+const DEMO_AGENCIES: [&str; 13] = [
+    "H45", "H45.01", "H45.02", "H45.03", "H45.04", "H45.05", "H45.06", "H45.07", "H45.08", "H45.09", "H45.10",
+    "H45.11", "H45.12",
+];
+
+impl Fixture {
+    /// What each row of a generated file must be answered, from the rules of
+    /// import: `(line, reason)` per refused row, and how many rows create a
+    /// dossier and how many update one (or leave it unchanged).
+    fn expected_import(
+        &self,
+        rows: &[RowSpec],
+        importer: Importer,
+        before: &BTreeMap<String, (String, String)>,
+    ) -> (Vec<(u32, &'static str)>, u32, u32) {
+        let covers = |agency: &str| match importer {
+            Importer::DistrictOffice => DEMO_AGENCIES.contains(&agency),
+            _ => agency == "H45.03",
+        };
+        let book = RuleBook::builtin();
+        let (mut errors, mut created, mut existing) = (Vec::new(), 0, 0);
+        let mut seen = std::collections::HashSet::new();
+        for (i, r) in rows.iter().enumerate() {
+            let line = i as u32 + 2;
+            if let Some((column, _)) = r.defect {
+                let reason = match column {
+                    "ma_ho_so" => "bad_code",
+                    "thu_tuc" => "missing_value",
+                    "co_quan" | "can_bo" => "bad_text",
+                    _ => "bad_date",
+                };
+                errors.push((line, reason));
+                continue;
+            }
+            let (code, agency) = self.code_and_agency(r);
+            let (y, m, d) = r.received;
+            let received = CivilDate::new(y, m, d).unwrap_or_else(|e| panic!("{e}"));
+            let reason = if !seen.insert(code.clone()) {
+                Some("duplicate_in_file")
+            } else if !DEMO_AGENCIES.contains(&agency.as_str()) {
+                Some("unknown_agency")
+            } else if !covers(&agency) {
+                Some("out_of_scope")
+            } else {
+                match before.get(&code) {
+                    Some((old, _)) if !covers(old) => Some("out_of_scope"),
+                    Some((old, _)) if *old != agency => Some("agency_changed"),
+                    _ if book.for_date(received).is_none() => Some("no_ruleset"),
+                    _ => None,
+                }
+            };
+            match reason {
+                Some(reason) => errors.push((line, reason)),
+                None if before.contains_key(&code) => existing += 1,
+                None => created += 1,
+            }
+        }
+        (errors, created, existing)
+    }
+
+    fn code_and_agency(&self, r: &RowSpec) -> (String, String) {
+        match r.existing {
+            Some((i, same_agency)) => {
+                let d = i.get(&self.dossiers);
+                (d.code.clone(), if same_agency { d.agency.clone() } else { r.agency.to_owned() })
+            }
+            None => (r.new_code.clone(), r.agency.to_owned()),
+        }
     }
 }
 
@@ -721,9 +793,26 @@ fn import_input() -> impl Strategy<Value = ImportInput> {
             .prop_map(|(rows, importer, terminator, bom)| ImportInput::Rows { rows, importer, terminator, bom }),
         2 => (rows(), importer(), prop::collection::vec(edit(), 1..5)).prop_map(|(rows, importer, edits)| ImportInput::Text { rows, importer, edits }),
         2 => (rows(), importer(), prop::collection::vec(byte_edit(), 1..4)).prop_map(|(rows, importer, edits)| ImportInput::Bytes { rows, importer, edits }),
-        1 => (prop_oneof![any_text(300).prop_map(String::into_bytes), prop::collection::vec(any::<u8>(), 0..300)], importer())
+        1 => (prop_oneof![20 => any_text(300).prop_map(String::into_bytes), 20 => prop::collection::vec(any::<u8>(), 0..300),
+                          1 => Just(too_many_rows()), 1 => Just(too_large_file())], importer())
             .prop_map(|(bytes, importer)| ImportInput::Any { bytes, importer }),
     ]
+}
+
+/// A file of more rows than an import takes.
+fn too_many_rows() -> Vec<u8> {
+    let mut csv = HEADER.join(",");
+    for n in 0..=danhgia_core::import::MAX_ROWS {
+        csv.push_str(&format!("\nY-{n},Khai sinh,H45.03,,,01/11/2026,02/11/2026,"));
+    }
+    csv.into_bytes()
+}
+
+/// A file over the import route's body limit.
+fn too_large_file() -> Vec<u8> {
+    let mut csv = HEADER.join(",").into_bytes();
+    csv.resize(8 * 1024 * 1024 + 1, b' ');
+    csv
 }
 
 impl Fixture {
@@ -737,10 +826,12 @@ impl Fixture {
     }
 }
 
-/// Imports a file; checks the answer against the file and the database,
-/// then imports it again and checks that nothing changes.
-fn import(f: &Fixture, importer: Importer, body: Vec<u8>) -> TestCaseResult {
+/// Imports a file; checks the answer against the file and the database (and
+/// against each row's expected outcome, when the rows are known), then
+/// imports it again and checks that nothing changes.
+fn import(f: &Fixture, importer: Importer, body: Vec<u8>, rows: Option<&[RowSpec]>) -> TestCaseResult {
     let before = f.dossier_rows();
+    let expected = rows.map(|rows| f.expected_import(rows, importer, &before));
     let auth = f.import_auth(importer);
     let text = std::str::from_utf8(&body).ok().map(str::to_owned);
     let describe = || format!("{importer:?} {:?}", String::from_utf8_lossy(&body));
@@ -770,6 +861,27 @@ fn import(f: &Fixture, importer: Importer, body: Vec<u8>) -> TestCaseResult {
     let answered = (report.created + report.updated + report.unchanged) as usize + report.errors.len();
     prop_assert_eq!(answered, rows.len() + errors.len(), "{:?}", report);
     prop_assert!(report.errors.windows(2).all(|w| w[0].line <= w[1].line));
+    let known = [
+        "bad_code",
+        "bad_date",
+        "date_order",
+        "missing_value",
+        "too_long",
+        "bad_text",
+        "bad_row",
+        "unknown_agency",
+        "no_ruleset",
+        "duplicate_in_file",
+        "out_of_scope",
+        "agency_changed",
+        "inactive_agency",
+    ];
+    prop_assert!(report.errors.iter().all(|e| known.contains(&e.reason.as_str())), "{:?}", report.errors);
+    if let Some((errors, created, existing)) = &expected {
+        let got: Vec<(u32, &str)> = report.errors.iter().map(|e| (e.line, e.reason.as_str())).collect();
+        prop_assert_eq!(&got, errors, "{:?}", text);
+        prop_assert_eq!((report.created, report.updated + report.unchanged), (*created, *existing));
+    }
     let lines = text.split(['\n', '\r']).count() as u32;
     prop_assert!(report.errors.iter().all(|e| (2..=lines).contains(&e.line)), "{:?}", report.errors);
     // The database changed as the report says.
@@ -806,14 +918,14 @@ fn fuzz_dossier_imports() {
     let f = fixture();
     fuzz(file!(), "server/dossier_imports", SHORT, import_input(), |input| match input {
         ImportInput::Rows { rows, importer, terminator, bom } => {
-            import(&f, importer, f.csv(&rows, terminator, bom).into_bytes())
+            import(&f, importer, f.csv(&rows, terminator, bom).into_bytes(), Some(&rows))
         }
         ImportInput::Text { rows, importer, edits } => {
-            import(&f, importer, apply(&f.csv(&rows, "\n", false), &edits).into_bytes())
+            import(&f, importer, apply(&f.csv(&rows, "\n", false), &edits).into_bytes(), None)
         }
         ImportInput::Bytes { rows, importer, edits } => {
-            import(&f, importer, apply_bytes(f.csv(&rows, "\r\n", true).as_bytes(), &edits))
+            import(&f, importer, apply_bytes(f.csv(&rows, "\r\n", true).as_bytes(), &edits), None)
         }
-        ImportInput::Any { bytes, importer } => import(&f, importer, bytes),
+        ImportInput::Any { bytes, importer } => import(&f, importer, bytes, None),
     });
 }
