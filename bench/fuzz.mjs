@@ -28,6 +28,7 @@ const WHAT = {
   'core/rating_record': 'records from the forms of both rule sets with one defect each, mutated JSON, any text → `check_record` gives the expected reason; what it accepts is sound; JSON round trips',
   'core/account_fields': 'user names, agency codes, names, free text, passwords, mutated with look-alikes and controls → only the documented ASCII alphabets, idempotent, no control characters',
   'server/rating_batches': '`POST /api/v1/ratings`: batches from demo dossiers (citizen, officer, district officer, forged and malformed sessions), one defect a record, replays, mutated JSON, any bytes → never 5xx, JSON errors, per-record verdicts, stored rows = accepted, a replay stores nothing',
+  'server/dossier_lookups': '`GET /api/v1/dossiers/{code}`: demo codes as typed or scanned (any case, escaped or not, mutated) with right, other and mutated tokens and check codes, junk queries, with and without an officer → never 5xx, JSON, opened only with a right credential or in the officer\'s scope, the right token always opens, 429 only for check codes and with `Retry-After`, never the applicant\'s name',
   'server/dossier_imports': '`POST /api/v1/dossiers`: CSV of new and existing dossiers (own and other agencies, unknown ones), by district and commune offices, an officer and nobody, mutated text and bytes → never 5xx, one answer per row, rows outside scope and agencies never change, a second import changes nothing',
 };
 

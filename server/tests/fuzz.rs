@@ -37,6 +37,8 @@ struct Dossier {
     token: String,
     ruleset: String,
     dates: DossierDates,
+    /// Never shown to anyone outside the server.
+    applicant: String,
 }
 
 struct Fixture {
@@ -45,6 +47,8 @@ struct Fixture {
     router: axum::Router,
     db: Db,
     dossiers: Vec<Dossier>,
+    /// The slip's check code of each dossier, by code.
+    check_codes: BTreeMap<String, String>,
     /// Those of commune H45.03.
     own_dossiers: Vec<Dossier>,
     /// Bearer tokens: the officer of commune H45.03, the district's officer,
@@ -58,6 +62,7 @@ struct Fixture {
 struct Answer {
     status: StatusCode,
     content_type: String,
+    retry_after: bool,
     body: Vec<u8>,
 }
 
@@ -82,20 +87,22 @@ fn fixture() -> Fixture {
         danhgia_server::auth::create_account(sql, "vanphong.h45.03", &hash, "Lê Văn Tâm", "H45.03", Role::Office, false)
     })
     .unwrap();
-    let rows: Vec<(String, String, String, String, String, Option<String>)> = db
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(String, String, String, String, String, Option<String>, String)> = db
         .read_blocking(|sql| {
             let rows = sql.query(
-                "SELECT code, agency_id, ruleset_version, received_on, appointed_on, returned_on FROM dossiers ORDER BY code",
+                "SELECT code, agency_id, ruleset_version, received_on, appointed_on, returned_on, applicant_name
+                 FROM dossiers ORDER BY code",
                 params![],
             )?;
             rows.iter()
-                .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+                .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))
                 .collect::<Result<Vec<_>, danhgia_server::store::DbError>>()
         })
         .unwrap();
     let dossiers = rows
         .into_iter()
-        .map(|(code, agency, ruleset, received, appointed, returned)| Dossier {
+        .map(|(code, agency, ruleset, received, appointed, returned, applicant)| Dossier {
             token: links.token(&DossierCode::parse(&code).unwrap()),
             code,
             agency,
@@ -105,8 +112,11 @@ fn fixture() -> Fixture {
                 appointed_on: date(&appointed),
                 returned_on: returned.as_deref().map(date),
             },
+            applicant,
         })
         .collect::<Vec<_>>();
+    let check_codes =
+        dossiers.iter().map(|d| (d.code.clone(), links.check_code(&DossierCode::parse(&d.code).unwrap()))).collect();
     let own_dossiers = dossiers.iter().filter(|d| d.agency == "H45.03").cloned().collect();
     let router = app(AppState::new(db.clone(), config, links, "https://danhgia.example".into()));
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -116,6 +126,7 @@ fn fixture() -> Fixture {
         router,
         db,
         dossiers,
+        check_codes,
         own_dossiers,
         officer: String::new(),
         district_officer: String::new(),
@@ -136,8 +147,9 @@ impl Fixture {
             let status = res.status();
             let content_type =
                 res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+            let retry_after = res.headers().contains_key(header::RETRY_AFTER);
             let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-            Answer { status, content_type, body }
+            Answer { status, content_type, retry_after, body }
         })
     }
 
@@ -927,5 +939,162 @@ fn fuzz_dossier_imports() {
             import(&f, importer, apply_bytes(f.csv(&rows, "\r\n", true).as_bytes(), &edits), None)
         }
         ImportInput::Any { bytes, importer } => import(&f, importer, bytes, None),
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Dossier look-up by code (what a scan or a typed code leads to)
+
+#[derive(Debug, Clone)]
+struct LookupInput {
+    dossier: Index,
+    /// Edits of the code as typed or scanned (none: the code itself, in any case).
+    edits: Vec<Edit>,
+    lower: bool,
+    /// Escape `/` as `%2F` (as links do), or leave it.
+    escape_slash: bool,
+    token: Credential,
+    check: Credential,
+    staff: bool,
+    junk: Option<&'static str>,
+}
+
+#[derive(Debug, Clone)]
+enum Credential {
+    Absent,
+    Right,
+    /// Another dossier's.
+    Other(Index),
+    Mutated(Vec<Edit>),
+}
+
+fn credential() -> impl Strategy<Value = Credential> {
+    prop_oneof![
+        4 => Just(Credential::Absent),
+        2 => Just(Credential::Right),
+        1 => any::<Index>().prop_map(Credential::Other),
+        2 => prop::collection::vec(edit(), 1..3).prop_map(Credential::Mutated),
+    ]
+}
+
+fn lookup_input() -> impl Strategy<Value = LookupInput> {
+    (
+        any::<Index>(),
+        prop_oneof![3 => Just(Vec::new()), 2 => prop::collection::vec(edit(), 1..4)],
+        any::<bool>(),
+        any::<bool>(),
+        credential(),
+        credential(),
+        prop::bool::weighted(0.3),
+        prop::option::weighted(0.2, prop::sample::select(&["t=", "t", "check=", "&&", "t=a&t=b", "%ZZ", "x=%00"][..])),
+    )
+        .prop_map(|(dossier, edits, lower, escape_slash, token, check, staff, junk)| LookupInput {
+            dossier,
+            edits,
+            lower,
+            escape_slash,
+            token,
+            check,
+            staff,
+            junk,
+        })
+}
+
+/// Percent-encodes everything but unreserved characters (and `/` when asked).
+fn escape(s: &str, keep_slash: bool) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || (keep_slash && b == b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[test]
+fn fuzz_dossier_lookups() {
+    let f = fixture();
+    fuzz(file!(), "server/dossier_lookups", SHORT, lookup_input(), |input| {
+        let d = input.dossier.get(&f.dossiers);
+        let typed = apply(&if input.lower { d.code.to_ascii_lowercase() } else { d.code.clone() }, &input.edits);
+        let resolve = |c: &Credential, right: &str, of: &dyn Fn(&Dossier) -> String| match c {
+            Credential::Absent => None,
+            Credential::Right => Some(right.to_owned()),
+            Credential::Other(i) => Some(of(i.get(&f.dossiers))),
+            Credential::Mutated(edits) => Some(apply(right, edits)),
+        };
+        let token = resolve(&input.token, &d.token, &|o| o.token.clone());
+        let check = resolve(&input.check, &f.check_codes[&d.code], &|o| f.check_codes[&o.code].clone());
+        let mut query: Vec<String> = Vec::new();
+        if let Some(t) = &token {
+            query.push(format!("t={}", escape(t, false)));
+        }
+        if let Some(c) = &check {
+            query.push(format!("check={}", escape(c, false)));
+        }
+        query.extend(input.junk.map(str::to_owned));
+        let uri = format!("/api/v1/dossiers/{}?{}", escape(&typed, !input.escape_slash), query.join("&"));
+        let mut req = Request::get(&uri);
+        if input.staff {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {}", f.officer));
+        }
+        // What cannot be sent over HTTP is not a case.
+        let Ok(req) = req.body(Body::empty()) else { return Ok(()) };
+        let answer = f.send(req);
+        check_answer(&answer, &|| uri.clone())?;
+        let body = String::from_utf8_lossy(&answer.body);
+        prop_assert!(!body.contains(&d.applicant), "the applicant's name left the server: {}", body);
+        // Which dossier the typed code names, if any.
+        let named = DossierCode::parse(&typed).ok().and_then(|c| f.dossiers.iter().find(|o| o.code == c.as_str()));
+        let one_credential = !(input.junk.is_some_and(|j| j.contains('t') || j.contains("check")));
+        match answer.status {
+            StatusCode::OK => {
+                let public: danhgia_core::wire::DossierPublic =
+                    serde_json::from_slice(&answer.body).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let n = named.ok_or_else(|| TestCaseError::fail(format!("200 for {typed:?}, no such dossier")))?;
+                prop_assert_eq!(&public.code, &n.code);
+                prop_assert_eq!(&public.token, &n.token);
+                let by_token = token.as_deref() == Some(n.token.as_str());
+                // White space in a typed check code does not count ("334 426").
+                let typed_check = check.as_ref().map(|c| c.chars().filter(|c| !c.is_whitespace()).collect::<String>());
+                let by_check = typed_check.as_deref() == Some(f.check_codes[&n.code].as_str());
+                let by_scope = input.staff && n.agency == "H45.03";
+                prop_assert!(
+                    by_token || by_check || by_scope || !one_credential,
+                    "opened without a credential: {}",
+                    uri
+                );
+            }
+            StatusCode::TOO_MANY_REQUESTS => {
+                prop_assert!(check.is_some() || !one_credential, "429 without a check code: {}", uri);
+                prop_assert!(answer.retry_after, "429 without Retry-After");
+            }
+            status => {
+                // The right token, or the officer's own agency, always opens the dossier.
+                if let (Some(n), true) = (named, one_credential) {
+                    prop_assert!(
+                        token.as_deref() != Some(n.token.as_str()),
+                        "{} with the right token: {}",
+                        status,
+                        uri
+                    );
+                    prop_assert!(
+                        !(input.staff && n.agency == "H45.03" && token.is_none() && check.is_none()),
+                        "{} for the officer's own dossier: {}",
+                        status,
+                        uri
+                    );
+                }
+                prop_assert!(
+                    [StatusCode::BAD_REQUEST, StatusCode::NOT_FOUND, StatusCode::UNAUTHORIZED].contains(&status),
+                    "{}: {}",
+                    status,
+                    body
+                );
+            }
+        }
+        Ok(())
     });
 }
