@@ -11,7 +11,7 @@ mod fuzz_support;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use danhgia_core::import::parse_csv;
-use danhgia_core::rating::{BLANK, Channel, DossierDates, MAX_BATCH, MAX_COMMENT_CHARS, Reason, form_for};
+use danhgia_core::rating::{BLANK, Channel, DossierDates, MAX_BATCH, MAX_COMMENT_CHARS, Reason, form_for, is_uuid_v4};
 use danhgia_core::wire::{ApiError, BatchResults, ImportReport, RecordStatus, Session};
 use danhgia_core::{CivilDate, DossierCode, RuleBook};
 use danhgia_server::scope::Role;
@@ -274,6 +274,8 @@ struct RecordSpec {
     dossier: Index,
     /// For the officer of H45.03: one of its own agency's dossiers.
     own: bool,
+    /// Sent with the id of the record before it in the batch.
+    same_id: bool,
     channel: Channel,
     id: String,
     picks: Vec<Index>,
@@ -290,7 +292,7 @@ fn uuid_v4() -> impl Strategy<Value = String> {
 fn record_spec() -> impl Strategy<Value = RecordSpec> {
     use Defect::*;
     (
-        (any::<Index>(), any::<bool>()),
+        (any::<Index>(), any::<bool>(), prop::bool::weighted(0.1)),
         prop::sample::select(&[Channel::Online, Channel::Online, Channel::Paper, Channel::Kiosk][..]),
         uuid_v4(),
         prop::collection::vec(any::<Index>(), 8),
@@ -318,9 +320,10 @@ fn record_spec() -> impl Strategy<Value = RecordSpec> {
         ),
         any::<Index>(),
     )
-        .prop_map(|((dossier, own), channel, id, picks, comment, defect, pick)| RecordSpec {
+        .prop_map(|((dossier, own, same_id), channel, id, picks, comment, defect, pick)| RecordSpec {
             dossier,
             own,
+            same_id,
             channel,
             id,
             picks,
@@ -558,13 +561,35 @@ fn fuzz_rating_batches() {
     fuzz(file!(), "server/rating_batches", SHORT, batch_input(), |input| {
         match input {
             BatchInput::Records { records, sender, replay } => {
-                let built: Vec<(Value, Verdict)> = records.iter().map(|r| f.record(r, sender)).collect();
+                let mut built: Vec<(Value, Verdict)> = records.iter().map(|r| f.record(r, sender)).collect();
+                for i in 1..built.len() {
+                    let previous = built[i - 1].0["id"].clone();
+                    if records[i].same_id
+                        && records[i].defect != Defect::Id
+                        && previous.as_str().is_some_and(is_uuid_v4)
+                    {
+                        built[i].0["id"] = previous;
+                    }
+                }
                 let body = json!({ "records": built.iter().map(|(r, _)| r).collect::<Vec<_>>() }).to_string();
                 let Some(first) = send_batch(&f, sender, body.clone().into_bytes())? else {
                     prop_assert!(!matches!(sender, Sender::Citizen | Sender::Officer | Sender::DistrictOfficer));
                     return Ok(());
                 };
-                for (result, (record, verdict)) in first.results.iter().zip(&built) {
+                for (i, (result, (record, verdict))) in first.results.iter().zip(&built).enumerate() {
+                    let id_taken = i > 0
+                        && records[i].same_id
+                        && record["id"] == built[i - 1].0["id"]
+                        && matches!(first.results[i - 1].status, RecordStatus::Accepted | RecordStatus::Duplicate);
+                    if id_taken && record["dossier_code"] == built[i - 1].0["dossier_code"] {
+                        // The id was just stored: the same content is a duplicate, other content a conflict.
+                        prop_assert!(
+                            matches!(result.status, RecordStatus::Duplicate | RecordStatus::Conflict),
+                            "{:?}",
+                            result
+                        );
+                        continue;
+                    }
                     match verdict {
                         Verdict::Deliverable => {
                             prop_assert!(result.status != RecordStatus::Rejected, "{:?} for {}", result, record)
@@ -591,7 +616,14 @@ fn fuzz_rating_batches() {
                             RecordStatus::Accepted | RecordStatus::Duplicate => {
                                 prop_assert_eq!(b.status, RecordStatus::Duplicate, "{:?} then {:?}", a, b)
                             }
-                            RecordStatus::Rejected => prop_assert_eq!(a, b),
+                            RecordStatus::Rejected => {
+                                // Unless a later record of the batch stored (or set aside) its id.
+                                let id_stored =
+                                    first.results.iter().any(|o| o.id == a.id && o.status != RecordStatus::Rejected);
+                                if !(id_stored && b.reason.as_deref() == Some("id_reused")) {
+                                    prop_assert_eq!(a, b)
+                                }
+                            }
                             RecordStatus::Conflict => prop_assert_ne!(b.status, RecordStatus::Accepted),
                         }
                     }
