@@ -352,12 +352,13 @@ fn gen_row() -> impl Strategy<Value = GenRow> {
                     }
                     Defect::TooLong => {
                         cells.insert(text_column, "ệ".repeat(MAX_TEXT + 1));
-                        Expect::Error("too_long")
+                        // The agency is a code, not free text: outside its alphabet it is a bad code.
+                        Expect::Error(if text_column == "co_quan" { "bad_code" } else { "too_long" })
                     }
                     Defect::Control => {
                         let c = *pick.get(&["\t", "\u{7}", "\u{1b}[31m", "a\nb", "a\rb", "\u{85}", "\u{0}"]);
                         cells.insert(text_column, format!("Chứng{c}thực"));
-                        Expect::Error("bad_text")
+                        Expect::Error(if text_column == "co_quan" { "bad_code" } else { "bad_text" })
                     }
                     Defect::Missing => {
                         cells.insert(*pick.get(&["thu_tuc", "co_quan"]), "   ".to_owned());
@@ -932,6 +933,82 @@ fn fuzz_account_fields() {
             }
             Err(p) => prop_assert!(["weak_password", "too_long"].contains(&p.code())),
         }
+        Ok(())
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Agency and official CSV (the administrators' imports)
+
+fn admin_csv_input() -> impl Strategy<Value = (bool, String)> {
+    let agency_row = (
+        "[Hh][0-9]{2}(\\.[0-9A-Z]{2}){0,2}",
+        prop::sample::select(&["UBND xã Triệu Vân", "Phòng Tư pháp", "\"Văn phòng, HĐND\"", ""][..]),
+        prop::sample::select(&["xã", "xa", "phong_ban", "huyện", "Thị trấn", "town", "thôn", ""][..]),
+        prop::sample::select(&["H45", "h45.03", "", "H45/1"][..]),
+    )
+        .prop_map(|(code, name, level, parent)| format!("{code},{name},{level},{parent}"));
+    let official_row = (
+        "[Hh][0-9]{2}(\\.[0-9]{2})?",
+        prop::sample::select(&["Lê Văn A", "", "\"Trần, Thị B\"", "Ngô\u{7}C"][..]),
+        prop::sample::select(&["Công chức", "", "Chủ tịch"][..]),
+    )
+        .prop_map(|(agency, name, position)| format!("{agency},{name},{position}"));
+    let file = |header: &'static str, row: BoxedStrategy<String>| {
+        (prop::collection::vec(row, 0..8), prop::sample::select(&["\n", "\r\n", "\r"][..]))
+            .prop_map(move |(rows, end)| format!("{header}{end}{}", rows.join(end)))
+    };
+    let agencies = || file("ma_co_quan,ten_co_quan,cap,ma_co_quan_cap_tren", agency_row.clone().boxed());
+    let officials = || file("co_quan,ho_ten,chuc_vu", official_row.clone().boxed());
+    prop_oneof![
+        2 => agencies().prop_map(|s| (true, s)),
+        2 => officials().prop_map(|s| (false, s)),
+        3 => mutated(agencies()).prop_map(|s| (true, s)),
+        3 => mutated(officials()).prop_map(|s| (false, s)),
+        1 => (any::<bool>(), any_text(300)),
+    ]
+}
+
+fn is_agency_code(s: &str) -> bool {
+    (1..=32).contains(&s.len())
+        && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || ".-".contains(c))
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.ends_with(|c: char| c.is_ascii_alphanumeric())
+}
+
+fn clean(s: &str) -> bool {
+    s.trim() == s && s.chars().count() <= MAX_TEXT && !s.chars().any(char::is_control)
+}
+
+#[test]
+fn fuzz_agency_and_official_csv() {
+    use danhgia_core::import::{parse_agencies, parse_officials};
+    fuzz(file!(), "core/agency_official_csv", SHORT, admin_csv_input(), |(agencies, input)| {
+        let physical_lines = input.split(['\n', '\r']).count();
+        let known = ["bad_row", "bad_code", "missing_value", "too_long", "bad_text", "bad_level"];
+        let (lines, errors) = if agencies {
+            let Ok((rows, errors)) = parse_agencies(&input) else { return Ok(()) };
+            for r in &rows {
+                prop_assert!(is_agency_code(&r.code) && r.parent.as_deref().is_none_or(is_agency_code), "{:?}", r);
+                prop_assert!(!r.name.is_empty() && clean(&r.name), "{:?}", r);
+                prop_assert!(["province", "district", "commune", "town", "department"].contains(&r.level));
+            }
+            (rows.iter().map(|r| r.line).collect::<Vec<_>>(), errors)
+        } else {
+            let Ok((rows, errors)) = parse_officials(&input) else { return Ok(()) };
+            for r in &rows {
+                prop_assert!(is_agency_code(&r.agency), "{:?}", r);
+                prop_assert!(!r.full_name.is_empty() && clean(&r.full_name) && clean(&r.position), "{:?}", r);
+            }
+            (rows.iter().map(|r| r.line).collect::<Vec<_>>(), errors)
+        };
+        prop_assert!(errors.iter().all(|e| known.contains(&e.reason)), "{:?}", errors);
+        let mut all: Vec<usize> = lines.into_iter().chain(errors.iter().map(|e| e.line)).collect();
+        all.sort_unstable();
+        let n = all.len();
+        all.dedup();
+        prop_assert_eq!(all.len(), n, "two answers for one line");
+        prop_assert!(all.iter().all(|l| (2..=physical_lines).contains(l)), "{:?} of {}", all, physical_lines);
         Ok(())
     });
 }
