@@ -639,7 +639,14 @@ fn fuzz_rating_batches() {
                     for (a, b) in first.results.iter().zip(&again.results) {
                         match a.status {
                             RecordStatus::Accepted | RecordStatus::Duplicate => {
-                                prop_assert_eq!(b.status, RecordStatus::Duplicate, "{:?} then {:?}", a, b)
+                                // A duplicate of a rating already given stores nothing; if a later
+                                // record of the batch stored its id, the replay finds that one.
+                                let id_stored_later = a.status == RecordStatus::Duplicate
+                                    && b.reason.as_deref() == Some("id_reused")
+                                    && first.results.iter().filter(|o| o.id == a.id).count() > 1;
+                                if !id_stored_later {
+                                    prop_assert_eq!(b.status, RecordStatus::Duplicate, "{:?} then {:?}", a, b)
+                                }
                             }
                             RecordStatus::Rejected => {
                                 // Unless a later record of the batch stored (or set aside) its id.
