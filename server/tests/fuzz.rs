@@ -605,7 +605,11 @@ fn fuzz_rating_batches() {
                     let id_taken = i > 0
                         && records[i].same_id
                         && record["id"] == built[i - 1].0["id"]
-                        && matches!(first.results[i - 1].status, RecordStatus::Accepted | RecordStatus::Duplicate);
+                        // Stored: accepted now, or a replay of what was stored (a duplicate of a
+                        // rating already given, `already_rated`, stores nothing).
+                        && (first.results[i - 1].status == RecordStatus::Accepted
+                            || (first.results[i - 1].status == RecordStatus::Duplicate
+                                && first.results[i - 1].reason.is_none()));
                     if id_taken && record["dossier_code"] == built[i - 1].0["dossier_code"] {
                         // The id was just stored: the same content is a duplicate, other content a conflict.
                         prop_assert!(
