@@ -14,7 +14,6 @@ use danhgia_core::import::parse_csv;
 use danhgia_core::rating::{BLANK, Channel, DossierDates, MAX_BATCH, MAX_COMMENT_CHARS, Reason, form_for, is_uuid_v4};
 use danhgia_core::wire::{ApiError, BatchResults, ImportReport, RecordStatus, Session};
 use danhgia_core::{CivilDate, DossierCode, RuleBook};
-use danhgia_server::scope::Role;
 use danhgia_server::{AppState, Config, Db, LinkSigner, app, demo, params};
 use fuzz_support::*;
 use http_body_util::BodyExt;
@@ -106,11 +105,6 @@ fn fixture() -> Fixture {
     let links = LinkSigner::load_or_create(&db, &data_dir).unwrap();
     let rules = RuleBook::builtin();
     db.write_blocking(|sql| demo::seed(sql, &rules, CivilDate::new(2026, 11, 27).unwrap(), 360)).unwrap();
-    let hash = danhgia_server::auth::hash_password(demo::DEMO_PASSWORD).unwrap();
-    db.write_blocking(|sql| {
-        danhgia_server::auth::create_account(sql, "vanphong.h45.03", &hash, "Lê Văn Tâm", "H45.03", Role::Office, false)
-    })
-    .unwrap();
     #[allow(clippy::type_complexity)]
     let rows: Vec<(String, String, String, String, String, Option<String>, String)> = db
         .read_blocking(|sql| {
