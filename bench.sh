@@ -10,3 +10,5 @@ trap stop_servers EXIT
 trunk build --release
 cargo build --locked --profile server -p danhgia-server
 node bench/run.mjs
+# The fuzz targets' long pass (over 1,000,000 inputs): BENCHMARKS.md's "Fuzzing" section.
+node bench/fuzz.mjs

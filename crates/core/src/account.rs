@@ -97,9 +97,10 @@ pub fn check_password(password: &str, username: &str) -> Result<(), Problem> {
 }
 
 /// A user name: 3–64 of lower-case ASCII letters, digits, `.`, `_`, `-`;
-/// stored lower-cased.
+/// stored lower-cased. Only ASCII letters change case: Unicode case mapping
+/// would turn look-alikes (the Kelvin sign, long s, dotless ı) into ASCII.
 pub fn normalize_username(input: &str) -> Result<String, Problem> {
-    let s = input.trim().to_lowercase();
+    let s = input.trim().to_ascii_lowercase();
     if s.is_empty() {
         return Err(Problem::Missing);
     }
@@ -119,9 +120,10 @@ pub fn normalize_username(input: &str) -> Result<String, Problem> {
 
 /// An agency code (e.g. `H45.03`): 1–32 ASCII letters, digits, `.`, `-`,
 /// starting with a letter or digit; stored upper-cased. Dossier codes begin
-/// with it, so it follows the same alphabet.
+/// with it, so it follows the same alphabet (and, like dossier codes, only
+/// ASCII letters change case).
 pub fn normalize_agency_code(input: &str) -> Result<String, Problem> {
-    let s = input.trim().to_uppercase();
+    let s = input.trim().to_ascii_uppercase();
     if s.is_empty() {
         return Err(Problem::Missing);
     }
@@ -202,6 +204,18 @@ mod tests {
         assert_eq!(clean_line("a\tb", 50), Err(Problem::ControlChar));
         assert_eq!(clean_text("dòng 1\r\ndòng 2", 50), Ok("dòng 1\ndòng 2".into()));
         assert_eq!(clean_text("a\u{0}b", 50), Err(Problem::ControlChar));
+    }
+
+    /// Found by the fuzz target `core/account_fields`: Unicode case mapping
+    /// turned look-alikes into ASCII, so `\u{212a}im` (Kelvin sign) became
+    /// the user name `kim` and `ſ45` (long s) the agency code `S45`.
+    #[test]
+    fn look_alikes_are_refused_not_folded() {
+        assert_eq!(normalize_username("\u{212a}im"), Err(Problem::BadChar { ch: '\u{212a}' }));
+        assert_eq!(normalize_username("nguyen.\u{17f}on"), Err(Problem::BadChar { ch: '\u{17f}' }));
+        assert_eq!(normalize_agency_code("\u{17f}45"), Err(Problem::BadChar { ch: '\u{17f}' }));
+        assert_eq!(normalize_agency_code("h\u{131}45"), Err(Problem::BadChar { ch: '\u{131}' }));
+        assert_eq!(normalize_agency_code("\u{fb00}45"), Err(Problem::BadChar { ch: '\u{fb00}' }));
     }
 
     proptest! {

@@ -87,6 +87,33 @@ fn date(cell: &str, column: &str, line: usize) -> Result<CivilDate, RowError> {
     })
 }
 
+/// Line numbers as people count them in the file: `\n`, `\r\n` and a lone
+/// `\r` each end a line, and blank lines and line breaks inside quoted cells
+/// are lines too (the CSV reader's own count knows only `\n`).
+struct Lines<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    /// The line a record starts on, from the reader's byte position for it
+    /// (which lies before the blank lines it skipped). Positions only grow.
+    fn of(&mut self, byte: u64) -> usize {
+        let byte = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len());
+        let start = byte + self.text[byte..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        for i in self.at..start {
+            match self.text[i] {
+                b'\n' => self.line += 1,
+                b'\r' if self.text.get(i + 1) != Some(&b'\n') => self.line += 1,
+                _ => {}
+            }
+        }
+        self.at = self.at.max(start);
+        self.line
+    }
+}
+
 /// A row's line in the file and its cells.
 type TableRow = (usize, Vec<String>);
 
@@ -108,11 +135,16 @@ fn read_table(
     }
     let col: Vec<Option<usize>> = columns.iter().map(|c| index(c)).collect();
     let (mut rows, mut errors) = (Vec::new(), Vec::new());
+    let mut lines = Lines { text: input.as_bytes(), at: 0, line: 1 };
     for (n, record) in reader.records().enumerate() {
         if n >= MAX_ROWS {
             return Err(FileError::TooManyRows);
         }
-        let line = n + 2;
+        let position = match &record {
+            Ok(r) => r.position(),
+            Err(e) => e.position(),
+        };
+        let line = position.map_or(n + 2, |p| lines.of(p.byte()));
         let record = match record {
             Ok(r) => r,
             Err(e) => {
@@ -311,6 +343,32 @@ mod tests {
         assert_eq!(rows[1].procedure, "<script>alert(1)</script> Cấp bản sao");
         let reasons: Vec<_> = errors.iter().map(|e| (e.line, e.reason)).collect();
         assert_eq!(reasons, [(3, "bad_date"), (4, "bad_code"), (6, "date_order")]);
+    }
+
+    /// Found by the fuzz target `core/dossier_csv`: lines were counted as
+    /// records, so every error after a blank line or a cell with a line
+    /// break pointed at the wrong line.
+    #[test]
+    fn errors_name_the_line_of_the_file() {
+        let row = |code: &str, received: &str| format!("{code},Khai sinh,H45,,,{received},06/01/2024,");
+        for end in ["\n", "\r\n", "\r"] {
+            let csv = [
+                HEADER.trim_end().to_owned(),
+                String::new(),
+                row("A-1", "05/01/2024"),
+                format!("A-2,\"Khai{end}sinh\",H45,,,05/01/2024,06/01/2024,"),
+                String::new(),
+                String::new(),
+                row("A-3", "32/01/2024"),
+                row("A-4", "05/01/2024"),
+            ]
+            .join(end);
+            let (rows, errors) = parse_csv(&csv).unwrap();
+            let lines: Vec<_> = rows.iter().map(|r| r.line).collect();
+            assert_eq!(lines, [3, 9], "{end:?}");
+            let errors: Vec<_> = errors.iter().map(|e| (e.line, e.reason)).collect();
+            assert_eq!(errors, [(4, "bad_text"), (8, "bad_date")], "{end:?}");
+        }
     }
 
     #[test]
