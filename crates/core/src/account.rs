@@ -47,7 +47,9 @@ impl std::fmt::Display for Problem {
             Problem::Missing => f.write_str("a value is required"),
             Problem::TooLong { max } => write!(f, "at most {max} characters"),
             Problem::BadChar { ch } => write!(f, "{ch:?} is not allowed here"),
-            Problem::ControlChar => f.write_str("control characters (tab, line breaks …) are not allowed"),
+            Problem::ControlChar => {
+                f.write_str("control or invisible characters (tab, line breaks, direction marks …) are not allowed")
+            }
             Problem::PasswordTooShort { min } => write!(f, "a password needs at least {min} characters"),
             Problem::PasswordWeak => f.write_str("this password is too easy to guess"),
         }
@@ -149,7 +151,7 @@ pub fn clean_line(input: &str, max: usize) -> Result<String, Problem> {
     if s.is_empty() {
         return Err(Problem::Missing);
     }
-    if s.chars().any(char::is_control) {
+    if s.chars().any(crate::text::is_hidden) {
         return Err(Problem::ControlChar);
     }
     if s.chars().count() > max {
@@ -166,7 +168,7 @@ pub fn clean_text(input: &str, max: usize) -> Result<String, Problem> {
     if s.is_empty() {
         return Err(Problem::Missing);
     }
-    if s.chars().any(|c| c.is_control() && c != '\n') {
+    if s.chars().any(|c| crate::text::is_hidden(c) && c != '\n') {
         return Err(Problem::ControlChar);
     }
     if s.chars().count() > max {

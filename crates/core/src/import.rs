@@ -73,7 +73,7 @@ fn text(cell: &str, column: &str, line: usize) -> Result<String, RowError> {
             detail: format!("{column}: more than {MAX_TEXT} characters"),
         });
     }
-    if t.chars().any(char::is_control) {
+    if t.chars().any(crate::text::is_hidden) {
         return Err(RowError { line, reason: "bad_text", detail: format!("{column}: control characters") });
     }
     Ok(t.to_owned())

@@ -239,13 +239,38 @@ pub fn is_uuid_v4(s: &str) -> bool {
 }
 
 /// An RFC 3339 timestamp's shape: `yyyy-mm-ddThh:mm:ss…` with a real date.
+/// RFC 3339 date-time: `yyyy-mm-ddThh:mm:ss`, optional fraction, then `Z`
+/// or `±hh:mm`, every field in range.
 fn is_timestamp(s: &str) -> bool {
-    s.len() <= 40
-        && s.is_ascii()
-        && s.as_bytes().get(10) == Some(&b'T')
-        && CivilDate::parse_iso(&s[..10]).is_ok()
-        && s[11..].bytes().all(|b| b.is_ascii_digit() || b":.+-Z".contains(&b))
-        && s.len() >= 19
+    let b = s.as_bytes();
+    if !(20..=40).contains(&b.len()) || !s.is_ascii() || b[10] != b'T' || CivilDate::parse_iso(&s[..10]).is_err() {
+        return false;
+    }
+    let two = |i: usize, max: u8| {
+        b.get(i..i + 2).is_some_and(|d| d.iter().all(u8::is_ascii_digit) && (d[0] - b'0') * 10 + (d[1] - b'0') <= max)
+    };
+    if !(two(11, 23) && b[13] == b':' && two(14, 59) && b[16] == b':' && two(17, 60)) {
+        return false;
+    }
+    let mut rest = &s[19..];
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return false;
+        }
+        rest = &fraction[digits..];
+    }
+    match rest.as_bytes() {
+        [b'Z'] => true,
+        [sign, ..] if (*sign == b'+' || *sign == b'-') && rest.len() == 6 => {
+            let o = rest.as_bytes();
+            let two_at = |i: usize, max: u8| {
+                o[i].is_ascii_digit() && o[i + 1].is_ascii_digit() && (o[i] - b'0') * 10 + (o[i + 1] - b'0') <= max
+            };
+            two_at(1, 23) && o[3] == b':' && two_at(4, 59)
+        }
+        _ => false,
+    }
 }
 
 /// Everything about a record that the rules decide. The server adds what
@@ -270,7 +295,7 @@ pub fn check_record(record: &RatingRecord, rules: &RuleSet, dates: &DossierDates
         if comment.chars().count() > MAX_COMMENT_CHARS {
             return Err(Rejection::new(Reason::CommentTooLong, format!("at most {MAX_COMMENT_CHARS} characters")));
         }
-        if comment.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        if comment.chars().any(|c| crate::text::is_hidden(c) && c != '\n' && c != '\t') {
             return Err(Rejection::new(Reason::BadComment, "the comment holds control characters"));
         }
     }
@@ -423,6 +448,18 @@ mod tests {
         assert_eq!(reason(&r), Reason::RulesetMismatch);
         let mut r = good.clone();
         r.client_time = "yesterday".into();
+        for bad in [
+            "2024-01-01T99:99:99Z",
+            "2024-01-01T+++++++++",
+            "2024-01-01T10:00:00",
+            "2024-01-01T10:00:00.Z",
+            "2024-01-01T10:00:00+7:00",
+            "2024-13-01T10:00:00Z",
+        ] {
+            let mut r = r.clone();
+            r.client_time = bad.into();
+            assert_eq!(check_record(&r, rules, &d).map_err(|e| e.reason), Err(Reason::BadClientTime), "{bad}");
+        }
         assert_eq!(reason(&r), Reason::BadClientTime);
         let mut r = good.clone();
         r.comment = Some("x".repeat(MAX_COMMENT_CHARS + 1));

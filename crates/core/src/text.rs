@@ -53,9 +53,28 @@ impl Text {
     }
 }
 
+/// Characters that change how text is shown without showing themselves:
+/// control characters, bidirectional overrides and isolates (which can make
+/// a name read backwards in a report), zero-width characters, the
+/// byte-order mark and the Unicode line separators. Free text refuses them.
+pub fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{2028}' | '\u{2029}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_characters() {
+        for c in ['\u{202E}', '\u{200B}', '\u{2066}', '\u{FEFF}', '\t', '\r', '\u{7}', '\u{2028}'] {
+            assert!(is_hidden(c), "{c:?}");
+        }
+        for c in ['a', 'ệ', 'Đ', ' ', '\u{300}', '—'] {
+            assert!(!is_hidden(c), "{c:?}");
+        }
+    }
 
     #[test]
     fn tags_round_trip() {

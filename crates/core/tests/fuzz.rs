@@ -356,7 +356,18 @@ fn gen_row() -> impl Strategy<Value = GenRow> {
                         Expect::Error(if text_column == "co_quan" { "bad_code" } else { "too_long" })
                     }
                     Defect::Control => {
-                        let c = *pick.get(&["\t", "\u{7}", "\u{1b}[31m", "a\nb", "a\rb", "\u{85}", "\u{0}"]);
+                        let c = *pick.get(&[
+                            "\t",
+                            "\u{7}",
+                            "\u{1b}[31m",
+                            "a\nb",
+                            "a\rb",
+                            "\u{85}",
+                            "\u{0}",
+                            "\u{202e}",
+                            "\u{200b}",
+                            "\u{2066}",
+                        ]);
                         cells.insert(text_column, format!("Chứng{c}thực"));
                         Expect::Error(if text_column == "co_quan" { "bad_code" } else { "bad_text" })
                     }
@@ -488,7 +499,7 @@ fn check_csv_answer(input: &str) -> Result<Option<(usize, usize)>, TestCaseError
                 {
                     prop_assert!(!t.is_empty() && t.trim() == t.as_str(), "{:?}", t);
                     prop_assert!(t.chars().count() <= MAX_TEXT);
-                    prop_assert!(!t.chars().any(char::is_control), "{:?}", t);
+                    prop_assert!(!t.chars().any(danhgia_core::text::is_hidden), "{:?}", t);
                 }
                 prop_assert!(r.appointed_on >= r.received_on);
                 prop_assert!(r.returned_on.is_none_or(|d| d >= r.received_on));
@@ -790,7 +801,7 @@ fn accepted_record_is_sound(r: &RatingRecord, rules: &RuleSet, dates: &DossierDa
     prop_assert!(CivilDate::parse_iso(&t[..10]).is_ok());
     if let Some(c) = &r.comment {
         prop_assert!(c.chars().count() <= MAX_COMMENT_CHARS);
-        prop_assert!(!c.chars().any(|ch| ch.is_control() && ch != '\n' && ch != '\t'), "{:?}", c);
+        prop_assert!(!c.chars().any(|ch| danhgia_core::text::is_hidden(ch) && ch != '\n' && ch != '\t'), "{:?}", c);
     }
     let form = form_for(rules, dates);
     for (key, value) in &r.answers {
@@ -913,12 +924,12 @@ fn fuzz_account_fields() {
         for max in [1, 50, 300] {
             if let Ok(line) = clean_line(&input, max) {
                 prop_assert!(!line.is_empty() && line.trim() == line && line.chars().count() <= max);
-                prop_assert!(!line.chars().any(char::is_control), "{:?}", line);
+                prop_assert!(!line.chars().any(danhgia_core::text::is_hidden), "{:?}", line);
                 prop_assert_eq!(clean_line(&line, max), Ok(line.clone()));
             }
             if let Ok(text) = clean_text(&input, max) {
                 prop_assert!(!text.is_empty() && text.trim() == text && text.chars().count() <= max);
-                prop_assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{:?}", text);
+                prop_assert!(!text.chars().any(|c| danhgia_core::text::is_hidden(c) && c != '\n'), "{:?}", text);
                 prop_assert_eq!(clean_text(&text, max), Ok(text.clone()));
             }
         }
@@ -977,7 +988,7 @@ fn is_agency_code(s: &str) -> bool {
 }
 
 fn clean(s: &str) -> bool {
-    s.trim() == s && s.chars().count() <= MAX_TEXT && !s.chars().any(char::is_control)
+    s.trim() == s && s.chars().count() <= MAX_TEXT && !s.chars().any(danhgia_core::text::is_hidden)
 }
 
 #[test]
