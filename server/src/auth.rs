@@ -64,16 +64,39 @@ pub fn one_time_password() -> Result<String, String> {
 /// of sign-ins cannot starve everything else.
 pub struct Hasher {
     permits: Semaphore,
+    /// Hashes waiting for a permit, and how many may wait: past that, a
+    /// request is refused at once (503) rather than queued without bound.
+    waiting: std::sync::atomic::AtomicUsize,
+    max_waiting: usize,
     dummy: std::sync::OnceLock<String>,
 }
 
 impl Hasher {
     pub fn new(concurrent: usize) -> Self {
-        Hasher { permits: Semaphore::new(concurrent.max(1)), dummy: std::sync::OnceLock::new() }
+        let concurrent = concurrent.max(1);
+        Hasher {
+            permits: Semaphore::new(concurrent),
+            waiting: std::sync::atomic::AtomicUsize::new(0),
+            max_waiting: 8 * concurrent,
+            dummy: std::sync::OnceLock::new(),
+        }
     }
 
     async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiFailure> {
-        let _permit = self.permits.acquire().await.map_err(ApiFailure::internal)?;
+        use std::sync::atomic::Ordering;
+        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.max_waiting {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            let mut busy = ApiFailure::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "Too many sign-ins at once: try again shortly.",
+            );
+            busy.retry_after = Some(2);
+            return Err(busy);
+        }
+        let permit = self.permits.acquire().await;
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        let _permit = permit.map_err(ApiFailure::internal)?;
         tokio::task::spawn_blocking(f).await.map_err(ApiFailure::internal)
     }
 
@@ -137,7 +160,12 @@ pub fn account_for_login(sql: &mut dyn Sql, username: &str) -> Result<Option<(Of
     sql.row(
         &format!(
             "SELECT {ACCOUNT_COLUMNS} FROM accounts o JOIN agencies a ON a.id = o.agency_id
-             WHERE o.username = $1 AND o.active = 1 AND a.active = 1"
+             WHERE o.username = $1 AND o.active = 1
+               AND NOT EXISTS (
+                   WITH RECURSIVE up (id) AS (
+                       SELECT o.agency_id
+                       UNION SELECT p.parent_id FROM agencies p JOIN up ON p.id = up.id WHERE p.parent_id IS NOT NULL)
+                   SELECT 1 FROM agencies x WHERE x.id IN (SELECT id FROM up) AND x.active = 0)"
         ),
         params![username],
     )?
@@ -178,7 +206,12 @@ pub fn actor_for_token(sql: &mut dyn Sql, token: &str, now: i64) -> Result<Token
         &format!(
             "SELECT {ACCOUNT_COLUMNS}, s.last_seen_at FROM sessions s JOIN accounts o ON o.id = s.account_id
              JOIN agencies a ON a.id = o.agency_id
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND o.active = 1 AND a.active = 1"
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND o.active = 1
+               AND NOT EXISTS (
+                   WITH RECURSIVE up (id) AS (
+                       SELECT o.agency_id
+                       UNION SELECT p.parent_id FROM agencies p JOIN up ON p.id = up.id WHERE p.parent_id IS NOT NULL)
+                   SELECT 1 FROM agencies x WHERE x.id IN (SELECT id FROM up) AND x.active = 0)"
         ),
         params![&hash, now],
     )?

@@ -85,31 +85,39 @@ pub fn reset_password(db: &Db, username: &str) -> Result<String, String> {
     let hash = auth::hash_password(&password)?;
     let found = db
         .write_blocking(|sql| {
-            let Some(row) = sql.row("SELECT id, agency_id FROM accounts WHERE username = $1", params![&username])?
+            let Some(row) =
+                sql.row("SELECT id, agency_id, active FROM accounts WHERE username = $1", params![&username])?
             else {
                 return Ok(None);
             };
-            let (id, agency): (i64, String) = (row.get(0)?, row.get(1)?);
+            let (id, agency, active): (i64, String, bool) = (row.get(0)?, row.get(1)?, row.get(2)?);
+            // The replaced password joins the history; a deactivated account stays so.
             sql.execute(
-                "UPDATE accounts SET password_hash = $1, must_change_password = 1, active = 1 WHERE id = $2",
+                "INSERT INTO password_history (account_id, password_hash, changed_at)
+                 SELECT id, password_hash, $2 FROM accounts WHERE id = $1",
+                params![id, auth::unix_now()],
+            )?;
+            sql.execute(
+                "UPDATE accounts SET password_hash = $1, must_change_password = 1 WHERE id = $2",
                 params![&hash, id],
             )?;
             auth::end_sessions(sql, id)?;
             audit::record(sql, &Who::cli(), Some(&agency), "account.reset_password", &username, None, None)?;
-            Ok::<_, DbError>(Some(()))
+            Ok::<_, DbError>(Some(active))
         })
         .map_err(|e| e.to_string())?;
     match found {
-        Some(()) => Ok(format!("new password for {}", password_line(&username, &password))),
+        Some(true) => Ok(format!("new password for {}", password_line(&username, &password))),
+        Some(false) => Ok(format!(
+            "new password for {} — the account is deactivated: an administrator must activate it first",
+            password_line(&username, &password)
+        )),
         None => Err(format!("no account {username}")),
     }
 }
 
 /// Copies the live SQLite database to `file`.
 pub fn backup(db: &Db, file: &Path) -> Result<String, String> {
-    if file.exists() {
-        return Err(format!("{} exists: choose a new file", file.display()));
-    }
     db.backup_sqlite(file).map_err(|e| e.to_string())?;
     let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
     Ok(format!("backed up the database to {} ({} KB)", file.display(), size / 1024))

@@ -110,7 +110,12 @@ pub struct Config {
     /// Most connections served at once; more wait to be accepted.
     #[arg(long, default_value_t = 1024, global = true)]
     pub max_connections: usize,
-    /// A request's headers must arrive within this (milliseconds).
+    /// Most connections from one client address at once (not counted for
+    /// loopback with --trust-proxy).
+    #[arg(long, default_value_t = 64, global = true)]
+    pub max_connections_per_address: usize,
+    /// A request's headers must arrive within this (milliseconds); a
+    /// connection with no request in flight for this long is closed.
     #[arg(long, default_value_t = 10_000, global = true)]
     pub header_timeout_ms: u64,
     /// A request's body may pause at most this long (milliseconds).

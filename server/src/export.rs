@@ -145,7 +145,7 @@ pub fn forms(report: &Report) -> Vec<Form> {
                 "Lý do trừ điểm",
             ],
             rows: agencies,
-            text_columns: vec![1],
+            text_columns: vec![1, 2, 22, 23],
         },
         Form {
             sheet: "Mẫu 03",
@@ -166,7 +166,7 @@ pub fn forms(report: &Report) -> Vec<Form> {
                 "Tỷ lệ hài lòng (%)",
             ],
             rows: officials,
-            text_columns: vec![1],
+            text_columns: vec![1, 2],
         },
         Form {
             sheet: "Mẫu 05",
@@ -183,7 +183,7 @@ pub fn forms(report: &Report) -> Vec<Form> {
                 "Đề xuất, kiến nghị",
             ],
             rows: communes,
-            text_columns: vec![1, 8],
+            text_columns: vec![1, 2, 7, 8],
         },
     ]
 }

@@ -2,12 +2,14 @@
 //! its own; running the same file twice changes nothing. Rows are limited to
 //! the importer's agencies, and an existing dossier never changes agency.
 
+use crate::admin::audit::{self, Who};
 use crate::params;
 use crate::scope::Scope;
 use crate::store::{DbError, Sql};
 use danhgia_core::RuleBook;
 use danhgia_core::import::DossierRow;
 use danhgia_core::wire::{ImportReport, ImportRowError};
+use serde_json::json;
 use std::collections::HashSet;
 
 fn error(line: usize, reason: &str, detail: String) -> ImportRowError {
@@ -36,6 +38,7 @@ pub fn save(
     sql: &mut dyn Sql,
     rules: &RuleBook,
     scope: &Scope,
+    who: &Who,
     rows: &[DossierRow],
     mut errors: Vec<ImportRowError>,
 ) -> Result<ImportReport, DbError> {
@@ -59,10 +62,9 @@ pub fn save(
             errors.push(error(row.line, "inactive_agency", format!("{} is deactivated", row.agency_id)));
             continue;
         }
-        let existing =
-            sql.opt::<String>("SELECT agency_id FROM dossiers WHERE code = $1", params![row.code.as_str()])?;
+        let existing = stored(sql, row.code.as_str())?;
         match &existing {
-            Some(agency) if !scope.covers(agency) => {
+            Some(d) if !scope.covers(&d.agency_id) => {
                 errors.push(error(
                     row.line,
                     "out_of_scope",
@@ -70,13 +72,27 @@ pub fn save(
                 ));
                 continue;
             }
-            Some(agency) if *agency != row.agency_id => {
+            Some(d) if d.agency_id != row.agency_id => {
                 errors.push(error(
                     row.line,
                     "agency_changed",
-                    format!("{} belongs to {agency}; an import never moves a dossier", row.code),
+                    format!("{} belongs to {}; an import never moves a dossier", row.code, d.agency_id),
                 ));
                 continue;
+            }
+            None => {
+                // Codes begin with their agency's code (`H45.03-…`): another
+                // agency's codes cannot be taken ahead of it.
+                if let Some(owner) = code_owner(sql, row.code.as_str())?
+                    && !scope.covers(&owner)
+                {
+                    errors.push(error(
+                        row.line,
+                        "code_of_other_agency",
+                        format!("{} is a code of {owner}, outside your agencies", row.code),
+                    ));
+                    continue;
+                }
             }
             _ => {}
         }
@@ -89,6 +105,28 @@ pub fn save(
             continue;
         };
         let official = row.official.as_deref().map(|n| official_id(sql, &row.agency_id, n)).transpose()?;
+        let after = Stored {
+            agency_id: row.agency_id.clone(),
+            procedure: row.procedure.clone(),
+            official_id: official,
+            received_on: row.received_on.to_string(),
+            appointed_on: row.appointed_on.to_string(),
+            returned_on: row.returned_on.map(|d| d.to_string()),
+            ruleset_version: rule_set.version.clone(),
+            rated: false,
+        };
+        if let Some(before) = &existing {
+            // A rated dossier's dates and official decide its scores: they
+            // stay as rated (a correction goes through the district office).
+            if before.rated && before.scored_facts() != after.scored_facts() {
+                errors.push(error(
+                    row.line,
+                    "rated_locked",
+                    format!("{} has a rating: its dates and official are no longer changed by import", row.code),
+                ));
+                continue;
+            }
+        }
         let changed = sql.execute(
             "INSERT INTO dossiers (code, procedure_name, agency_id, official_id, applicant_name, received_on, appointed_on, returned_on, ruleset_version)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -116,12 +154,94 @@ pub fn save(
                 &rule_set.version
             ],
         )?;
-        match (existing.is_some(), changed > 0) {
-            (false, _) => created += 1,
-            (true, true) => updated += 1,
-            (true, false) => unchanged += 1,
+        match (&existing, changed > 0) {
+            (None, _) => created += 1,
+            (Some(before), true) => {
+                updated += 1;
+                audit::record(
+                    sql,
+                    who,
+                    Some(&row.agency_id),
+                    "dossier.update",
+                    row.code.as_str(),
+                    Some(before.json()),
+                    Some(after.json()),
+                )?;
+            }
+            (Some(_), false) => unchanged += 1,
         }
     }
     errors.sort_by_key(|e| e.line);
+    let summary = json!({ "created": created, "updated": updated, "unchanged": unchanged, "errors": errors.len() });
+    audit::record(
+        sql,
+        who,
+        Some(scope.root()),
+        "dossier.import",
+        &format!("{} rows", rows.len()),
+        None,
+        Some(summary),
+    )?;
     Ok(ImportReport { created, updated, unchanged, errors })
+}
+
+/// A dossier as stored, for the import's checks and its audit entries.
+struct Stored {
+    agency_id: String,
+    procedure: String,
+    official_id: Option<i64>,
+    received_on: String,
+    appointed_on: String,
+    returned_on: Option<String>,
+    ruleset_version: String,
+    /// It has a rating (counted or set aside).
+    rated: bool,
+}
+
+impl Stored {
+    /// What the scores are computed from.
+    fn scored_facts(&self) -> (&Option<i64>, &str, &str, &Option<String>, &str) {
+        (&self.official_id, &self.received_on, &self.appointed_on, &self.returned_on, &self.ruleset_version)
+    }
+
+    fn json(&self) -> serde_json::Value {
+        json!({ "procedure": self.procedure, "official_id": self.official_id, "received_on": self.received_on,
+                "appointed_on": self.appointed_on, "returned_on": self.returned_on })
+    }
+}
+
+fn stored(sql: &mut dyn Sql, code: &str) -> Result<Option<Stored>, DbError> {
+    sql.row(
+        "SELECT d.agency_id, d.procedure_name, d.official_id, d.received_on, d.appointed_on, d.returned_on, d.ruleset_version,
+                EXISTS (SELECT 1 FROM ratings r WHERE r.dossier_code = d.code)
+                OR EXISTS (SELECT 1 FROM rating_conflicts c WHERE c.dossier_code = d.code)
+         FROM dossiers d WHERE d.code = $1",
+        params![code],
+    )?
+    .map(|r| {
+        Ok(Stored {
+            agency_id: r.get(0)?,
+            procedure: r.get(1)?,
+            official_id: r.get(2)?,
+            received_on: r.get(3)?,
+            appointed_on: r.get(4)?,
+            returned_on: r.get(5)?,
+            ruleset_version: r.get(6)?,
+            rated: r.get(7)?,
+        })
+    })
+    .transpose()
+}
+
+/// The agency whose code begins a dossier code (`H45.03` for
+/// `H45.03-261101-0001`), the longest that exists.
+fn code_owner(sql: &mut dyn Sql, code: &str) -> Result<Option<String>, DbError> {
+    let prefixes: Vec<String> = code.match_indices('-').map(|(i, _)| code[..i].to_owned()).collect();
+    let mut owner = None;
+    for p in prefixes {
+        if sql.exists("SELECT 1 FROM agencies WHERE id = $1", params![&p])? {
+            owner = Some(p);
+        }
+    }
+    Ok(owner)
 }

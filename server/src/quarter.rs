@@ -177,10 +177,20 @@ pub fn enter_score(
         None => None,
     };
     let key = e.period.key();
+    sql.serialize(&format!("agency_scores:{}:{key}:{}", e.agency_id, e.indicator))?;
     let before = view(sql, &e.agency_id, &name, &e.period, e.indicator)?;
+    // Once verified, the self-assessment stands as it was verified.
+    if self_points.is_some() && before.verified.is_some() && verified.is_none() {
+        return Err(AdminError::conflict(
+            "already_verified",
+            "the district has verified this indicator: ask it to revise",
+        ));
+    }
+    // A deduction from the self-assessment (or, without one, from full
+    // marks) needs its reason.
     let self_after = self_points.or(before.self_assessed);
-    if let (Some(v), Some(s)) = (verified, self_after)
-        && v < s
+    if let Some(v) = verified
+        && v < self_after.unwrap_or(2.0)
         && reason.is_none()
     {
         return Err(AdminError::bad("reason_required", "a verified score below the self-assessment needs its reason"));
@@ -321,6 +331,16 @@ pub fn decide(sql: &mut dyn Sql, actor: &Actor, code: &str, decision: &Decision,
     let before = detail(sql, code)?;
     if !actor.scope.covers(&before.agency_id) {
         return Err(AdminError::NotFound("dossier".into()));
+    }
+    // Like verified points: an office above the agency decides, never the
+    // agency whose desk the ratings judge — but the top agency, with no one
+    // above it, decides its own.
+    sql.serialize(&format!("decide:{code}"))?;
+    let own_top = before.agency_id == actor.scope.root() && actor.scope.is_top();
+    if !(actor.scope.is_below(&before.agency_id) || own_top) {
+        return Err(AdminError::Forbidden(
+            "only an office above the agency decides which of its ratings counts".into(),
+        ));
     }
     let reason = clean_line(&decision.reason, 500).map_err(|p| AdminError::field("reason", p))?;
     if before.ratings.len() < 2 {

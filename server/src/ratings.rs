@@ -153,14 +153,17 @@ fn ingest_one(
         }
         None
     };
-    let Some(dossier) = dossiers::find(sql, &code)? else {
-        return Ok(rejected(id, Reason::UnknownDossier, format!("no dossier {code}")));
+    // For staff, a code that exists elsewhere and one that does not exist
+    // answer alike: "not among your agencies".
+    let dossier = dossiers::find(sql, &code)?;
+    let dossier = match (dossier, staff) {
+        (Some(d), Some(actor)) if actor.scope.covers(&d.agency_id) => d,
+        (_, Some(_)) => {
+            return Ok(rejected(id, Reason::OutOfScope, format!("no dossier {code} among your agencies")));
+        }
+        (Some(d), None) => d,
+        (None, None) => return Ok(rejected(id, Reason::UnknownDossier, format!("no dossier {code}"))),
     };
-    if let Some(actor) = staff
-        && !actor.scope.covers(&dossier.agency_id)
-    {
-        return Ok(rejected(id, Reason::OutOfScope, "this dossier belongs to an agency outside yours"));
-    }
     let Some(rule_set) = rules.by_version(&dossier.ruleset_version) else {
         return Ok(rejected(id, Reason::RulesetMismatch, format!("unknown rule set {}", dossier.ruleset_version)));
     };

@@ -126,6 +126,18 @@ impl Scope {
         agency != self.root && self.covers(agency)
     }
 
+    /// An agency just created under one of the scope's (an import's later rows may sit under it).
+    pub fn add(&mut self, agency: &str, parent: Option<&str>) {
+        if parent.is_some_and(|p| self.covers(p)) {
+            self.parents.insert(agency.to_owned(), parent.map(str::to_owned));
+        }
+    }
+
+    /// Whether the account's agency is the top of the tree (no agency above it).
+    pub fn is_top(&self) -> bool {
+        self.parents.get(&self.root).is_some_and(Option::is_none)
+    }
+
     pub fn agencies(&self) -> impl Iterator<Item = &str> {
         self.parents.keys().map(String::as_str)
     }

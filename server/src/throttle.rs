@@ -55,14 +55,26 @@ impl Limit {
         Ok((until > now).then_some(until - now))
     }
 
-    /// Records a failure; `true` when this one reached the limit (log it once).
-    pub fn fail(&self, sql: &mut dyn Sql, key: &str, now: i64) -> Result<bool, DbError> {
-        sql.execute("INSERT INTO throttle_events (kind, key, at) VALUES ($1, $2, $3)", params![self.kind, key, now])?;
+    /// Counts an attempt before it is judged, so that attempts made at once
+    /// cannot slip past the limit together: refuses with the wait when the
+    /// key is over its limit; otherwise records the attempt as a failure
+    /// (withdrawn with [`Attempt::withdraw`] if it succeeds). The caller's
+    /// transaction should hold nothing else: the check and the record run
+    /// alone for this key.
+    pub fn reserve(&self, sql: &mut dyn Sql, key: &str, now: i64) -> Result<Result<Attempt, i64>, DbError> {
+        sql.serialize(&format!("throttle:{}:{key}", self.kind))?;
+        if let Some(wait) = self.wait(sql, key, now)? {
+            return Ok(Err(wait));
+        }
+        let id: i64 = sql.one(
+            "INSERT INTO throttle_events (kind, key, at) VALUES ($1, $2, $3) RETURNING id",
+            params![self.kind, key, now],
+        )?;
         let count: i64 = sql.one(
             "SELECT count(*) FROM throttle_events WHERE kind = $1 AND key = $2 AND at > $3",
             params![self.kind, key, now - self.window],
         )?;
-        Ok(count == i64::from(self.free))
+        Ok(Ok(Attempt { id, reached_limit: count == i64::from(self.free) }))
     }
 
     /// Forgets the failures of a key (a successful sign-in).
@@ -84,6 +96,22 @@ pub fn address_key(ip: IpAddr) -> String {
                 format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
             }
         },
+    }
+}
+
+/// An attempt counted against a limit.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt {
+    id: i64,
+    /// This attempt, if it fails, is the one that reached the limit (log it once).
+    pub reached_limit: bool,
+}
+
+impl Attempt {
+    /// The attempt succeeded: it no longer counts.
+    pub fn withdraw(self, sql: &mut dyn Sql) -> Result<(), DbError> {
+        sql.execute("DELETE FROM throttle_events WHERE id = $1", params![self.id])?;
+        Ok(())
     }
 }
 

@@ -87,18 +87,88 @@ fn sha256_fingerprint(der: &[u8]) -> String {
     Sha256::digest(der).iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":")
 }
 
-/// The trial CA's parameters: the same every time, so that a CA key kept in
-/// the data folder signs new server certificates the phones still trust.
-fn trial_ca_params() -> Result<rcgen::CertificateParams, String> {
+/// Name suffixes of local networks that a trial CA may certify.
+const LOCAL_SUFFIXES: [&str; 6] = ["local", "lan", "home.arpa", "internal", "test", "localhost"];
+/// Address ranges of local networks (private, loopback, link-local, carrier-grade NAT).
+const LOCAL_RANGES: [&str; 9] = [
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "100.64.0.0/10",
+    "::1/128",
+    "fc00::/7",
+    "fe80::/10",
+];
+
+/// What a trial CA may certify besides the local suffixes and ranges: the
+/// machine's own names, and its addresses outside the local ranges.
+fn ca_dns(names: &[String]) -> Vec<String> {
+    let mut dns: Vec<String> = LOCAL_SUFFIXES.iter().map(|s| (*s).to_owned()).collect();
+    dns.extend(names.iter().filter(|n| n.parse::<IpAddr>().map_or(true, |ip| !in_local_ranges(ip))).cloned());
+    dns.sort();
+    dns.dedup();
+    dns
+}
+
+/// Whether a trial CA limited to `dns` (and the local ranges) may certify `name`.
+fn ca_covers(dns: &[String], name: &str) -> bool {
+    match name.parse::<IpAddr>() {
+        Ok(ip) => in_local_ranges(ip) || dns.iter().any(|d| d.parse::<IpAddr>() == Ok(ip)),
+        Err(_) => dns.iter().any(|d| name == d || name.ends_with(&format!(".{d}"))),
+    }
+}
+
+fn in_local_ranges(ip: IpAddr) -> bool {
+    {
+        LOCAL_RANGES.iter().filter_map(|r| r.split_once('/')).any(|(base, bits)| {
+            match (base.parse::<IpAddr>(), bits.parse::<u32>(), ip) {
+                (Ok(IpAddr::V4(b)), Ok(n), IpAddr::V4(a)) => {
+                    let mask = if n == 0 { 0 } else { u32::MAX << (32 - n) };
+                    (u32::from(a) & mask) == (u32::from(b) & mask)
+                }
+                (Ok(IpAddr::V6(b)), Ok(n), IpAddr::V6(a)) => {
+                    let mask = if n == 0 { 0 } else { u128::MAX << (128 - n) };
+                    (u128::from(a) & mask) == (u128::from(b) & mask)
+                }
+                _ => false,
+            }
+        })
+    }
+}
+
+/// The trial CA's parameters. Its name constraints let it certify only
+/// local names and addresses (and the machine's own names), so that a
+/// copy of its key cannot impersonate other sites to the phones that trust
+/// it; its subject is the same every time, so the key kept in the data
+/// folder signs new server certificates the phones still trust.
+fn trial_ca_params(dns: &[String]) -> Result<rcgen::CertificateParams, String> {
     let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
     let mut dn = rcgen::DistinguishedName::new();
     dn.push(rcgen::DnType::CommonName, "danhgia trial CA (self-signed, this server only)");
     params.distinguished_name = dn;
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Constrained(0));
     params.key_usages = vec![rcgen::KeyUsagePurpose::KeyCertSign, rcgen::KeyUsagePurpose::CrlSign];
+    let mut permitted: Vec<rcgen::GeneralSubtree> = dns
+        .iter()
+        .map(|d| match d.parse::<IpAddr>() {
+            Ok(ip) => rcgen::GeneralSubtree::IpAddress(rcgen::CidrSubnet::from_addr_prefix(
+                ip,
+                if ip.is_ipv4() { 32 } else { 128 },
+            )),
+            Err(_) => rcgen::GeneralSubtree::DnsName(d.clone()),
+        })
+        .collect();
+    for range in LOCAL_RANGES {
+        let subnet = range.parse().map_err(|()| format!("bad range {range}"))?;
+        permitted.push(rcgen::GeneralSubtree::IpAddress(subnet));
+    }
+    params.name_constraints =
+        Some(rcgen::NameConstraints { permitted_subtrees: permitted, excluded_subtrees: Vec::new() });
     let now = time::OffsetDateTime::now_utc();
     params.not_before = now - time::Duration::days(1);
-    params.not_after = now + time::Duration::days(3650);
+    params.not_after = now + time::Duration::days(825);
     Ok(params)
 }
 
@@ -107,11 +177,22 @@ fn trial_ca_params() -> Result<rcgen::CertificateParams, String> {
 /// Returns the server's TLS and the CA's SHA-256 fingerprint.
 pub fn self_signed(data_dir: &Path, names: Vec<String>) -> Result<(Tls, String), String> {
     let (ca_cert_path, ca_key_path) = (data_dir.join(TRIAL_CA_CERT), data_dir.join(TRIAL_CA_KEY));
-    if !ca_cert_path.is_file() || !ca_key_path.is_file() {
+    let ca_names_path = data_dir.join("tls-trial-ca.names");
+    let mut dns: Vec<String> =
+        std::fs::read_to_string(&ca_names_path).unwrap_or_default().lines().map(str::to_owned).collect();
+    let covered = names.iter().all(|n| ca_covers(&dns, n));
+    if !ca_cert_path.is_file() || !ca_key_path.is_file() || !covered {
+        if ca_cert_path.is_file() {
+            tracing::warn!(
+                "this machine has names the trial CA does not cover: a new trial CA is made; install it again on the phones"
+            );
+        }
+        dns = ca_dns(&names);
         let key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
-        let cert = trial_ca_params()?.self_signed(&key).map_err(|e| e.to_string())?;
+        let cert = trial_ca_params(&dns)?.self_signed(&key).map_err(|e| e.to_string())?;
         write_private(&ca_key_path, &key.serialize_pem())?;
         write_private(&ca_cert_path, &cert.pem())?;
+        write_private(&ca_names_path, &dns.join("\n"))?;
         tracing::info!(path = %ca_cert_path.display(), "made the trial certificate authority");
     }
     let ca_pem = std::fs::read_to_string(&ca_cert_path).map_err(|e| format!("{}: {e}", ca_cert_path.display()))?;
@@ -144,7 +225,7 @@ pub fn self_signed(data_dir: &Path, names: Vec<String>) -> Result<(Tls, String),
         // Browsers refuse server certificates valid for longer than 825 days.
         params.not_after = now + time::Duration::days(800);
         let key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
-        let issuer = rcgen::Issuer::new(trial_ca_params()?, ca_key);
+        let issuer = rcgen::Issuer::new(trial_ca_params(&dns)?, ca_key);
         let cert = params.signed_by(&key, &issuer).map_err(|e| e.to_string())?;
         write_private(&key_path, &key.serialize_pem())?;
         // The chain the server sends: its certificate, then the CA.
@@ -155,4 +236,25 @@ pub fn self_signed(data_dir: &Path, names: Vec<String>) -> Result<(Tls, String),
     let mut tls = from_files(&cert_path, &key_path)?;
     tls.names = names;
     Ok((tls, sha256_fingerprint(ca_der.as_ref())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_trial_ca_covers_local_names_only() {
+        let dns = ca_dns(&["vm".into(), "danhgia.test".into(), "192.168.1.5".into()]);
+        for name in
+            ["vm", "danhgia.test", "x.local", "192.168.1.5", "10.1.2.3", "127.0.0.1", "::1", "fd00::2", "localhost"]
+        {
+            assert!(ca_covers(&dns, name), "{name}");
+        }
+        for name in ["dichvucong.gov.vn", "www.vietcombank.com.vn", "8.8.8.8", "evilvm", "2001:db8::1", "172.32.0.1"] {
+            assert!(!ca_covers(&dns, name), "{name}");
+        }
+        // The machine's own address outside the local ranges is covered, alone.
+        let dns = ca_dns(&["203.0.113.9".into()]);
+        assert!(ca_covers(&dns, "203.0.113.9") && !ca_covers(&dns, "203.0.113.10"));
+    }
 }

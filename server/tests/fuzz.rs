@@ -405,7 +405,8 @@ impl Fixture {
                     // An unknown dossier answers like a wrong token: codes cannot be probed.
                     return (r, Verdict::Rejected("bad_token"));
                 }
-                Verdict::Rejected("unknown_dossier")
+                // For staff, like a dossier of another agency: not among theirs.
+                Verdict::Rejected("out_of_scope")
             }
             Defect::ForgedToken if !staff => {
                 r["citizen_token"] =
@@ -821,6 +822,12 @@ impl Fixture {
                     Some((old, _)) if !covers(old) => Some("out_of_scope"),
                     Some((old, _)) if *old != agency => Some("agency_changed"),
                     _ if book.for_date(received).is_none() => Some("no_ruleset"),
+                    // A rated dossier keeps the dates and official it was rated with.
+                    Some((_, facts))
+                        if self.is_rated(&code) && self.scored_facts_change(facts, r, &agency, received) =>
+                    {
+                        Some("rated_locked")
+                    }
                     _ => None,
                 }
             };
@@ -831,6 +838,46 @@ impl Fixture {
             }
         }
         (errors, created, existing)
+    }
+
+    fn is_rated(&self, code: &str) -> bool {
+        self.db
+            .read_blocking(|sql| {
+                sql.exists(
+                    "SELECT 1 FROM ratings WHERE dossier_code = $1 UNION SELECT 1 FROM rating_conflicts WHERE dossier_code = $1",
+                    params![code],
+                )
+            })
+            .unwrap()
+    }
+
+    /// Whether the row would change what a dossier's scores come from:
+    /// its official, dates or rule set (`facts` as `dossier_rows` gives them).
+    fn scored_facts_change(&self, facts: &str, r: &RowSpec, agency: &str, received: CivilDate) -> bool {
+        let old: Vec<&str> = facts.split('|').collect();
+        let after = |n: i64| received.add_days(n).unwrap_or(received).to_string();
+        let official = r.official.map(|name| {
+            self.db
+                .read_blocking(|sql| {
+                    sql.row(
+                        "SELECT id, merged_into FROM officials WHERE agency_id = $1 AND full_name = $2 ORDER BY id LIMIT 1",
+                        params![agency, name],
+                    )
+                })
+                .unwrap()
+                .map(|row| row.get::<Option<i64>>(1).unwrap().unwrap_or_else(|| row.get::<i64>(0).unwrap()).to_string())
+                .unwrap_or_else(|| "new".to_owned())
+        });
+        let ruleset = RuleBook::builtin().for_date(received).map(|s| s.version.clone()).unwrap_or_default();
+        let new = [
+            official.unwrap_or_default(),
+            received.to_string(),
+            after(r.allowed),
+            r.returned.map(after).unwrap_or_default(),
+            ruleset,
+        ];
+        let current = [old[1], old[3], old[4], old[5], old[6]];
+        new.iter().zip(current).any(|(n, c)| n != c)
     }
 
     fn code_and_agency(&self, r: &RowSpec) -> (String, String) {
@@ -950,6 +997,8 @@ fn import(f: &Fixture, importer: Importer, body: Vec<u8>, rows: Option<&[RowSpec
         "out_of_scope",
         "agency_changed",
         "inactive_agency",
+        "rated_locked",
+        "code_of_other_agency",
     ];
     prop_assert!(report.errors.iter().all(|e| known.contains(&e.reason.as_str())), "{:?}", report.errors);
     if let Some((errors, created, existing)) = &expected {

@@ -59,27 +59,100 @@ impl std::fmt::Display for Problem {
 pub const MIN_PASSWORD_LEN: usize = 10;
 pub const MAX_PASSWORD_LEN: usize = 200;
 
-/// Passwords people pick first, in Vietnamese offices too.
-const COMMON: [&str; 16] = [
-    "1234567890",
-    "12345678910",
-    "0123456789",
-    "1111111111",
+/// Words people build passwords on, in Vietnamese offices too: a password
+/// whose letters are one of these (with digits or symbols around it) is
+/// refused, as is any password containing one of the product's own words.
+const COMMON_WORDS: [&str; 48] = [
+    "password",
+    "passw",
+    "pass",
+    "matkhau",
+    "mk",
+    "admin",
+    "administrator",
+    "root",
+    "user",
+    "guest",
+    "test",
+    "demo",
+    "qwerty",
     "qwertyuiop",
-    "password123",
-    "password1234",
-    "matkhau123",
-    "matkhau1234",
-    "abc1234567",
-    "admin12345",
-    "admin123456",
-    "danhgia123",
-    "danhgia-demo",
-    "iloveyou123",
-    "vietnam123",
+    "azerty",
+    "asdf",
+    "asdfgh",
+    "zxcvbn",
+    "abc",
+    "abcd",
+    "abcde",
+    "iloveyou",
+    "welcome",
+    "letmein",
+    "monkey",
+    "dragon",
+    "football",
+    "superman",
+    "sunshine",
+    "master",
+    "shadow",
+    "princess",
+    "hello",
+    "secret",
+    "vietnam",
+    "hanoi",
+    "saigon",
+    "hochiminh",
+    "quangtri",
+    "trieuphong",
+    "ubnd",
+    "motcua",
+    "hoso",
+    "canbo",
+    "vanphong",
+    "quantri",
+    "congchuc",
+    "changeme",
+];
+/// Words of this product and its users that no password may contain.
+const FORBIDDEN_PARTS: [&str; 4] = ["danhgia", "matkhau", "password", "quantri"];
+/// Rows and runs people type without thinking.
+const RUNS: [&str; 6] = [
+    "01234567890123456789",
+    "98765432109876543210",
+    "abcdefghijklmnopqrstuvwxyz",
+    "zyxwvutsrqponmlkjihgfedcba",
+    "qwertyuiopasdfghjklzxcvbnm",
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
 ];
 
-/// Whether `password` may be set for `username`.
+/// Whether most of the password is one run of `RUNS` (or repeats of a
+/// short block), like `1234567891` or `abcabcabcabc`.
+fn is_run(lower: &str) -> bool {
+    let chars: Vec<char> = lower.chars().collect();
+    // The longest piece that appears in a run.
+    let mut longest = 0;
+    for start in 0..chars.len() {
+        for end in (start + 1..=chars.len()).rev() {
+            if end - start <= longest {
+                break;
+            }
+            let piece: String = chars[start..end].iter().collect();
+            if RUNS.iter().any(|r| r.contains(&piece)) {
+                longest = end - start;
+                break;
+            }
+        }
+    }
+    if longest * 10 >= chars.len() * 7 {
+        return true;
+    }
+    // A block of up to 4 characters repeated.
+    (1..=4).any(|n| chars.len() >= 2 * n && chars.chunks(n).all(|c| c == &chars[..c.len()]))
+}
+
+/// Whether `password` may be set for `username`: long enough, at least
+/// five different characters, not a run or a repeated block, not a common
+/// word with digits around it, not containing the product's words or the
+/// user name.
 pub fn check_password(password: &str, username: &str) -> Result<(), Problem> {
     let len = password.chars().count();
     if len < MIN_PASSWORD_LEN {
@@ -89,10 +162,15 @@ pub fn check_password(password: &str, username: &str) -> Result<(), Problem> {
         return Err(Problem::TooLong { max: MAX_PASSWORD_LEN });
     }
     let lower = password.to_lowercase();
-    let first = lower.chars().next();
-    let one_char = lower.chars().all(|c| Some(c) == first);
+    let distinct: std::collections::BTreeSet<char> = lower.chars().collect();
+    let letters: String = lower.chars().filter(|c| c.is_alphabetic()).collect();
     let user = username.trim().to_lowercase();
-    if one_char || COMMON.contains(&lower.as_str()) || (!user.is_empty() && lower.contains(&user)) {
+    let weak = distinct.len() < 5
+        || is_run(&lower)
+        || COMMON_WORDS.contains(&letters.as_str())
+        || FORBIDDEN_PARTS.iter().any(|w| lower.contains(w))
+        || (!user.is_empty() && lower.contains(&user));
+    if weak {
         return Err(Problem::PasswordWeak);
     }
     Ok(())
@@ -189,6 +267,26 @@ mod tests {
         assert_eq!(check_password("Password123", "x"), Err(Problem::PasswordWeak));
         assert_eq!(check_password("nguyenvana-2026", "nguyenvana"), Err(Problem::PasswordWeak));
         assert_eq!(check_password("hoa sen nở muộn", "nguyenvana"), Ok(()));
+        // What a reviewer got through before: runs, keyboard rows, common words with digits.
+        for weak in [
+            "1234567891",
+            "abcdefghij",
+            "qwerty1234",
+            "Password12",
+            "danhgia2026",
+            "12345678901",
+            "abcabcabcabc",
+            "1qaz2wsx3edc",
+            "matkhau@2026",
+            "Admin@12345",
+            "aaaaaaaaab",
+            "0987654321",
+        ] {
+            assert_eq!(check_password(weak, "someone"), Err(Problem::PasswordWeak), "{weak}");
+        }
+        for fine in ["Triệu Phong 45!", "mưa-rơi-trên-mái", "k7wq-9fzp-2mxd", "bà ngoại 1958 ăn phở"] {
+            assert_eq!(check_password(fine, "someone"), Ok(()), "{fine}");
+        }
         assert_eq!(check_password(&"x".repeat(201), "a").map_err(|e| e.code()), Err("too_long"));
     }
 

@@ -510,7 +510,7 @@ mod tests {
             d in any_dates(),
             paper in any::<bool>(),
             picks in prop::collection::vec(0usize..8, 16),
-            comment in "\\PC{0,50}",
+            comment in "[^\\p{C}\\p{Zl}\\p{Zp}]{0,50}",
         ) {
             let book = RuleBook::builtin();
             let rules = &book.sets()[version];

@@ -199,6 +199,7 @@ CREATE INDEX audit_log_at ON audit_log (at);
 -- Failed guesses (check codes, sign-ins), kept in the database so that
 -- limits survive a restart and hold across servers.
 CREATE TABLE throttle_events (
+    id   INTEGER PRIMARY KEY,
     kind TEXT NOT NULL,
     key  TEXT NOT NULL,
     at   INTEGER NOT NULL                          -- unix seconds

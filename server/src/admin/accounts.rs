@@ -77,6 +77,7 @@ fn usable_agency(sql: &mut dyn Sql, scope: &Scope, agency: &str) -> Result<Strin
 
 /// Creates an account; the caller hashed `password` (a one-time one).
 pub fn create(sql: &mut dyn Sql, actor: &Actor, input: &AccountInput, password_hash: &str) -> Result<AccountInfo> {
+    sql.serialize("accounts")?;
     let username = normalize_username(&input.username).map_err(|e| AdminError::field("username", e))?;
     let full_name = clean_line(&input.full_name, 150).map_err(|e| AdminError::field("full_name", e))?;
     let role = role(&input.role)?;
@@ -104,6 +105,9 @@ fn other_admin_above(sql: &mut dyn Sql, agency: &str, except: i64) -> std::resul
 }
 
 pub fn update(sql: &mut dyn Sql, actor: &Actor, id: i64, patch: &AccountPatch) -> Result<AccountInfo> {
+    // One change to the accounts at a time: two admins stepping down at once
+    // cannot both pass the last-admin check.
+    sql.serialize("accounts")?;
     let before = find(sql, &actor.scope, id)?;
     let full_name = patch
         .full_name
@@ -159,6 +163,12 @@ pub fn update(sql: &mut dyn Sql, actor: &Actor, id: i64, patch: &AccountPatch) -
 /// A new one-time password (hashed by the caller); every session ends.
 pub fn reset_password(sql: &mut dyn Sql, actor: &Actor, id: i64, password_hash: &str) -> Result<AccountInfo> {
     let account = find(sql, &actor.scope, id)?;
+    // The replaced password joins the history: it cannot come back.
+    sql.execute(
+        "INSERT INTO password_history (account_id, password_hash, changed_at)
+         SELECT id, password_hash, $2 FROM accounts WHERE id = $1",
+        params![id, auth::unix_now()],
+    )?;
     sql.execute(
         "UPDATE accounts SET password_hash = $2, must_change_password = 1 WHERE id = $1",
         params![id, password_hash],

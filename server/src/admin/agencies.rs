@@ -48,6 +48,26 @@ fn snapshot(a: &AgencyInfo) -> serde_json::Value {
     json!({ "name": a.name, "level": a.level, "parent_id": a.parent_id, "active": a.active })
 }
 
+/// Which levels may sit under which: communes, towns and departments under
+/// a district; districts and departments under a province; departments also
+/// under a commune or town (its own desks).
+fn fits_under(level: &str, parent_level: &str) -> bool {
+    match parent_level {
+        "province" => matches!(level, "district" | "department"),
+        "district" => matches!(level, "commune" | "town" | "department"),
+        "commune" | "town" => level == "department",
+        _ => false,
+    }
+}
+
+fn check_fit(level: &str, parent_level: &str) -> Result<()> {
+    if fits_under(level, parent_level) {
+        Ok(())
+    } else {
+        Err(AdminError::bad("bad_level", format!("a {level} cannot sit under a {parent_level}")))
+    }
+}
+
 fn level(input: &str) -> Result<&'static str> {
     agency_level(input).ok_or_else(|| {
         AdminError::bad("bad_level", format!("level {input:?}: commune, town, department, district or province"))
@@ -65,10 +85,14 @@ fn usable_parent(sql: &mut dyn Sql, scope: &Scope, parent: &str) -> Result<Strin
 }
 
 pub fn create(sql: &mut dyn Sql, actor: &Actor, input: &AgencyInput) -> Result<AgencyInfo> {
+    sql.serialize("agencies")?;
     let id = normalize_agency_code(&input.id).map_err(|e| AdminError::field("id", e))?;
     let name = clean_line(&input.name, 200).map_err(|e| AdminError::field("name", e))?;
     let level = level(&input.level)?;
     let parent = usable_parent(sql, &actor.scope, &input.parent_id)?;
+    if let Some(p) = find(sql, &parent)? {
+        check_fit(level, &p.level)?;
+    }
     if find(sql, &id)?.is_some() {
         return Err(AdminError::conflict("duplicate_code", format!("an agency {id} exists already")));
     }
@@ -77,7 +101,7 @@ pub fn create(sql: &mut dyn Sql, actor: &Actor, input: &AgencyInput) -> Result<A
         params![&id, &name, level, &parent],
     )?;
     let created = find(sql, &id)?.ok_or_else(|| AdminError::NotFound("agency".into()))?;
-    audit::record(sql, &who(actor), Some(&parent), "agency.create", &id, None, Some(snapshot(&created)))?;
+    audit::record(sql, &who(actor), Some(&id), "agency.create", &id, None, Some(snapshot(&created)))?;
     Ok(created)
 }
 
@@ -86,6 +110,8 @@ fn who(actor: &Actor) -> Who {
 }
 
 pub fn update(sql: &mut dyn Sql, actor: &Actor, id: &str, patch: &AgencyPatch) -> Result<AgencyInfo> {
+    // One change to the tree at a time: two moves at once cannot make a loop.
+    sql.serialize("agencies")?;
     let Some(before) = find(sql, id)?.filter(|a| actor.scope.covers(&a.id)) else {
         return Err(AdminError::NotFound("agency".into()));
     };
@@ -112,24 +138,50 @@ pub fn update(sql: &mut dyn Sql, actor: &Actor, id: &str, patch: &AgencyPatch) -
     if patch.active == Some(false) && own {
         return Err(AdminError::bad("own_agency", "your own agency cannot be deactivated"));
     }
+    if own && level.is_some_and(|l| l != before.level) {
+        return Err(AdminError::bad("own_agency", "your own agency's level is set above you"));
+    }
+    // The level must fit under the parent (the new one if it moves), and the children under it.
+    let new_level = level.unwrap_or(&before.level);
+    if let Some(parent_id) = parent.as_deref().or(before.parent_id.as_deref())
+        && let Some(p) = find(sql, parent_id)?
+        && (level.is_some() || parent.is_some())
+    {
+        check_fit(new_level, &p.level)?;
+    }
+    if level.is_some_and(|l| l != before.level) {
+        let children: Vec<String> =
+            sql.column("SELECT level FROM agencies WHERE parent_id = $1", params![&before.id])?;
+        if let Some(child) = children.iter().find(|c| !fits_under(c, new_level)) {
+            return Err(AdminError::bad("bad_level", format!("its {child} agencies cannot sit under a {new_level}")));
+        }
+    }
     sql.execute(
         "UPDATE agencies SET name = coalesce($2, name), level = coalesce($3, level),
              parent_id = coalesce($4, parent_id), active = coalesce($5, active) WHERE id = $1",
         params![&before.id, name, level, parent, patch.active],
     )?;
     let after = find(sql, &before.id)?.ok_or_else(|| AdminError::NotFound("agency".into()))?;
+    if before.active && !after.active {
+        // Its accounts, and those of every agency below it, stop working now.
+        sql.execute(
+            &format!(
+                "{SUBTREE} DELETE FROM sessions WHERE account_id IN
+                   (SELECT id FROM accounts WHERE agency_id IN (SELECT id FROM scope))"
+            ),
+            params![&before.id],
+        )?;
+    }
     if after != before {
         let action = match (before.active, after.active) {
             (true, false) => "agency.deactivate",
             (false, true) => "agency.activate",
             _ => "agency.update",
         };
-        // Filed under the parent, which outlives the agency in the log.
-        let filed = after.parent_id.clone().unwrap_or_else(|| after.id.clone());
         audit::record(
             sql,
             &who(actor),
-            Some(&filed),
+            Some(&after.id),
             action,
             &after.id,
             Some(snapshot(&before)),
@@ -141,6 +193,7 @@ pub fn update(sql: &mut dyn Sql, actor: &Actor, id: &str, patch: &AgencyPatch) -
 
 /// Deletes an agency nothing refers to; one with dossiers is deactivated instead.
 pub fn delete(sql: &mut dyn Sql, actor: &Actor, id: &str) -> Result<()> {
+    sql.serialize("agencies")?;
     let Some(before) = find(sql, id)?.filter(|a| actor.scope.covers(&a.id)) else {
         return Err(AdminError::NotFound("agency".into()));
     };
@@ -166,7 +219,9 @@ pub fn delete(sql: &mut dyn Sql, actor: &Actor, id: &str) -> Result<()> {
         ));
     }
     sql.execute("DELETE FROM agencies WHERE id = $1", params![&before.id])?;
+    // Its history stays readable, filed under its parent from now on.
     let filed = before.parent_id.clone().unwrap_or_else(|| actor.scope.root().to_owned());
+    sql.execute("UPDATE audit_log SET agency_id = $2 WHERE agency_id = $1", params![&before.id, &filed])?;
     audit::record(sql, &who(actor), Some(&filed), "agency.delete", &before.id, Some(snapshot(&before)), None)?;
     Ok(())
 }
@@ -188,7 +243,8 @@ fn row_error(line: usize, e: AdminError) -> std::result::Result<ImportRowError, 
 
 /// Imports agencies: new codes are created under their parent, known ones
 /// (within the administrator's agencies) updated; the same file twice
-/// changes nothing. Rows may come in any order: parents first is not needed.
+/// changes nothing. Rows may come in any order: they are put parents first
+/// in memory, then each is saved once.
 pub fn import(
     sql: &mut dyn Sql,
     actor: &Actor,
@@ -196,77 +252,79 @@ pub fn import(
     mut errors: Vec<ImportRowError>,
 ) -> Result<ImportReport> {
     let (mut created, mut updated, mut unchanged) = (0, 0, 0);
-    let mut pending: Vec<&AgencyRow> = rows.iter().collect();
     let mut seen = std::collections::HashSet::new();
-    pending.retain(|r| {
-        let first = seen.insert(r.code.clone());
-        if !first {
+    let mut pending: Vec<&AgencyRow> = Vec::new();
+    for r in rows {
+        if seen.insert(r.code.clone()) {
+            pending.push(r);
+        } else {
             errors.push(ImportRowError {
                 line: r.line as u32,
                 reason: "duplicate_in_file".into(),
                 detail: format!("{} appears earlier in the file", r.code),
             });
         }
-        first
-    });
-    // A child may come before its parent: go round while rows still land,
-    // with the scope grown by what was created.
-    let mut actor = actor.clone();
+    }
+    // Parents first: a row goes once its parent is one of the administrator's
+    // agencies or a row already placed. What never can (an unknown parent, a
+    // loop within the file) is refused.
+    let mut placed: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut ordered = Vec::with_capacity(pending.len());
     loop {
-        let mut progress = false;
-        let mut waiting = Vec::new();
-        for row in pending {
-            let parent_known = row.parent.as_deref().is_none_or(|p| actor.scope.covers(p));
-            let exists = find(sql, &row.code)?;
-            if exists.is_none() && !parent_known {
-                waiting.push(row);
-                continue;
+        let before = ordered.len();
+        pending.retain(|r| {
+            let ready = r.parent.as_deref().is_none_or(|p| actor.scope.covers(p) || placed.contains(p));
+            if ready {
+                placed.insert(r.code.as_str());
+                ordered.push(*r);
             }
-            let outcome = match exists {
-                None => {
-                    let input = AgencyInput {
-                        id: row.code.clone(),
-                        name: row.name.clone(),
-                        level: row.level.into(),
-                        parent_id: row.parent.clone().unwrap_or_default(),
-                    };
-                    create(sql, &actor, &input).map(|_| {
-                        created += 1;
-                    })
-                }
-                Some(a) => {
-                    let patch = AgencyPatch {
-                        name: Some(row.name.clone()),
-                        level: Some(row.level.into()),
-                        parent_id: row.parent.clone().filter(|_| a.id != actor.scope.root()),
-                        active: None,
-                    };
-                    update(sql, &actor, &a.id, &patch).map(|after| {
-                        if after == a {
-                            unchanged += 1;
-                        } else {
-                            updated += 1;
-                        }
-                    })
-                }
-            };
-            match outcome {
-                Ok(()) => progress = true,
-                Err(e) => errors.push(row_error(row.line, e)?),
-            }
-        }
-        if waiting.is_empty() || !progress {
-            for row in waiting {
-                errors.push(ImportRowError {
-                    line: row.line as u32,
-                    reason: "unknown_parent".into(),
-                    detail: format!("no agency {} among yours", row.parent.as_deref().unwrap_or("")),
-                });
-            }
+            !ready
+        });
+        if ordered.len() == before {
             break;
         }
-        actor.scope = Scope::load(sql, actor.scope.root())?;
-        pending = waiting;
+    }
+    for row in pending {
+        errors.push(ImportRowError {
+            line: row.line as u32,
+            reason: "unknown_parent".into(),
+            detail: format!("no agency {} among yours", row.parent.as_deref().unwrap_or("")),
+        });
+    }
+    let mut actor = actor.clone();
+    for row in ordered {
+        let outcome = match find(sql, &row.code)? {
+            None => {
+                let input = AgencyInput {
+                    id: row.code.clone(),
+                    name: row.name.clone(),
+                    level: row.level.into(),
+                    parent_id: row.parent.clone().unwrap_or_default(),
+                };
+                create(sql, &actor, &input).map(|a| {
+                    actor.scope.add(&a.id, a.parent_id.as_deref());
+                    created += 1;
+                })
+            }
+            Some(a) => {
+                let patch = AgencyPatch {
+                    name: Some(row.name.clone()),
+                    level: Some(row.level.into()).filter(|_| a.id != actor.scope.root()),
+                    parent_id: row.parent.clone().filter(|_| a.id != actor.scope.root()),
+                    active: None,
+                };
+                update(sql, &actor, &a.id, &patch).map(|after| {
+                    if after == a {
+                        unchanged += 1;
+                    } else {
+                        updated += 1;
+                    }
+                })
+            }
+        };
+        if let Err(e) = outcome {
+            errors.push(row_error(row.line, e)?);
+        }
     }
     errors.sort_by_key(|e| e.line);
     Ok(ImportReport { created, updated, unchanged, errors })

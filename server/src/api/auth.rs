@@ -23,6 +23,7 @@ fn bad_credentials() -> ApiFailure {
     (status = 400, body = ApiError, description = "`bad_json`"),
     (status = 401, body = ApiError, description = "`bad_credentials`"),
     (status = 429, body = ApiError, description = "`too_many_attempts`: wait `Retry-After` seconds"),
+    (status = 503, body = ApiError, description = "`busy`: too many sign-ins at once; try again shortly"),
 ))]
 pub async fn login(
     State(state): State<AppState>,
@@ -35,39 +36,55 @@ pub async fn login(
     let username = req.username.trim().to_lowercase();
     let address = throttle::address_key(ip);
     let now = auth::unix_now();
+    // The attempt counts before the password is checked, so that guesses
+    // sent all at once are counted one by one.
     let (user_key, addr_key) = (username.clone(), address.clone());
-    let (wait, found) = state
+    let reserved = state
         .db
-        .read(move |sql| {
-            let wait = LOGIN_PER_USER.wait(sql, &user_key, now)?.max(LOGIN_PER_ADDRESS.wait(sql, &addr_key, now)?);
-            let found = if wait.is_none() { auth::account_for_login(sql, &user_key)? } else { None };
-            Ok::<_, DbError>((wait, found))
+        .write(move |sql| {
+            let user = match LOGIN_PER_USER.reserve(sql, &user_key, now)? {
+                Ok(a) => a,
+                Err(wait) => return Ok::<_, DbError>(Err(wait)),
+            };
+            match LOGIN_PER_ADDRESS.reserve(sql, &addr_key, now)? {
+                Ok(addr) => Ok(Ok((user, addr))),
+                Err(wait) => {
+                    user.withdraw(sql)?;
+                    Ok(Err(wait))
+                }
+            }
         })
         .await?;
-    if let Some(wait) = wait {
-        return Err(ApiFailure::too_many(wait, "Too many wrong passwords: wait before trying again."));
-    }
+    let (user_attempt, addr_attempt) = match reserved {
+        Ok(attempts) => attempts,
+        Err(wait) => return Err(ApiFailure::too_many(wait, "Too many wrong passwords: wait before trying again.")),
+    };
+    let key = username.clone();
+    let found = state.db.read(move |sql| auth::account_for_login(sql, &key)).await?;
     let (officer, hash) = match found {
         Some((o, h)) => (Some(o), Some(h)),
         None => (None, None),
     };
-    // Hashing happens here, with no database connection held.
-    let ok = state.hasher.verify(req.password, hash).await?;
+    // Hashing happens here, with no database connection held. Refused for
+    // being busy, the attempt does not count.
+    let ok = match state.hasher.verify(req.password, hash).await {
+        Ok(ok) => ok,
+        Err(busy) => {
+            state
+                .db
+                .write(move |sql| {
+                    user_attempt.withdraw(sql)?;
+                    addr_attempt.withdraw(sql)
+                })
+                .await?;
+            return Err(busy);
+        }
+    };
     let Some(officer) = officer.filter(|_| ok) else {
-        let (user_key, addr_key) = (username.clone(), address.clone());
-        let (user_limited, addr_limited) = state
-            .db
-            .write(move |sql| {
-                Ok::<_, DbError>((
-                    LOGIN_PER_USER.fail(sql, &user_key, now)?,
-                    LOGIN_PER_ADDRESS.fail(sql, &addr_key, now)?,
-                ))
-            })
-            .await?;
-        if user_limited {
+        if user_attempt.reached_limit {
             tracing::warn!(username = %username, "sign-in limited: too many wrong passwords for this user name");
         }
-        if addr_limited {
+        if addr_attempt.reached_limit {
             tracing::warn!(address = %address, "sign-in limited: too many wrong passwords from this address");
         }
         return Err(bad_credentials());
@@ -76,6 +93,7 @@ pub async fn login(
     let (token, expires_at) = state
         .db
         .write(move |sql| {
+            addr_attempt.withdraw(sql)?;
             LOGIN_PER_USER.clear(sql, &username)?;
             auth::open_session(sql, id, now)
         })
@@ -141,9 +159,24 @@ pub async fn change_password(
         })
         .await?;
     let Some(current) = hashes.first().cloned() else { return Err(auth::unauthorized()) };
+    // Wrong current passwords count like wrong sign-ins; the one that
+    // reaches the limit also ends this session (a borrowed one, perhaps).
+    let (user_key, now) = (actor.account.username.clone(), auth::unix_now());
+    let attempt = state.db.write(move |sql| LOGIN_PER_USER.reserve(sql, &user_key, now)).await?;
+    let attempt =
+        attempt.map_err(|wait| ApiFailure::too_many(wait, "Too many wrong passwords: wait before trying again."))?;
     if !state.hasher.verify(req.current_password.clone(), Some(current.clone())).await? {
+        if attempt.reached_limit {
+            let session = actor.session.clone();
+            state
+                .db
+                .write(move |sql| sql.execute("DELETE FROM sessions WHERE token_hash = $1", params![session]))
+                .await?;
+            tracing::warn!(account = %actor.account.username, "password change limited: the session was ended");
+        }
         return Err(ApiFailure::new(StatusCode::FORBIDDEN, "wrong_password", "The current password is wrong."));
     }
+    state.db.write(move |sql| attempt.withdraw(sql)).await?;
     for old in hashes {
         if state.hasher.verify(req.new_password.clone(), Some(old)).await? {
             return Err(ApiFailure::bad_request("reused_password", "Choose a password you have not used recently."));
@@ -152,7 +185,6 @@ pub async fn change_password(
     let hash = state.hasher.hash(req.new_password).await?;
     let (session, agency, who) =
         (actor.session.clone(), actor.account.agency_id.clone(), Who::account(id, &actor.account.username));
-    let now = auth::unix_now();
     state
         .db
         .write(move |sql| {

@@ -79,37 +79,46 @@ pub async fn get_dossier(
     found.map(Json).ok_or_else(not_found)
 }
 
-/// Verifies a typed check code within the limits; a wrong one is counted
-/// against the dossier code and the address.
+/// Verifies a typed check code within the limits. Each try counts against
+/// the dossier code and the address before it is judged (so that tries sent
+/// all at once are counted one by one); a right one is withdrawn.
 async fn check_code(state: &AppState, code: &DossierCode, check: &str, ip: std::net::IpAddr) -> Result<(), ApiFailure> {
     let now = auth::unix_now();
     let (code_key, addr_key) = (code.to_string(), throttle::address_key(ip));
-    let (k1, k2) = (code_key.clone(), addr_key.clone());
-    let wait = state
-        .db
-        .read(move |sql| {
-            Ok::<_, DbError>(CHECK_CODE_PER_CODE.wait(sql, &k1, now)?.max(CHECK_CODE_PER_ADDRESS.wait(sql, &k2, now)?))
-        })
-        .await?;
-    if let Some(wait) = wait {
-        return Err(ApiFailure::too_many(wait, "Too many wrong check codes: wait before trying again."));
-    }
-    if state.links.verify_check_code(code, check) {
-        return Ok(());
-    }
-    let (per_code, per_addr) = state
+    let reserved = state
         .db
         .write(move |sql| {
-            Ok::<_, DbError>((
-                CHECK_CODE_PER_CODE.fail(sql, &code_key, now)?,
-                CHECK_CODE_PER_ADDRESS.fail(sql, &addr_key, now)?,
-            ))
+            let per_code = match CHECK_CODE_PER_CODE.reserve(sql, &code_key, now)? {
+                Ok(a) => a,
+                Err(wait) => return Ok::<_, DbError>(Err(wait)),
+            };
+            match CHECK_CODE_PER_ADDRESS.reserve(sql, &addr_key, now)? {
+                Ok(per_addr) => Ok(Ok((per_code, per_addr))),
+                Err(wait) => {
+                    per_code.withdraw(sql)?;
+                    Ok(Err(wait))
+                }
+            }
         })
         .await?;
-    if per_code {
+    let (per_code, per_addr) = match reserved {
+        Ok(attempts) => attempts,
+        Err(wait) => return Err(ApiFailure::too_many(wait, "Too many wrong check codes: wait before trying again.")),
+    };
+    if state.links.verify_check_code(code, check) {
+        state
+            .db
+            .write(move |sql| {
+                per_code.withdraw(sql)?;
+                per_addr.withdraw(sql)
+            })
+            .await?;
+        return Ok(());
+    }
+    if per_code.reached_limit {
         tracing::warn!(dossier = %code, "check-code guessing limited for this dossier code");
     }
-    if per_addr {
+    if per_addr.reached_limit {
         tracing::warn!(address = %throttle::address_key(ip), "check-code guessing limited for this address");
     }
     Err(not_found())

@@ -47,7 +47,8 @@ pub async fn import_csv(
         .collect();
     let rules = state.rules.clone();
     let username = officer.account.username.clone();
-    let report = state.db.write(move |sql| import::save(sql, &rules, &officer.scope, &rows, errors)).await?;
+    let who = crate::admin::audit::Who::account(officer.id(), &officer.account.username);
+    let report = state.db.write(move |sql| import::save(sql, &rules, &officer.scope, &who, &rows, errors)).await?;
     tracing::info!(by = %username, created = report.created, updated = report.updated, unchanged = report.unchanged, errors = report.errors.len(), "dossiers imported");
     Ok(Json(report))
 }

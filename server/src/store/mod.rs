@@ -132,6 +132,21 @@ impl dyn Sql + '_ {
     pub fn exists(&mut self, sql: &str, params: &[Value]) -> Result<bool, DbError> {
         Ok(self.row(sql, params)?.is_some())
     }
+
+    /// Makes the rest of this transaction run alone among the transactions
+    /// that take the same `key`: a check and the write it allows cannot
+    /// interleave with another's. SQLite's write transactions already run
+    /// one at a time (`BEGIN IMMEDIATE`); PostgreSQL takes a transaction-level
+    /// advisory lock, released at commit or rollback.
+    pub fn serialize(&mut self, key: &str) -> Result<(), DbError> {
+        match self.backend() {
+            Backend::Sqlite => Ok(()),
+            Backend::Postgres => {
+                self.query("SELECT 1 FROM pg_advisory_xact_lock(hashtext($1))", crate::params![key])?;
+                Ok(())
+            }
+        }
+    }
 }
 
 enum Pool {
@@ -273,14 +288,50 @@ impl Db {
     pub fn backup_sqlite(&self, dest: &Path) -> Result<(), DbError> {
         match &*self.pool {
             Pool::Sqlite { path, .. } => {
-                create_private_file(dest)?;
-                sqlite::backup(path, dest)
+                // Nothing already there (a file, a link, a dangling link) is
+                // followed or replaced: the copy goes to a new file beside
+                // it, made here (0600), then takes its name.
+                if std::fs::symlink_metadata(dest).is_ok() {
+                    return Err(DbError::Pool(format!("{} exists: choose a new file", dest.display())));
+                }
+                let mut bytes = [0u8; 6];
+                getrandom::fill(&mut bytes).map_err(|e| DbError::Task(e.to_string()))?;
+                let name = dest.file_name().and_then(|n| n.to_str()).unwrap_or("backup");
+                let tmp = dest.with_file_name(format!(
+                    ".{name}.{}.partial",
+                    bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+                ));
+                create_new_private_file(&tmp)?;
+                let made = sqlite::backup(path, &tmp).and_then(|()| {
+                    if std::fs::symlink_metadata(dest).is_ok() {
+                        return Err(DbError::Pool(format!(
+                            "{} appeared meanwhile: the copy was not kept",
+                            dest.display()
+                        )));
+                    }
+                    std::fs::rename(&tmp, dest)
+                        .map_err(|e| DbError::Pool(format!("cannot name the copy {}: {e}", dest.display())))
+                });
+                if made.is_err() {
+                    let _ = std::fs::remove_file(&tmp);
+                }
+                made
             }
             Pool::Postgres(_) => {
                 Err(DbError::Migration("a PostgreSQL database is backed up with pg_dump (see the README)".into()))
             }
         }
     }
+}
+
+/// Creates a new file readable by its owner only (0600); an existing entry
+/// of that name, even a dangling link, is an error.
+pub fn create_new_private_file(path: &Path) -> Result<(), DbError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(|_| ()).map_err(|e| DbError::Pool(format!("cannot create {}: {e}", path.display())))
 }
 
 /// Creates `path` readable by its owner only (0600), if it does not exist.

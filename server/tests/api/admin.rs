@@ -11,14 +11,27 @@ use serde_json::json;
 async fn agencies_form_a_tree_that_never_loops() {
     let f = fixture().await;
     let admin = f.token("quantri.h45").await;
+    // A commune under the district, and a desk (department) of the commune.
     let create = |id: &str, parent: &str| {
-        json!({ "id": id, "name": format!("Phòng {id}"), "level": "department", "parent_id": parent }).to_string()
+        let level = if parent == "H45" { "commune" } else { "department" };
+        json!({ "id": id, "name": format!("Đơn vị {id}"), "level": level, "parent_id": parent }).to_string()
     };
     let a = f.with_bearer("POST", "/api/v1/agencies", &admin, Some(create("h45.p1", "H45"))).await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
     assert_eq!(a.json::<AgencyInfo>().id, "H45.P1", "codes are stored upper-case");
     let b = f.with_bearer("POST", "/api/v1/agencies", &admin, Some(create("H45.P1.A", "H45.P1"))).await;
     assert_eq!(b.status, StatusCode::CREATED);
+    // Levels fit their parents: no district under a commune, no commune under a department.
+    for (id, level, parent) in
+        [("H45.P9", "district", "H45"), ("H45.P1.B", "commune", "H45.P1"), ("H45.P1.A.X", "department", "H45.P1.A")]
+    {
+        let body = json!({ "id": id, "name": "X", "level": level, "parent_id": parent }).to_string();
+        let a = f.with_bearer("POST", "/api/v1/agencies", &admin, Some(body)).await;
+        assert_eq!((a.status, a.code()), (StatusCode::BAD_REQUEST, "bad_level".to_owned()), "{id}");
+    }
+    let own_level =
+        f.with_bearer("PATCH", "/api/v1/agencies/H45", &admin, Some(json!({ "level": "province" }).to_string())).await;
+    assert_eq!(own_level.code(), "own_agency");
 
     for (body, status, code) in [
         (create("H45.P1", "H45"), StatusCode::CONFLICT, "duplicate_code"),
@@ -95,7 +108,11 @@ async fn agencies_form_a_tree_that_never_loops() {
     let rename = audit.entries.iter().find(|e| e.action == "agency.update" && e.target == "H45.P1.A").unwrap();
     assert_eq!(rename.before.as_ref().unwrap()["parent_id"], "H45.P1");
     assert_eq!(rename.after.as_ref().unwrap()["name"], "Tổ một cửa");
-    assert!(audit.entries.iter().all(|e| e.actor == "quantri.h45"));
+    assert!(audit.entries.iter().filter(|e| e.action.starts_with("agency.")).all(|e| e.actor == "quantri.h45"));
+    assert!(
+        audit.entries.iter().any(|e| e.action == "dossier.import" && e.actor == "vanphong"),
+        "imports are audited too"
+    );
     // Office staff and officers read no audit log.
     let office = f.token("vanphong").await;
     assert_eq!(f.with_bearer("GET", "/api/v1/audit", &office, None).await.status, StatusCode::FORBIDDEN);

@@ -6,5 +6,6 @@ mod backends;
 mod common;
 mod flows;
 mod quarter;
+mod review;
 mod scope;
 mod security;

@@ -65,13 +65,16 @@ async fn the_agency_self_assesses_and_only_the_district_verifies() {
     assert_eq!((view.self_assessed, view.verified), (Some(2.0), Some(1.0)), "the self-assessment stays");
     assert!(view.verified_by.as_deref().unwrap().contains("vanphong"));
     assert!(view.self_by.as_deref().unwrap().contains("vanphong.h45.03"));
-    // The commune revises its own score: the history keeps every entry.
-    put(&f, &commune, entry("H45.03", 5, "self_assessed", 1.5, None)).await;
+    // Once verified, the commune's own score stands: it asks the district to revise.
+    let late = put(&f, &commune, entry("H45.03", 5, "self_assessed", 1.5, None)).await;
+    assert_eq!((late.status, late.code()), (StatusCode::CONFLICT, "already_verified".to_owned()));
+    // The district revises: the history keeps every entry.
+    put(&f, &district, entry("H45.03", 5, "verified", 1.5, Some("Đã bổ sung một phần"))).await;
     let scores: AgencyScores =
         f.with_bearer("GET", "/api/v1/agency-scores?year=2024&quarter=4&unit=H45", &district, None).await.json();
     let five = scores.scores.iter().find(|s| s.agency_id == "H45.03" && s.indicator == 5).unwrap();
     let history: Vec<(&str, Option<f64>)> = five.history.iter().map(|h| (h.kind.as_str(), h.points)).collect();
-    assert_eq!(history, [("self", Some(2.0)), ("verified", Some(1.0)), ("self", Some(1.5))]);
+    assert_eq!(history, [("self", Some(2.0)), ("verified", Some(1.0)), ("verified", Some(1.5))]);
     assert_eq!(scores.may_enter["H45.03"], ["verified"]);
     assert_eq!(scores.may_enter["H45"], ["self"], "the district assesses itself; the province verifies it");
     let mine: AgencyScores =
@@ -82,9 +85,9 @@ async fn the_agency_self_assesses_and_only_the_district_verifies() {
     // The report uses the verified points where present and says so.
     let report: Report = f.with_bearer("GET", "/api/v1/reports?year=2024&quarter=4", &district, None).await.json();
     let row = report.agencies.iter().find(|a| a.agency_id == "H45.03").unwrap();
-    assert_eq!((row.indicators[&5], row.sources[&5].as_str()), (Some(1.0), "verified"));
-    assert_eq!(row.entries[&5].self_assessed, Some(1.5));
-    assert_eq!(row.reasons[&5], "Chưa niêm yết đủ thủ tục");
+    assert_eq!((row.indicators[&5], row.sources[&5].as_str()), (Some(1.5), "verified"));
+    assert_eq!(row.entries[&5].self_assessed, Some(2.0));
+    assert_eq!(row.reasons[&5], "Đã bổ sung một phần");
     put(&f, &commune, entry("H45.03", 6, "self_assessed", 2.0, None)).await;
     let report: Report = f.with_bearer("GET", "/api/v1/reports?year=2024&quarter=4", &district, None).await.json();
     let row = report.agencies.iter().find(|a| a.agency_id == "H45.03").unwrap();

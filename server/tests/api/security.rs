@@ -223,6 +223,7 @@ async fn slow_clients_are_cut_and_connections_capped() {
     config.header_timeout_ms = 300;
     config.body_timeout_ms = 300;
     config.max_connections = 2;
+    config.max_connections_per_address = 16;
     let mut state = f.state.clone();
     state.config = std::sync::Arc::new(config.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -261,7 +262,8 @@ async fn slow_clients_are_cut_and_connections_capped() {
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains("\"body_timeout\""), "{answer}");
 
-    // Two idle connections fill the cap: a third is served only once one closes.
+    // Two silent connections fill the cap: a third waits, until the server
+    // closes the silent ones (no request within the header timeout).
     let a = tokio::net::TcpStream::connect(addr).await.unwrap();
     let b = tokio::net::TcpStream::connect(addr).await.unwrap();
     tokio::time::sleep(Duration::from_millis(50)).await;
@@ -270,9 +272,11 @@ async fn slow_clients_are_cut_and_connections_capped() {
     let mut first_bytes = [0u8; 12];
     let early = tokio::time::timeout(Duration::from_millis(150), third.read(&mut first_bytes)).await;
     assert!(early.is_err(), "served past the cap");
-    drop((a, b));
-    let answer = read_all(third).await.expect("served once a place was free");
+    let answer = read_all(third).await.expect("served once the silent ones were closed");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    for silent in [a, b] {
+        assert_eq!(read_all(silent).await.as_deref(), Some(""), "a silent connection is closed by the server");
+    }
     let _ = stop.send(());
     let _ = server.await;
 }
@@ -500,4 +504,86 @@ async fn one_time_passwords_must_be_changed() {
     assert_eq!(ok.status, StatusCode::NO_CONTENT, "{}", ok.body);
     assert_eq!(f.with_bearer("GET", "/api/v1/dossiers", &session.token, None).await.status, StatusCode::OK);
     assert_eq!(f.with_bearer("GET", "/api/v1/auth/me", &other.token, None).await.status, StatusCode::UNAUTHORIZED);
+}
+
+/// #1, #5 under concurrency: guesses sent all at once are counted one by
+/// one, so no burst gets past a limit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn limits_hold_against_guesses_sent_all_at_once() {
+    let f = std::sync::Arc::new(fixture().await);
+    let (code, _, check) = f.unrated[0].clone();
+    let mut tries = Vec::new();
+    for n in 0..60u8 {
+        let (f, code, check) = (f.clone(), code.clone(), wrong(&check));
+        tries.push(tokio::spawn(async move { guess(&f, peer(n), &code, &check).await.status }));
+    }
+    let mut judged = 0;
+    for t in tries {
+        match t.await.unwrap() {
+            StatusCode::NOT_FOUND => judged += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("{other}"),
+        }
+    }
+    assert_eq!(judged, 10, "exactly the 10 wrong check codes an hour are judged");
+
+    let mut logins = Vec::new();
+    for _ in 0..40 {
+        let f = f.clone();
+        logins.push(tokio::spawn(async move {
+            let body = json!({ "username": "vanphong", "password": "doan-bua" }).to_string();
+            let req = Request::post("/api/v1/auth/login")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body))
+                .unwrap();
+            f.send_from(peer(200), req).await.status
+        }));
+    }
+    let mut checked = 0;
+    for t in logins {
+        match t.await.unwrap() {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => {}
+            other => panic!("{other}"),
+        }
+    }
+    assert!(checked <= 5, "{checked} passwords checked for one user name at once");
+    assert!(checked >= 1);
+}
+
+/// #10: one address cannot hold more connections than its share.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_holds_at_most_its_share_of_connections() {
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let f = fixture().await;
+    let mut config = (*f.state.config).clone();
+    config.max_connections_per_address = 3;
+    let mut state = f.state.clone();
+    state.config = std::sync::Arc::new(config.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(danhgia_server::net::serve(
+        listener,
+        danhgia_server::app(state),
+        None,
+        danhgia_server::net::Limits::of(&config),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        held.push(tokio::net::TcpStream::connect(addr).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let mut fourth = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let _ = fourth.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n").await;
+    let mut out = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(2), fourth.read_to_end(&mut out)).await;
+    assert!(matches!(read, Ok(Ok(0)) | Ok(Err(_))), "the fourth connection is closed unanswered: {out:?}");
+    drop(held);
+    let _ = stop.send(());
+    let _ = server.await;
 }
