@@ -36,8 +36,13 @@ pub fn InstallPrompt() -> impl IntoView {
     let dismissed =
         RwSignal::new(installed() || storage().and_then(|s| s.get_item(DISMISSED).ok().flatten()).is_some());
     let offered = RwSignal::new(deferred_prompt().is_some());
-    let _ = window_event_listener_untyped("danhgia-installable", move |_| offered.set(true));
-    let _ = window_event_listener_untyped("appinstalled", move |_| dismissed.set(true));
+    let installable = window_event_listener_untyped("danhgia-installable", move |_| offered.set(true));
+    let installed = window_event_listener_untyped("appinstalled", move |_| dismissed.set(true));
+    // The listeners go with the prompt (it lives on the home screen only).
+    on_cleanup(move || {
+        installable.remove();
+        installed.remove();
+    });
     let dismiss = move |_| {
         if let Some(s) = storage() {
             let _ = s.set_item(DISMISSED, "1");

@@ -76,7 +76,7 @@ where
 }
 
 fn question_view(
-    i18n: leptos_i18n::I18nContext<Locale>,
+    i18n: I18n,
     number: usize,
     q: FormQuestion<'static>,
     allow_blank: bool,

@@ -2,9 +2,9 @@
 //! on a day at `/slips`, with print CSS for A5 and A6.
 
 use crate::api;
-use crate::components::slip::Slip;
 use crate::i18n::*;
 use crate::session::CurrentSession;
+use crate::staff::components::slip::Slip;
 use danhgia_core::wire::SlipData;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -99,7 +99,7 @@ pub fn SlipsOfDay() -> impl IntoView {
             Some(Err(())) => Some(view! { <p class="error no-print" role="alert">{t!(i18n, slip.not_found)}</p> }.into_any()),
             Some(Ok(list)) if list.is_empty() => Some(view! { <p class="hint no-print">{t!(i18n, slip.none)}</p> }.into_any()),
             Some(Ok(list)) => Some(view! {
-                <p class="hint no-print">{t!(i18n, slip.count, count = list.len())}</p>
+                <p class="hint no-print">{t_string!(i18n, slip.count, count = list.len())}</p>
                 {list.into_iter().map(|s| view! { <Slip slip=s /> }).collect_view()}
             }.into_any()),
         }}

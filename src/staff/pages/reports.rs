@@ -5,10 +5,10 @@
 
 use crate::api;
 use crate::browser::{download, local_time, store, stored};
-use crate::components::charts::{BarChart, ColumnChart};
 use crate::i18n::*;
 use crate::lang::{core_lang, date_vn};
 use crate::session::CurrentSession;
+use crate::staff::components::charts::{BarChart, ColumnChart};
 use danhgia_core::wire::Report;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -145,7 +145,7 @@ pub fn Reports() -> impl IntoView {
 }
 
 fn report_view(
-    i18n: leptos_i18n::I18nContext<Locale>,
+    i18n: I18n,
     report: Report,
     offline_since: Option<f64>,
     office: bool,

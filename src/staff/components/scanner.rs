@@ -5,9 +5,9 @@
 
 use crate::i18n::*;
 use crate::messages::scan_error_text;
-use crate::scan::accept::Acceptor;
-use crate::scan::camera::{self, CameraError};
-use crate::scan::worker::{Decoded, DecoderWorker};
+use crate::staff::scan::accept::Acceptor;
+use crate::staff::scan::camera::{self, CameraError};
+use crate::staff::scan::worker::{Decoded, DecoderWorker};
 use danhgia_core::{ScanPolicy, ScanTarget, parse_scan};
 use leptos::html::Video;
 use leptos::prelude::*;
