@@ -148,8 +148,15 @@ fn report_url(path: &str, year: u16, quarter: Option<u8>, unit: Option<&str>, fo
     with_query(path, &query)
 }
 
+/// A report (officers' app only). Parsed with serde_json: its maps are keyed
+/// by indicator numbers, which JSON writes as strings and serde-wasm-bindgen
+/// does not read back as numbers.
 pub async fn report(bearer: &str, year: u16, quarter: Option<u8>, unit: Option<&str>) -> Result<Report, ApiErr> {
-    read(send("GET", &report_url("/api/v1/reports", year, quarter, unit, None), Some(bearer), None).await).await
+    let res = send("GET", &report_url("/api/v1/reports", year, quarter, unit, None), Some(bearer), None).await?;
+    if !res.ok() {
+        return read(Ok(res)).await;
+    }
+    serde_json::from_str(&text_of(&res).await?).map_err(|_| ApiErr::BadAnswer)
 }
 
 /// The report as a file (`csv` or `xlsx`), as bytes.

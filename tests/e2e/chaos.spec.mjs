@@ -35,6 +35,7 @@ const PROFILES = [
     crashes: 2,
     reloads: 2,
     tabs: 3,
+    heavy: true,
     waitMs: 4 * 60_000,
   },
 ];
@@ -46,7 +47,7 @@ for (const profile of PROFILES) {
   });
 }
 
-async function chaos(browser, { prefix, records: RECORDS, faults, crashes, reloads, tabs, waitMs }) {
+async function chaos(browser, { prefix, records: RECORDS, faults, crashes, reloads, tabs, waitMs, heavy = false }) {
   const pidFile = join(import.meta.dirname, '.chaos.pid');
   const common = { demoLinks: 0, pidFile, args: ['--demo-dossiers', String(Math.ceil(RECORDS * 2.4)), ...faults] };
   let server = await startServer(common);
@@ -155,10 +156,16 @@ async function chaos(browser, { prefix, records: RECORDS, faults, crashes, reloa
       seconds: Number(seconds.toFixed(1)),
     };
     console.log(`chaos figures: ${JSON.stringify(figures)}`);
-    // The faults really happened, and (lost answers) some batches really
-    // were sent twice and answered as duplicates.
-    expect(figures.failed_before_commit).toBeGreaterThan(0);
-    expect(figures.answers_lost_after_commit).toBeGreaterThan(0);
+    // Under heavy faults (dozens of requests, about half of them failing or
+    // losing their answer) both faults certainly happened, and batches whose
+    // answer was lost were sent again and answered as duplicates. (The light
+    // profile sends about a dozen requests of 100 records: a run without a
+    // fault is possible there, so it only reports its figures.)
+    if (heavy) {
+      expect(figures.failed_before_commit).toBeGreaterThan(0);
+      expect(figures.answers_lost_after_commit).toBeGreaterThan(0);
+      expect(figures.duplicates_answered).toBeGreaterThan(0);
+    }
     await context.close();
   } finally {
     await server.stop();
