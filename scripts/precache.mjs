@@ -24,11 +24,12 @@ let index = readFileSync(indexPath, 'utf8');
 const staffHash = sha(Buffer.concat([readFileSync(join(staging, 'staff.js')), readFileSync(join(staging, 'staff_bg.wasm'))]));
 const staffJs = `staff-${staffHash}.js`;
 const staffWasm = `staff-${staffHash}_bg.wasm`;
+// (Trunk may have minified the HTML: attributes in any order, unquoted.)
+const citizenMeta = /<meta [^>]*name="?danhgia-app"?[^>]*>/;
+if (!citizenMeta.test(index)) throw new Error('index.html: no <meta name="danhgia-app"> of the citizens\' app');
+index = index.replace(citizenMeta, (m) => `${m}\n<meta name="danhgia-app" content="/${staffJs} /${staffWasm}">`);
 renameSync(join(staging, 'staff.js'), join(staging, staffJs));
 renameSync(join(staging, 'staff_bg.wasm'), join(staging, staffWasm));
-const citizenMeta = /<meta name="danhgia-app" content="[^"]*" \/>/;
-if (!citizenMeta.test(index)) throw new Error('index.html: no <meta name="danhgia-app"> of the citizens\' app');
-index = index.replace(citizenMeta, (m) => `${m}\n    <meta name="danhgia-app" content="/${staffJs} /${staffWasm}" />`);
 
 const files = walk(staging)
   .map((path) => relative(staging, path).split(sep).join('/'))
@@ -49,7 +50,17 @@ const sw = template
   .replace('__STAFF__', JSON.stringify(staff.map((name) => `/${name}`), null, 2));
 writeFileSync(join(staging, 'sw.js'), sw);
 // The page can tell which build it runs (support, and the update test).
-writeFileSync(indexPath, index.replace('<head>', `<head>\n    <meta name="danhgia-build" content="${build}" />`));
+if (!index.includes('<title>')) throw new Error('index.html: no <title>');
+index = index.replace('<title>', `<meta name="danhgia-build" content="${build}">\n<title>`);
+// Every byte of index.html is on a citizen's first visit: comments (HTML,
+// and whole-line ones in scripts), indentation and empty lines go.
+index = index
+  .replace(/<!--[\s\S]*?-->/g, '')
+  .split('\n')
+  .map((line) => line.trim())
+  .filter((line) => line && !line.startsWith('//'))
+  .join('\n');
+writeFileSync(indexPath, index);
 console.log(`sw.js: build ${build}, ${precache.length} files precached for everyone, ${staff.length} for officers' devices`);
 
 // Precompressed copies for the server to send as they are (brotli first):

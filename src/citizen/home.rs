@@ -1,4 +1,3 @@
-use crate::components::install::InstallPrompt;
 use crate::i18n::*;
 use leptos::prelude::*;
 
@@ -20,6 +19,5 @@ pub fn Home() -> impl IntoView {
                 <span>{t!(i18n, home.officer_text)}</span>
             </a>
         </nav>
-        <InstallPrompt />
     }
 }

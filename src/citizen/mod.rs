@@ -13,6 +13,7 @@ pub mod home;
 pub mod rate;
 
 use crate::shell::{self, Shell};
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
 /// The citizens' routes.
@@ -39,9 +40,9 @@ fn App() -> impl IntoView {
     shell::start();
     let path = window().location().pathname().unwrap_or_default();
     let page = match route(&path) {
-        Route::Home => view! { <home::Home /> }.into_any(),
-        Route::Entry => view! { <entry::CitizenEntry /> }.into_any(),
-        Route::Rate(code) => view! { <rate::Rate code=code /> }.into_any(),
+        Route::Home => EitherOf3::A(view! { <home::Home /> }),
+        Route::Entry => EitherOf3::B(view! { <entry::CitizenEntry /> }),
+        Route::Rate(code) => EitherOf3::C(view! { <rate::Rate code=code /> }),
     };
     view! { <Shell>{page}</Shell> }
 }

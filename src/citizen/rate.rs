@@ -14,15 +14,20 @@ use crate::sync::Sync;
 use danhgia_core::rating::{Channel, DossierDates, Draft, FormQuestion, NewRecord, RatingRecord, form_for};
 use danhgia_core::wire::DossierPublic;
 use danhgia_core::{CitizenToken, DossierCode, RuleSet};
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+/// What the page says instead of the form (or while it is not there yet).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Failure {
+    Loading,
     BadLink,
     NotFound,
     Offline,
     ServerDown,
+    /// This build does not know the dossier's rule set.
+    UnknownRules,
 }
 
 type Link = Option<(DossierCode, CitizenToken)>;
@@ -158,60 +163,56 @@ pub fn Rate(
         }
     };
 
+    // `Either`s and `Option`s, not `into_any()` or `<Show>` (whose children
+    // are an `AnyView`): each `AnyView` carries its own copy of the rendering
+    // machinery, and this is the citizens' download.
     let body = move || {
         let (dossier, from_cache) = match (server.get(), local_copy.get()) {
             (Some(Ok(d)), _) => (d, false),
             (Some(Err(failure @ (Failure::BadLink | Failure::NotFound))), _) => {
-                return failure_view(i18n, failure, retry).into_any();
+                return Either::Left(failure_view(i18n, failure, retry));
             }
             (_, Some(Some(copy))) => (copy, true),
-            (Some(Err(failure)), Some(None)) => return failure_view(i18n, failure, retry).into_any(),
-            _ => return view! { <p class="hint" role="status">{t!(i18n, rate.loading)}</p> }.into_any(),
+            (Some(Err(failure)), Some(None)) => return Either::Left(failure_view(i18n, failure, retry)),
+            _ => return Either::Left(failure_view(i18n, Failure::Loading, retry)),
         };
         let submit = submit.clone();
         let rules = rules::book().and_then(|b| b.by_version(&dossier.ruleset_version));
         let (Some(rules), Some(dates)) = (rules, dossier.dates()) else {
-            return view! { <p class="error" role="alert">{t!(i18n, rate.unknown_rules)}</p> }.into_any();
+            return Either::Left(failure_view(i18n, Failure::UnknownRules, retry));
         };
         let form: Vec<FormQuestion<'static>> = form_for(rules, &dates);
         let given = dossier.rating.clone();
         let main = {
             let form = form.clone();
             move || match (local.get(), given.clone()) {
-                (Some(entry), _) => view! { <Receipt entry=entry form=form.clone() /> }.into_any(),
+                (Some(entry), _) => EitherOf3::A(view! { <Receipt entry=entry form=form.clone() /> }),
                 (None, Some(rating)) => {
                     let date = date_vn(rating.received_at.get(..10).unwrap_or_default());
-                    view! {
+                    EitherOf3::B(view! {
                         <section class="receipt sent" data-state="rated">
-                            <h2 role="status">{move || t_string!(i18n, rate.already_rated, date = date.clone())}</h2>
+                            <h2 role="status">{t!(i18n, rate.already_rated, date = date.clone())}</h2>
                             <AnswerList form=form.clone() answers=rating.answers.clone() />
                         </section>
-                    }
-                    .into_any()
+                    })
                 }
                 (None, None) => {
                     let submit = submit.clone();
-                    view! {
+                    EitherOf3::C(view! {
                         <QuestionForm form=form.clone() on_submit=move |draft| submit(rules, dates, draft) />
-                        <Show when=move || save_failed.get()>
-                            <p class="error" role="alert">{t!(i18n, rate.save_failed)}</p>
-                        </Show>
-                    }
-                    .into_any()
+                        {move || save_failed.get().then(|| view! { <p class="error" role="alert">{t!(i18n, rate.save_failed)}</p> })}
+                    })
                 }
             }
         };
         // "Offline" only while the server has not answered and nothing was
         // delivered meanwhile (a receipt saying "sent" proves the connection).
         let offline_notice = move || from_cache && !local.get().is_some_and(|e| e.state != outbox::EntryState::Pending);
-        view! {
-            <Show when=offline_notice>
-                <p class="notice" role="status">{t!(i18n, rate.from_cache)}</p>
-            </Show>
+        Either::Right(view! {
+            {move || offline_notice().then(|| view! { <p class="notice" role="status">{t!(i18n, rate.from_cache)}</p> })}
             <DossierSummary dossier=dossier />
             {main}
-        }
-        .into_any()
+        })
     };
 
     view! {
@@ -225,20 +226,24 @@ fn failure_view(
     failure: Failure,
     retry: impl Fn() + Copy + Send + std::marker::Sync + 'static,
 ) -> impl IntoView {
-    let text = match failure {
-        Failure::BadLink => t!(i18n, rate.bad_link).into_any(),
-        Failure::NotFound => t!(i18n, rate.not_found).into_any(),
-        Failure::Offline => t!(i18n, rate.offline_unknown).into_any(),
-        Failure::ServerDown => t!(i18n, rate.server_down).into_any(),
-    };
+    let text = Signal::derive(move || match failure {
+        Failure::Loading => t_string!(i18n, rate.loading),
+        Failure::BadLink => t_string!(i18n, rate.bad_link),
+        Failure::NotFound => t_string!(i18n, rate.not_found),
+        Failure::Offline => t_string!(i18n, rate.offline_unknown),
+        Failure::ServerDown => t_string!(i18n, rate.server_down),
+        Failure::UnknownRules => t_string!(i18n, rate.unknown_rules),
+    });
+    let loading = failure == Failure::Loading;
+    let (class, role) = if loading { ("hint", "status") } else { ("error", "alert") };
     let can_retry = matches!(failure, Failure::Offline | Failure::ServerDown);
     view! {
-        <p class="error" role="alert">{text}</p>
-        <Show when=move || can_retry>
+        <p class=class role=role>{text}</p>
+        {can_retry.then(|| view! {
             <button class="btn" type="button" on:click=move |_| retry()>
                 {t!(i18n, rate.retry)}
             </button>
-        </Show>
-        <a href="/danh-gia" class="btn secondary">{t!(i18n, rate.back)}</a>
+        })}
+        {(!loading).then(|| view! { <a href="/danh-gia" class="btn secondary">{t!(i18n, rate.back)}</a> })}
     }
 }

@@ -27,11 +27,11 @@ pub fn OutboxBadge() -> impl IntoView {
         // The outbox screen is the officers' app: a full page load.
         <a href="/hop-thu" class="outbox-link" rel="external">
             <span>{t!(i18n, outbox.nav)}</span>
-            <Show when=move || { count() > 0 }>
+            {move || (count() > 0).then(|| view! {
                 <span class="badge" aria-label=move || t_string!(i18n, outbox.badge, count = count())>
                     {count}
                 </span>
-            </Show>
+            })}
         </a>
     }
 }

@@ -13,6 +13,7 @@ pub mod components;
 pub mod pages;
 pub mod scan;
 
+use crate::components::install::InstallPrompt;
 use crate::i18n::*;
 use crate::shell::{self, Shell, secure_context};
 use leptos::prelude::*;
@@ -64,6 +65,9 @@ fn App() -> impl IntoView {
         <Router>
             <Shell>
                 <InsecureNotice />
+                // Installing is for officers' devices (a citizen rates once):
+                // offered on their screens, not on the citizens' pages.
+                <InstallPrompt />
                 <StaffRoutes />
             </Shell>
         </Router>
