@@ -230,6 +230,10 @@ export async function lighthouseCitizen(baseUrl, link, runs = 3) {
         version: lhr.lighthouseVersion,
         formFactor: lhr.configSettings.formFactor,
         throttling: lhr.configSettings.throttlingMethod,
+        longTasks: (lhr.audits['long-tasks']?.details?.items ?? []).slice(0, 5).map((t) => `${t.url ?? ''} ${Math.round(t.duration)} ms`),
+        lcpElement: lhr.audits['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node?.snippet ?? '',
+        mainThread: (lhr.audits['mainthread-work-breakdown']?.details?.items ?? []).map((i) => `${i.groupLabel} ${Math.round(i.duration)} ms`),
+        shifts: (lhr.audits['layout-shifts']?.details?.items ?? []).map((s) => `${s.node?.snippet ?? ''} ${s.score?.toFixed?.(3) ?? s.score}`),
       });
     } finally {
       await chrome.kill();

@@ -92,6 +92,14 @@ pub fn Rate(
         }
     };
     ask_server();
+    // The rule sets are parsed in a task of their own while the server is
+    // asked, not in the one that draws the form (a long task on a slow phone).
+    set_timeout(
+        || {
+            let _ = rules::book();
+        },
+        std::time::Duration::ZERO,
+    );
     {
         let link = link.clone();
         spawn_local(async move { local_copy.set(Some(cached(link).await)) });
