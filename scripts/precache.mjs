@@ -20,7 +20,8 @@ const sha = (data) => createHash('sha256').update(data).digest('hex').slice(0, 1
 // The officers' app: staff.js + staff_bg.wasm → staff-<hash>.js + staff-<hash>_bg.wasm
 // (one hash of both, like Trunk's names), announced to the loader by a <meta>.
 const indexPath = join(staging, 'index.html');
-let index = readFileSync(indexPath, 'utf8');
+// Comments go first (they may mention the <meta>s sought below).
+let index = readFileSync(indexPath, 'utf8').replace(/<!--[\s\S]*?-->/g, '');
 const staffHash = sha(Buffer.concat([readFileSync(join(staging, 'staff.js')), readFileSync(join(staging, 'staff_bg.wasm'))]));
 const staffJs = `staff-${staffHash}.js`;
 const staffWasm = `staff-${staffHash}_bg.wasm`;
@@ -55,7 +56,6 @@ index = index.replace('<title>', `<meta name="danhgia-build" content="${build}">
 // Every byte of index.html is on a citizen's first visit: comments (HTML,
 // and whole-line ones in scripts), indentation and empty lines go.
 index = index
-  .replace(/<!--[\s\S]*?-->/g, '')
   .split('\n')
   .map((line) => line.trim())
   .filter((line) => line && !line.startsWith('//'))
