@@ -211,6 +211,7 @@ export async function lighthouseCitizen(baseUrl, link, runs = 3) {
   const { default: lighthouse } = await import('lighthouse');
   const chromeLauncher = await import('chrome-launcher');
   const results = [];
+  const failed = [];
   for (let i = 0; i < runs; i++) {
     const chrome = await chromeLauncher.launch({
       chromePath: executablePath,
@@ -218,6 +219,11 @@ export async function lighthouseCitizen(baseUrl, link, runs = 3) {
     });
     try {
       const { lhr } = await lighthouse(`${baseUrl}${link}`, { port: chrome.port, onlyCategories: ['performance'], logLevel: 'error' });
+      if (lhr.runtimeError || lhr.categories.performance.score === null) {
+        // A run Lighthouse itself could not complete (it says why): reported, not scored.
+        failed.push(lhr.runtimeError?.code ?? 'no score');
+        continue;
+      }
       const audit = (id) => lhr.audits[id]?.numericValue ?? NaN;
       results.push({
         score: Math.round((lhr.categories.performance.score ?? 0) * 100),
@@ -240,7 +246,7 @@ export async function lighthouseCitizen(baseUrl, link, runs = 3) {
     }
   }
   const sorted = [...results].sort((a, b) => a.score - b.score);
-  return { median: sorted[Math.floor(sorted.length / 2)], runs: results };
+  return { median: sorted[Math.floor(sorted.length / 2)], runs: results, failed };
 }
 
 /**

@@ -29,7 +29,7 @@ try {
   console.log('measuring first-visit bytes …');
   results.citizen = await bytesCitizen(server.baseUrl, link);
   console.log('running Lighthouse on a citizen link …');
-  results.lighthouse = await lighthouseCitizen(server.baseUrl, link);
+  results.lighthouse = await lighthouseCitizen(server.baseUrl, link, 5);
   const token = (await (await fetch(`${server.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OFFICER) })).json()).token;
   const page = await (await fetch(`${server.baseUrl}/api/v1/dossiers?limit=50`, { headers: { authorization: `Bearer ${token}` } })).json();
   const d = page.dossiers.find((x) => x.returned_on);
@@ -102,9 +102,9 @@ const lines = [
   `| … LCP | ≤ 2.5 s | 3.5 s | ${(lh.lcpMs / 1000).toFixed(2)} s | ${verdict(lh.lcpMs <= 2500)} |`,
   `| … CLS | ≤ 0.1 | 0.106 | ${lh.cls.toFixed(3)} | ${verdict(lh.cls <= 0.1)} |`,
   `| QR code in view → dossier form | ≤ 300 ms | ${BEFORE.qrMs} ms | ${qr.median} ms | ${verdict(qr.median <= 300)} |`,
-  `| ${bulk.records.toLocaleString('en')} queued records → all confirmed | ≤ 10 s, heap back near start | ${BEFORE.bulk} | ${bulk.seconds.toFixed(1)} s; JS heap ${bulk.heapBeforeMb.toFixed(1)} → ${bulk.heapAfterMb.toFixed(1)} MB | ${verdict(bulk.seconds <= 10 && bulk.heapAfterMb <= bulk.heapBeforeMb * 1.25)} |`,
+  `| ${bulk.records.toLocaleString('en')} queued records → all confirmed | ≤ 10 s, heap back near start | ${BEFORE.bulk} | ${bulk.seconds.toFixed(1)} s; JS heap ${bulk.heapBeforeMb.toFixed(1)} → ${bulk.heapAfterMb.toFixed(1)} MB | ${verdict(bulk.seconds <= 10 && bulk.heapAfterMb - bulk.heapBeforeMb <= Math.max(2, bulk.heapBeforeMb * 0.25))} |`,
   '',
-  `Lighthouse's median run (by score): FCP ${(lh.fcpMs / 1000).toFixed(2)} s, LCP ${(lh.lcpMs / 1000).toFixed(2)} s, TBT ${lh.tbtMs.toFixed(0)} ms, CLS ${lh.cls.toFixed(3)}, Speed Index ${(lh.siMs / 1000).toFixed(2)} s, ${lh.kb.toFixed(1)} KB transferred. Every run: ${lighthouse.runs.map((r) => `${r.score} (LCP ${(r.lcpMs / 1000).toFixed(2)} s, CLS ${r.cls.toFixed(3)}, TBT ${r.tbtMs.toFixed(0)} ms)`).join('; ')}.`,
+  `Lighthouse's median run (by score): FCP ${(lh.fcpMs / 1000).toFixed(2)} s, LCP ${(lh.lcpMs / 1000).toFixed(2)} s, TBT ${lh.tbtMs.toFixed(0)} ms, CLS ${lh.cls.toFixed(3)}, Speed Index ${(lh.siMs / 1000).toFixed(2)} s, ${lh.kb.toFixed(1)} KB transferred. Every run: ${lighthouse.runs.map((r) => `${r.score} (LCP ${(r.lcpMs / 1000).toFixed(2)} s, CLS ${r.cls.toFixed(3)}, TBT ${r.tbtMs.toFixed(0)} ms)`).join('; ')}${lighthouse.failed.length ? `; runs Lighthouse could not complete: ${lighthouse.failed.join(', ')}` : ''}. The 2 cores are shared with other work while this runs: TBT (4× simulated slowdown of what is observed) moves most from run to run. "Heap back near start": within 2 MB or a quarter of the start.`,
   '',
   '## Summary',
   '',

@@ -120,6 +120,9 @@ pub fn keep_staff_offline() {
         return;
     }
     spawn_local(async {
+        // Not while the screen is starting: the caching downloads the same
+        // files again (bypassing the HTTP cache) and would compete with it.
+        gloo_timers::future::sleep(Duration::from_secs(5)).await;
         let container = window().navigator().service_worker();
         let Ok(ready) = container.ready() else { return };
         let Ok(reg) = JsFuture::from(ready).await else { return };
