@@ -3,7 +3,7 @@
 # measures, prints the table and writes BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")"
-scripts/setup.sh test
+scripts/setup.sh bench
 export PATH="$PWD/node_modules/.bin:$PATH"
 stop_servers() { for f in tests/e2e/.*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; rm -f "$f"; done; }
 trap stop_servers EXIT

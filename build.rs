@@ -1,10 +1,15 @@
-//! Generates the translation module from `locales/*.json` (leptos_i18n), after
-//! checking that both languages have exactly the same keys: a string missing in
-//! one language fails the build instead of silently falling back.
+//! Generates the translation functions from `locales/*.json`, after checking
+//! that both languages have exactly the same keys: a string missing in one
+//! language fails the build instead of silently falling back.
+//!
+//! Each key becomes one function (`tr::rate::title(locale) -> &'static str`),
+//! so an app binary carries only the strings it uses: the citizen's app never
+//! ships the staff screens' texts. (This replaced leptos_i18n, whose locale
+//! tables, ICU plural data and cookie hook all reached the citizen's download.)
 
-use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 use std::collections::BTreeSet;
 use std::error::Error;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 const DEFAULT_LOCALE: &str = "vi";
@@ -23,34 +28,85 @@ fn leaf_keys(prefix: &str, value: &serde_json::Value, out: &mut BTreeSet<String>
     }
 }
 
-fn locale_keys(locale: &str) -> Result<BTreeSet<String>, Box<dyn Error>> {
+fn load(locale: &str) -> Result<serde_json::Value, Box<dyn Error>> {
     let text = std::fs::read_to_string(format!("locales/{locale}.json"))?;
-    let mut keys = BTreeSet::new();
-    leaf_keys("", &serde_json::from_str(&text)?, &mut keys);
-    Ok(keys)
+    Ok(serde_json::from_str(&text)?)
+}
+
+fn lookup<'a>(value: &'a serde_json::Value, path: &str) -> Option<&'a str> {
+    path.split('.').try_fold(value, |v, k| v.get(k))?.as_str()
+}
+
+fn is_ident(s: &str) -> bool {
+    s.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// The module tree of `keys`, one function per leaf.
+fn emit(out: &mut String, prefix: &str, keys: &[&str], locales: &[(&str, serde_json::Value)], depth: usize) {
+    let mut modules: Vec<&str> = Vec::new();
+    for key in keys {
+        let rest = key.strip_prefix(prefix).unwrap_or(key);
+        match rest.split_once('.') {
+            Some((module, _)) => {
+                if !modules.contains(&module) {
+                    modules.push(module);
+                }
+            }
+            None => {
+                let _ = writeln!(out, "pub fn {rest}(locale: Locale) -> &'static str {{ match locale {{");
+                for (name, value) in locales {
+                    let text = lookup(value, key).unwrap_or_default();
+                    let _ = writeln!(out, "    Locale::{name} => {text:?},");
+                }
+                let _ = writeln!(out, "}} }}");
+            }
+        }
+    }
+    for module in modules {
+        let inner = format!("{prefix}{module}.");
+        let sub: Vec<&str> = keys.iter().copied().filter(|k| k.starts_with(&inner)).collect();
+        let _ =
+            writeln!(out, "pub mod {module} {{\n#[allow(unused_imports)] use {}Locale;", "super::".repeat(depth + 1));
+        emit(out, &inner, &sub, locales, depth + 1);
+        let _ = writeln!(out, "}}");
+    }
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=locales");
-    let reference = locale_keys(DEFAULT_LOCALE)?;
+    let reference = load(DEFAULT_LOCALE)?;
+    let mut reference_keys = BTreeSet::new();
+    leaf_keys("", &reference, &mut reference_keys);
+    let mut locales = vec![(DEFAULT_LOCALE, reference)];
     for locale in OTHER_LOCALES {
-        let keys = locale_keys(locale)?;
-        let missing: Vec<_> = reference.difference(&keys).collect();
-        let extra: Vec<_> = keys.difference(&reference).collect();
+        let value = load(locale)?;
+        let mut keys = BTreeSet::new();
+        leaf_keys("", &value, &mut keys);
+        let missing: Vec<_> = reference_keys.difference(&keys).collect();
+        let extra: Vec<_> = keys.difference(&reference_keys).collect();
         if !missing.is_empty() || !extra.is_empty() {
             return Err(
                 format!("locales/{locale}.json: missing {missing:?}, not in {DEFAULT_LOCALE}: {extra:?}").into()
             );
         }
+        locales.push((locale, value));
     }
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR not set")?).join("i18n");
-    let config = Config::new(DEFAULT_LOCALE)?
-        .add_locales(OTHER_LOCALES)?
-        .parse_options(ParseOptions::default().interpolate_display(true));
-    let infos = TranslationsInfos::parse(config)?;
-    infos.emit_diagnostics();
-    infos.rerun_if_locales_changed();
-    infos.generate_i18n_module(out)?;
+    for key in &reference_keys {
+        if !key.split('.').all(is_ident) {
+            return Err(format!("locale key {key:?}: use lower-case letters, digits and _ only").into());
+        }
+        for (name, value) in &locales {
+            if lookup(value, key).is_none() {
+                return Err(format!("locales/{name}.json: {key} is not a string").into());
+            }
+        }
+    }
+    let keys: Vec<&str> = reference_keys.iter().map(String::as_str).collect();
+    let mut out = String::from("// Generated by build.rs from locales/*.json: do not edit.\n");
+    emit(&mut out, "", &keys, &locales, 0);
+    let path = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR not set")?).join("tr.rs");
+    std::fs::write(path, out)?;
     Ok(())
 }

@@ -2,10 +2,11 @@
 // against the real release server: bytes of a first visit, offline cold
 // start under 4× CPU throttling, QR code in view → dossier form, and 10,000
 // queued records delivered (time, page memory).
+import { execFileSync } from 'node:child_process';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { launchOptions, withCamera } from '../tests/e2e/browser.mjs';
+import { chromiumArgs, executablePath, launchOptions, withCamera } from '../tests/e2e/browser.mjs';
 import { dbAt } from '../tests/e2e/helpers.mjs';
 import { answers, login, pendingEntry, queueInOutbox, rulesets as ruleSets, unratedDossiers } from '../tests/e2e/records.mjs';
 
@@ -146,7 +147,11 @@ export async function deliverTenThousand(server, officer, count = 10_000) {
     await page.reload();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
-    const heap = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize').value;
+    // What the page holds on to: measured after a garbage collection.
+    const heap = async () => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      return (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize').value;
+    };
     const before = await heap();
     const stored = () => dbAt(dataDir, "SELECT count(*) AS n FROM ratings WHERE id LIKE 'b3c00000%'")[0].n;
     await context.setOffline(false);
@@ -165,7 +170,7 @@ export async function deliverTenThousand(server, officer, count = 10_000) {
   }
 }
 
-/** Ratings per second the server stores, batches of 25 (what the app sends), 4 clients at once. */
+/** Ratings per second the server stores, batches of 100 (what the app sends), 4 clients at once. */
 export async function serverIngest(baseUrl, officer, count = 4000) {
   const token = await login(baseUrl, officer);
   const rulesets = await ruleSets(baseUrl);
@@ -179,7 +184,7 @@ export async function serverIngest(baseUrl, officer, count = 4000) {
     client_time: new Date().toISOString(),
   }));
   const batches = [];
-  for (let i = 0; i < records.length; i += 25) batches.push(records.slice(i, i + 25));
+  for (let i = 0; i < records.length; i += 100) batches.push(records.slice(i, i + 100));
   let next = 0;
   let accepted = 0;
   const t0 = performance.now();
@@ -194,4 +199,77 @@ export async function serverIngest(baseUrl, officer, count = 4000) {
   );
   const seconds = (performance.now() - t0) / 1000;
   return { records: records.length, accepted, seconds, perSecond: accepted / seconds };
+}
+
+/**
+ * Lighthouse 12, its default mobile preset (simulated slow 4G and 4× CPU
+ * slowdown, a mid-range phone's screen), on a citizen's link: `runs` runs
+ * against Debian's Chromium, each in a fresh profile; the median run by
+ * performance score and every run's figures.
+ */
+export async function lighthouseCitizen(baseUrl, link, runs = 3) {
+  const { default: lighthouse } = await import('lighthouse');
+  const chromeLauncher = await import('chrome-launcher');
+  const results = [];
+  const failed = [];
+  for (let i = 0; i < runs; i++) {
+    const chrome = await chromeLauncher.launch({
+      chromePath: executablePath,
+      chromeFlags: ['--headless=new', ...chromiumArgs],
+    });
+    try {
+      const { lhr } = await lighthouse(`${baseUrl}${link}`, { port: chrome.port, onlyCategories: ['performance'], logLevel: 'error' });
+      if (lhr.runtimeError || lhr.categories.performance.score === null) {
+        // A run Lighthouse itself could not complete (it says why): reported, not scored.
+        failed.push(lhr.runtimeError?.code ?? 'no score');
+        continue;
+      }
+      const audit = (id) => lhr.audits[id]?.numericValue ?? NaN;
+      results.push({
+        score: Math.round((lhr.categories.performance.score ?? 0) * 100),
+        fcpMs: audit('first-contentful-paint'),
+        lcpMs: audit('largest-contentful-paint'),
+        cls: audit('cumulative-layout-shift'),
+        tbtMs: audit('total-blocking-time'),
+        siMs: audit('speed-index'),
+        kb: audit('total-byte-weight') / 1024,
+        version: lhr.lighthouseVersion,
+        formFactor: lhr.configSettings.formFactor,
+        throttling: lhr.configSettings.throttlingMethod,
+        longTasks: (lhr.audits['long-tasks']?.details?.items ?? []).slice(0, 5).map((t) => `${t.url ?? ''} ${Math.round(t.duration)} ms`),
+        lcpElement: lhr.audits['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node?.snippet ?? '',
+        mainThread: (lhr.audits['mainthread-work-breakdown']?.details?.items ?? []).map((i) => `${i.groupLabel} ${Math.round(i.duration)} ms`),
+        shifts: (lhr.audits['layout-shifts']?.details?.items ?? []).map((s) => `${s.node?.snippet ?? ''} ${s.score?.toFixed?.(3) ?? s.score}`),
+      });
+    } finally {
+      await chrome.kill();
+    }
+  }
+  const sorted = [...results].sort((a, b) => a.score - b.score);
+  return { median: sorted[Math.floor(sorted.length / 2)], runs: results, failed };
+}
+
+/**
+ * twiggy's view of an app's wasm as the compiler wrote it (before
+ * wasm-bindgen and wasm-opt, names kept): bytes by crate, largest first.
+ */
+export function twiggyByCrate(wasmPath, top = 12) {
+  const csv = execFileSync('twiggy', ['top', '-n', '1000000', '-f', 'csv', wasmPath], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const lines = csv.trim().split('\n').slice(1);
+  const bytes = new Map();
+  let total = 0;
+  for (const line of lines) {
+    // Name,ShallowSize,ShallowSizePercent,RetainedSize,RetainedSizePercent
+    // (a name holding commas or quotes is quoted, its quotes doubled).
+    const m = line.match(/^(.*),(\d+),[\d.]+,[^,]*,[^,]*$/);
+    if (!m) continue;
+    const name = m[1].replace(/^"(.*)"$/, '$1').replaceAll('""', '"');
+    const size = Number(m[2]);
+    // Names, debug sections and wasm-bindgen's descriptors are not shipped.
+    if (/^("|custom section|export |import )/.test(name) || name.includes('__wbindgen_describe')) continue;
+    const crate = name.startsWith('data segment') ? '(static data)' : (name.match(/([a-z_][a-z0-9_]*)(\[[0-9a-f]+\])?::/)?.[1] ?? '(other)');
+    bytes.set(crate, (bytes.get(crate) ?? 0) + size);
+    total += size;
+  }
+  return { total, crates: [...bytes].sort((a, b) => b[1] - a[1]).slice(0, top) };
 }

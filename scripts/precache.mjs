@@ -1,8 +1,9 @@
-// Trunk post-build hook: lists the files of this build and writes sw.js
-// with them and a build version derived from their contents.
+// Trunk post-build hook: gives the officers' app hashed file names (Trunk
+// builds it like a worker, unhashed), lists the files of this build and
+// writes sw.js with them and a build version derived from their contents.
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 const staging = process.env.TRUNK_STAGING_DIR;
@@ -14,29 +15,53 @@ function walk(dir) {
     return statSync(path).isDirectory() ? walk(path) : [path];
   });
 }
+const sha = (data) => createHash('sha256').update(data).digest('hex').slice(0, 16);
+
+// The officers' app: staff.js + staff_bg.wasm → staff-<hash>.js + staff-<hash>_bg.wasm
+// (one hash of both, like Trunk's names), announced to the loader by a <meta>.
+const indexPath = join(staging, 'index.html');
+// Comments go first (they may mention the <meta>s sought below).
+let index = readFileSync(indexPath, 'utf8').replace(/<!--[\s\S]*?-->/g, '');
+const staffHash = sha(Buffer.concat([readFileSync(join(staging, 'staff.js')), readFileSync(join(staging, 'staff_bg.wasm'))]));
+const staffJs = `staff-${staffHash}.js`;
+const staffWasm = `staff-${staffHash}_bg.wasm`;
+// (Trunk may have minified the HTML: attributes in any order, unquoted.)
+const citizenMeta = /<meta [^>]*name="?danhgia-app"?[^>]*>/;
+if (!citizenMeta.test(index)) throw new Error('index.html: no <meta name="danhgia-app"> of the citizens\' app');
+index = index.replace(citizenMeta, (m) => `${m}\n<meta name="danhgia-app" content="/${staffJs} /${staffWasm}">`);
+renameSync(join(staging, 'staff.js'), join(staging, staffJs));
+renameSync(join(staging, 'staff_bg.wasm'), join(staging, staffWasm));
 
 const files = walk(staging)
   .map((path) => relative(staging, path).split(sep).join('/'))
-  .filter((name) => name !== 'sw.js' && !name.endsWith('.map'))
+  .filter((name) => name !== 'sw.js' && !name.endsWith('.map') && !/\.(br|gz)$/.test(name))
   .sort();
 const hash = createHash('sha256');
 for (const name of files) hash.update(name).update('\0').update(readFileSync(join(staging, name)));
 const build = hash.digest('hex').slice(0, 16);
-// The scanner's decoder is large and citizens never use it: it is cached on
-// first use (by officers), not installed with the shell.
-const lazy = files.filter((name) => name.startsWith('scan-worker'));
-const precache = files.filter((name) => !lazy.includes(name));
+// Citizens get the shell and their app; the officers' app and the scanner's
+// decoder are cached for devices that run the officers' app (it asks the
+// service worker), so a citizen on mobile data never downloads them.
+const staff = files.filter((name) => name.startsWith('staff-') || name.startsWith('scan-worker'));
+const precache = files.filter((name) => !staff.includes(name));
 const template = readFileSync(new URL('../sw/service-worker.js', import.meta.url), 'utf8');
 const sw = template
   .replace("'__BUILD__'", JSON.stringify(build))
   .replace('__PRECACHE__', JSON.stringify(precache.map((name) => `/${name}`), null, 2))
-  .replace('__LAZY__', JSON.stringify(lazy.map((name) => `/${name}`), null, 2));
+  .replace('__STAFF__', JSON.stringify(staff.map((name) => `/${name}`), null, 2));
 writeFileSync(join(staging, 'sw.js'), sw);
 // The page can tell which build it runs (support, and the update test).
-const indexPath = join(staging, 'index.html');
-const index = readFileSync(indexPath, 'utf8');
-writeFileSync(indexPath, index.replace('<head>', `<head>\n    <meta name="danhgia-build" content="${build}" />`));
-console.log(`sw.js: build ${build}, ${precache.length} files precached, ${lazy.length} cached on first use`);
+if (!index.includes('<title>')) throw new Error('index.html: no <title>');
+index = index.replace('<title>', `<meta name="danhgia-build" content="${build}">\n<title>`);
+// Every byte of index.html is on a citizen's first visit: comments (HTML,
+// and whole-line ones in scripts), indentation and empty lines go.
+index = index
+  .split('\n')
+  .map((line) => line.trim())
+  .filter((line) => line && !line.startsWith('//'))
+  .join('\n');
+writeFileSync(indexPath, index);
+console.log(`sw.js: build ${build}, ${precache.length} files precached for everyone, ${staff.length} for officers' devices`);
 
 // Precompressed copies for the server to send as they are (brotli first):
 // phones on poor mobile data download a quarter of the bytes.

@@ -6,7 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_test=false
+want_bench=false
 [ "${1:-}" = "test" ] && want_test=true
+# "bench": what tests need, and twiggy for the benchmark's wasm breakdown.
+[ "${1:-}" = "bench" ] && want_test=true && want_bench=true
 
 say() { printf '\033[1m== %s\033[0m\n' "$*"; }
 
@@ -51,6 +54,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wbg" ]; then
   say "cargo install wasm-bindgen-cli $wbg (about 5 minutes on 2 cores, once)"
   # Without --locked: one of its locked dependencies is missing from the registry.
   cargo install wasm-bindgen-cli --version "$wbg"
+fi
+
+# twiggy, for the benchmark command's view of what each app's wasm is made of.
+if $want_bench && [ "$(twiggy --version 2>/dev/null)" != "twiggy-opt 0.8.0" ] && [ "$(twiggy --version 2>/dev/null)" != "twiggy 0.8.0" ]; then
+  say "cargo install twiggy 0.8.0 (about 2 minutes, once)"
+  cargo install twiggy --locked --version 0.8.0
 fi
 
 # wasm-opt from npm's binaryen (Debian's is too old and breaks the bundle),

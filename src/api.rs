@@ -5,7 +5,13 @@ use danhgia_core::wire::{
     ApiError, BatchResults, DossierPage, DossierPublic, ImportReport, LoginRequest, RatingBatch, Report, Session,
     SlipData,
 };
-use gloo_net::http::{Request, RequestBuilder, Response};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestInit, Response};
+
+// Hand-written over `fetch` instead of gloo-net: it is on the citizen's path,
+// and gloo-net brings the `http` crate's types and its own error machinery
+// for what is one function here.
 
 /// A request that has not answered by then is treated as a network failure.
 const TIMEOUT_MS: u32 = 15_000;
@@ -22,18 +28,50 @@ pub enum ApiErr {
     BadAnswer,
 }
 
-fn with_timeout(req: RequestBuilder) -> RequestBuilder {
-    let signal = web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS);
-    req.abort_signal(Some(&signal))
+/// `path?k=v&…` with the values encoded.
+fn with_query(path: &str, query: &[(&str, &str)]) -> String {
+    let mut url = path.to_owned();
+    for (i, (k, v)) in query.iter().enumerate() {
+        url.push(if i == 0 { '?' } else { '&' });
+        url.push_str(k);
+        url.push('=');
+        url.push_str(&encode(v));
+    }
+    url
 }
 
-async fn read<T: serde::de::DeserializeOwned>(res: Result<Response, gloo_net::Error>) -> Result<T, ApiErr> {
-    let res = res.map_err(|_| ApiErr::Network)?;
+/// Sends a request; the answer as it came (any status), or `Network`.
+async fn send(method: &str, url: &str, bearer: Option<&str>, body: Option<(&str, &str)>) -> Result<Response, ApiErr> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    let headers = web_sys::Headers::new().map_err(|_| ApiErr::Network)?;
+    if let Some(token) = bearer {
+        headers.set("Authorization", &format!("Bearer {token}")).map_err(|_| ApiErr::Network)?;
+    }
+    if let Some((content_type, text)) = body {
+        headers.set("Content-Type", content_type).map_err(|_| ApiErr::Network)?;
+        init.set_body(&text.into());
+    }
+    init.set_headers(&headers);
+    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS)));
+    let window = web_sys::window().ok_or(ApiErr::Network)?;
+    let answer = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(|_| ApiErr::Network)?;
+    answer.dyn_into::<Response>().map_err(|_| ApiErr::Network)
+}
+
+async fn text_of(res: &Response) -> Result<String, ApiErr> {
+    let promise = res.text().map_err(|_| ApiErr::Network)?;
+    // A body cut off mid-way is a network failure, not a bad answer.
+    JsFuture::from(promise).await.map_err(|_| ApiErr::Network)?.as_string().ok_or(ApiErr::BadAnswer)
+}
+
+async fn read<T: serde::de::DeserializeOwned>(res: Result<Response, ApiErr>) -> Result<T, ApiErr> {
+    let res = res?;
     let status = res.status();
     match status {
-        200..=299 => res.json::<T>().await.map_err(|_| ApiErr::BadAnswer),
+        200..=299 => crate::json::parse(&text_of(&res).await?).ok_or(ApiErr::BadAnswer),
         400..=499 => {
-            let body = res.json::<ApiError>().await.map_err(|_| ApiErr::BadAnswer)?;
+            let body: ApiError = crate::json::parse(&text_of(&res).await?).ok_or(ApiErr::BadAnswer)?;
             Err(ApiErr::Refused { status, code: body.code, message: body.message })
         }
         _ => Err(ApiErr::Server(status)),
@@ -54,77 +92,71 @@ pub enum Credential<'a> {
     Officer(&'a str),
 }
 
-fn with_bearer(req: RequestBuilder, token: Option<&str>) -> RequestBuilder {
-    match token {
-        Some(t) => req.header("Authorization", &format!("Bearer {t}")),
-        None => req,
-    }
-}
-
 pub async fn dossier(code: &str, credential: Credential<'_>) -> Result<DossierPublic, ApiErr> {
-    let url = format!("/api/v1/dossiers/{}", encode(code));
-    let req = match credential {
-        Credential::Token(t) => Request::get(&url).query([("t", t)]),
-        Credential::CheckCode(c) => Request::get(&url).query([("check", c)]),
-        Credential::Officer(bearer) => with_bearer(Request::get(&url), Some(bearer)),
+    let path = format!("/api/v1/dossiers/{}", encode(code));
+    let res = match credential {
+        Credential::Token(t) => send("GET", &with_query(&path, &[("t", t)]), None, None).await,
+        Credential::CheckCode(c) => send("GET", &with_query(&path, &[("check", c)]), None, None).await,
+        Credential::Officer(bearer) => send("GET", &path, Some(bearer), None).await,
     };
-    read(with_timeout(req).send().await).await
+    read(res).await
 }
 
 /// Sends a batch; paper slips need the officer's bearer token.
 pub async fn post_ratings(batch: &RatingBatch, bearer: Option<&str>) -> Result<BatchResults, ApiErr> {
-    let req = with_timeout(with_bearer(Request::post("/api/v1/ratings"), bearer))
-        .json(batch)
-        .map_err(|_| ApiErr::BadAnswer)?;
-    read(req.send().await).await
+    let body = crate::json::stringify(batch, 0).ok_or(ApiErr::BadAnswer)?;
+    read(send("POST", "/api/v1/ratings", bearer, Some(("application/json", &body))).await).await
 }
 
 pub async fn login(username: &str, password: &str) -> Result<Session, ApiErr> {
     let body = LoginRequest { username: username.to_owned(), password: password.to_owned() };
-    let req = with_timeout(Request::post("/api/v1/auth/login")).json(&body).map_err(|_| ApiErr::BadAnswer)?;
-    read(req.send().await).await
+    let body = crate::json::stringify(&body, 0).ok_or(ApiErr::BadAnswer)?;
+    read(send("POST", "/api/v1/auth/login", None, Some(("application/json", &body))).await).await
 }
 
 /// One page of the signed-in officer's agency's dossiers.
 pub async fn dossier_page(bearer: &str, offset: u32, limit: u32) -> Result<DossierPage, ApiErr> {
-    let req = Request::get("/api/v1/dossiers").query([("offset", offset.to_string()), ("limit", limit.to_string())]);
-    read(with_timeout(with_bearer(req, Some(bearer))).send().await).await
+    let url = with_query("/api/v1/dossiers", &[("offset", &offset.to_string()), ("limit", &limit.to_string())]);
+    read(send("GET", &url, Some(bearer), None).await).await
 }
 
 pub async fn slip(bearer: &str, code: &str) -> Result<SlipData, ApiErr> {
-    let url = format!("/api/v1/slips/{}", encode(code));
-    read(with_timeout(with_bearer(Request::get(&url), Some(bearer))).send().await).await
+    read(send("GET", &format!("/api/v1/slips/{}", encode(code)), Some(bearer), None).await).await
 }
 
 /// The slips of the dossiers returned on `day` (`yyyy-mm-dd`).
 pub async fn slips_of_day(bearer: &str, day: &str) -> Result<Vec<SlipData>, ApiErr> {
-    let req = Request::get("/api/v1/slips").query([("returned_on", day)]);
-    read(with_timeout(with_bearer(req, Some(bearer))).send().await).await
+    read(send("GET", &with_query("/api/v1/slips", &[("returned_on", day)]), Some(bearer), None).await).await
 }
 
 pub async fn import_dossiers(bearer: &str, csv: String) -> Result<ImportReport, ApiErr> {
-    let req = with_timeout(with_bearer(Request::post("/api/v1/dossiers"), Some(bearer)))
-        .header("Content-Type", "text/csv; charset=utf-8")
-        .body(csv)
-        .map_err(|_| ApiErr::BadAnswer)?;
-    read(req.send().await).await
+    read(send("POST", "/api/v1/dossiers", Some(bearer), Some(("text/csv; charset=utf-8", &csv))).await).await
 }
 
-fn report_query(year: u16, quarter: Option<u8>) -> Vec<(&'static str, String)> {
-    let mut q = vec![("year", year.to_string())];
-    if let Some(n) = quarter {
-        q.push(("quarter", n.to_string()));
+fn report_url(path: &str, year: u16, quarter: Option<u8>, unit: Option<&str>, format: Option<&str>) -> String {
+    let (year, quarter) = (year.to_string(), quarter.map(|q| q.to_string()));
+    let mut query = vec![("year", year.as_str())];
+    if let Some(q) = &quarter {
+        query.push(("quarter", q));
     }
-    q
-}
-
-pub async fn report(bearer: &str, year: u16, quarter: Option<u8>, unit: Option<&str>) -> Result<Report, ApiErr> {
-    let mut query = report_query(year, quarter);
     if let Some(u) = unit {
-        query.push(("unit", u.to_owned()));
+        query.push(("unit", u));
     }
-    let req = Request::get("/api/v1/reports").query(query);
-    read(with_timeout(with_bearer(req, Some(bearer))).send().await).await
+    if let Some(f) = format {
+        query.push(("format", f));
+    }
+    with_query(path, &query)
+}
+
+/// A report (officers' app only). Parsed with serde_json: its maps are keyed
+/// by indicator numbers, which JSON writes as strings and serde-wasm-bindgen
+/// does not read back as numbers.
+pub async fn report(bearer: &str, year: u16, quarter: Option<u8>, unit: Option<&str>) -> Result<Report, ApiErr> {
+    let res = send("GET", &report_url("/api/v1/reports", year, quarter, unit, None), Some(bearer), None).await?;
+    if !res.ok() {
+        return read(Ok(res)).await;
+    }
+    serde_json::from_str(&text_of(&res).await?).map_err(|_| ApiErr::BadAnswer)
 }
 
 /// The report as a file (`csv` or `xlsx`), as bytes.
@@ -135,22 +167,17 @@ pub async fn report_file(
     unit: Option<&str>,
     format: &str,
 ) -> Result<Vec<u8>, ApiErr> {
-    let mut query = report_query(year, quarter);
-    if let Some(u) = unit {
-        query.push(("unit", u.to_owned()));
-    }
-    query.push(("format", format.to_owned()));
-    let req = with_bearer(Request::get("/api/v1/reports/export").query(query), Some(bearer));
-    let res = with_timeout(req).send().await.map_err(|_| ApiErr::Network)?;
+    let url = report_url("/api/v1/reports/export", year, quarter, unit, Some(format));
+    let res = send("GET", &url, Some(bearer), None).await?;
     if !res.ok() {
         return Err(ApiErr::Server(res.status()));
     }
-    res.binary().await.map_err(|_| ApiErr::BadAnswer)
+    let buffer = JsFuture::from(res.array_buffer().map_err(|_| ApiErr::Network)?).await.map_err(|_| ApiErr::Network)?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 /// Marks a dossier rated twice as reviewed (office staff).
 pub async fn resolve_conflict(bearer: &str, code: &str) -> Result<(), ApiErr> {
-    let url = format!("/api/v1/conflicts/{}/resolve", encode(code));
-    let res = with_timeout(with_bearer(Request::post(&url), Some(bearer))).send().await.map_err(|_| ApiErr::Network)?;
+    let res = send("POST", &format!("/api/v1/conflicts/{}/resolve", encode(code)), Some(bearer), None).await?;
     if res.ok() { Ok(()) } else { Err(ApiErr::Server(res.status())) }
 }

@@ -11,11 +11,11 @@ fn storage() -> Option<web_sys::Storage> {
 /// A value kept in localStorage; `None` when absent or no longer parsing
 /// (stored by an older version).
 pub fn stored<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
-    serde_json::from_str(&storage()?.get_item(key).ok()??).ok()
+    crate::json::parse(&storage()?.get_item(key).ok()??)
 }
 
 pub fn store<T: serde::Serialize>(key: &str, value: &T) {
-    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(value)) {
+    if let (Some(s), Some(text)) = (storage(), crate::json::stringify(value, 0)) {
         let _ = s.set_item(key, &text);
     }
 }

@@ -3,9 +3,8 @@
 use crate::i18n::*;
 use danhgia_core::ScanError;
 use danhgia_core::rating::Reason;
-use leptos_i18n::I18nContext;
 
-pub fn scan_error_text(i18n: I18nContext<Locale>, err: &ScanError) -> &'static str {
+pub fn scan_error_text(i18n: I18n, err: &ScanError) -> &'static str {
     match err {
         ScanError::Empty => t_string!(i18n, scan_error.empty),
         ScanError::TooLong => t_string!(i18n, scan_error.too_long),
@@ -19,7 +18,7 @@ pub fn scan_error_text(i18n: I18nContext<Locale>, err: &ScanError) -> &'static s
 
 /// A server reason code in the user's language; codes this version does not
 /// know (from a newer server) get a generic text.
-pub fn reason_text(i18n: I18nContext<Locale>, code: Option<&str>) -> &'static str {
+pub fn reason_text(i18n: I18n, code: Option<&str>) -> &'static str {
     match code.and_then(Reason::from_code) {
         Some(Reason::BadId) => t_string!(i18n, reason.bad_id),
         Some(Reason::BadCode) => t_string!(i18n, reason.bad_code),
@@ -39,5 +38,17 @@ pub fn reason_text(i18n: I18nContext<Locale>, code: Option<&str>) -> &'static st
         Some(Reason::IdReused) => t_string!(i18n, reason.id_reused),
         Some(Reason::OutOfScope) => t_string!(i18n, reason.out_of_scope),
         None => t_string!(i18n, reason.other),
+    }
+}
+
+/// Why an outbox operation did not happen (nothing was changed).
+pub fn refusal_text(i18n: I18n, refusal: &crate::store::outbox::Refusal) -> &'static str {
+    use crate::store::outbox::Refusal;
+    match refusal {
+        Refusal::Sending => t_string!(i18n, refusal.sending),
+        Refusal::AlreadySent => t_string!(i18n, refusal.already_sent),
+        Refusal::Changed => t_string!(i18n, refusal.changed),
+        Refusal::Gone => t_string!(i18n, refusal.gone),
+        Refusal::Store(_) => t_string!(i18n, refusal.store),
     }
 }

@@ -4,7 +4,7 @@
 use crate::store::outbox;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -28,11 +28,26 @@ fn has_controller() -> bool {
     window().navigator().service_worker().controller().is_some()
 }
 
-/// Watches for a waiting build; provides [`UpdateReady`].
+/// The page's listeners on the service worker, owned here for the page's
+/// life (a second call replaces them, dropping the first).
+#[derive(Default)]
+struct Listeners {
+    controller_change: Option<Closure<dyn FnMut()>>,
+    update_found: Option<Closure<dyn FnMut()>>,
+    state_change: Option<Closure<dyn FnMut()>>,
+}
+
+thread_local! {
+    static LISTENERS: RefCell<Listeners> = RefCell::default();
+}
+
+/// Watches for a waiting build; provides [`UpdateReady`]. (Hand-wired, not
+/// leptos-use's `use_service_worker`: this runs in the citizen's app too.)
 pub fn watch_updates() -> UpdateReady {
     let ready = UpdateReady(RwSignal::new(false));
     provide_context(ready);
     if js_sys::Reflect::get(&window().navigator(), &"serviceWorker".into()).map(|v| v.is_undefined()).unwrap_or(true) {
+        // Not a secure context, or an old browser: no offline use, no updates.
         return ready;
     }
     // When the new build takes over (after the user accepted), load it.
@@ -42,7 +57,7 @@ pub fn watch_updates() -> UpdateReady {
         }
     });
     window().navigator().service_worker().set_oncontrollerchange(Some(on_change.as_ref().unchecked_ref()));
-    on_change.forget();
+    LISTENERS.with(|l| l.borrow_mut().controller_change = Some(on_change));
 
     spawn_local(async move {
         let Some(reg) = registration().await else { return };
@@ -60,10 +75,13 @@ pub fn watch_updates() -> UpdateReady {
                 }
             });
             installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
-            on_state.forget();
+            // The previous installing worker's listener, if any, goes.
+            let old = LISTENERS.with(|l| l.borrow_mut().state_change.replace(on_state));
+            drop(old);
         });
         reg.set_onupdatefound(Some(on_found.as_ref().unchecked_ref()));
-        on_found.forget();
+        let old = LISTENERS.with(|l| l.borrow_mut().update_found.replace(on_found));
+        drop(old);
     });
     // Look for a new build when the app comes back to the foreground.
     let _ = window_event_listener(leptos::ev::visibilitychange, move |_| {
@@ -78,6 +96,43 @@ pub fn watch_updates() -> UpdateReady {
         }
     });
     ready
+}
+
+/// Asks the browser not to evict the outbox; `Some(granted)` when it answers
+/// (`None` where there is no such API: an insecure context).
+pub async fn ask_persistent_storage() -> Option<bool> {
+    let navigator = window().navigator();
+    if js_sys::Reflect::get(&navigator, &"storage".into()).map(|v| v.is_undefined()).unwrap_or(true) {
+        return None;
+    }
+    let storage = navigator.storage();
+    let persisted = JsFuture::from(storage.persisted().ok()?).await.ok()?.as_bool()?;
+    if persisted {
+        return Some(true);
+    }
+    JsFuture::from(storage.persist().ok()?).await.ok()?.as_bool()
+}
+
+/// Asks the service worker to keep the officers' app (and the decoder) for
+/// offline use: called when the officers' app runs.
+pub fn keep_staff_offline() {
+    if js_sys::Reflect::get(&window().navigator(), &"serviceWorker".into()).map(|v| v.is_undefined()).unwrap_or(true) {
+        return;
+    }
+    spawn_local(async {
+        // Not while the screen is starting: the caching downloads the same
+        // files again (bypassing the HTTP cache) and would compete with it.
+        gloo_timers::future::sleep(Duration::from_secs(5)).await;
+        let container = window().navigator().service_worker();
+        let Ok(ready) = container.ready() else { return };
+        let Ok(reg) = JsFuture::from(ready).await else { return };
+        let Ok(reg) = reg.dyn_into::<ServiceWorkerRegistration>() else { return };
+        if let Some(active) = reg.active() {
+            let msg = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&msg, &"type".into(), &"CACHE_STAFF".into());
+            let _ = active.post_message(&msg);
+        }
+    });
 }
 
 /// The user accepted the new build: wait until no record is being written,

@@ -1,17 +1,39 @@
 // danhgia's service worker. scripts/precache.mjs (a Trunk post-build hook)
-// fills BUILD and PRECACHE and writes this file to dist/sw.js, so every
-// build has its own cache and its own precache list.
+// fills BUILD, PRECACHE and STAFF and writes this file to dist/sw.js, so
+// every build has its own cache and its own lists.
 const BUILD = '__BUILD__';
+// The shell and the citizens' app: installed for everyone.
 const PRECACHE = __PRECACHE__;
-// Files of this build cached the first time they are fetched (the decoder).
-const LAZY = __LAZY__;
+// The officers' app and the scanner's decoder: installed on devices that run
+// the officers' app (it asks with CACHE_STAFF), never on a citizen's phone.
+const STAFF = __STAFF__;
 const CACHE = `danhgia-shell-${BUILD}`;
 const SHELL = '/index.html';
+// Marks a device whose officers' app is kept offline, across builds.
+const STAFF_FLAG = 'danhgia-staff-device';
+
+const fresh = (url) => new Request(url, { cache: 'reload' });
+
+async function isStaffDevice() {
+  return (await caches.keys()).includes(STAFF_FLAG);
+}
+
+async function cacheStaff() {
+  await (await caches.open(STAFF_FLAG)).put('/staff-device', new Response('1'));
+  const cache = await caches.open(CACHE);
+  const missing = [];
+  for (const url of STAFF) if (!(await cache.match(url))) missing.push(url);
+  // `cache: 'reload'` bypasses the HTTP cache, so the cache holds this build.
+  await cache.addAll(missing.map(fresh));
+}
 
 self.addEventListener('install', (event) => {
-  // `cache: 'reload'` bypasses the HTTP cache, so the cache holds this build.
   event.waitUntil(
-    caches.open(CACHE).then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: 'reload' })))),
+    (async () => {
+      await (await caches.open(CACHE)).addAll(PRECACHE.map(fresh));
+      // An officer's device updated to this build keeps working offline.
+      if (await isStaffDevice()) await cacheStaff();
+    })(),
   );
 });
 
@@ -26,9 +48,12 @@ self.addEventListener('activate', (event) => {
   );
 });
 
-// A waiting build takes over only when the page asks (the user accepted).
 self.addEventListener('message', (event) => {
-  if (event.data && event.data.type === 'SKIP_WAITING') self.skipWaiting();
+  const type = event.data && event.data.type;
+  // A waiting build takes over only when the page asks (the user accepted).
+  if (type === 'SKIP_WAITING') self.skipWaiting();
+  // The officers' app runs on this device: keep all of it for offline use.
+  if (type === 'CACHE_STAFF') event.waitUntil(cacheStaff().catch((e) => console.warn('caching the officers\' app:', e)));
 });
 
 self.addEventListener('fetch', (event) => {
@@ -39,24 +64,22 @@ self.addEventListener('fetch', (event) => {
   // The API is network-only: the server's answer is the only truth.
   if (url.pathname.startsWith('/api/')) return;
   if (request.mode === 'navigate') {
-    // Any client route (/, /r/…, /danh-gia …) is the app shell of this build.
+    // Any client route (/, /r/…, /nhap-phieu …) is the app shell of this build.
     event.respondWith(caches.match(SHELL, { cacheName: CACHE }).then((shell) => shell || fetch(request)));
     return;
   }
-  if (LAZY.includes(url.pathname)) {
-    event.respondWith(
-      caches.open(CACHE).then((cache) =>
-        cache.match(url.pathname).then(
-          (hit) =>
-            hit ||
-            fetch(request).then((response) => {
-              if (response.ok) cache.put(url.pathname, response.clone());
-              return response;
-            }),
-        ),
+  // This build's files from its cache; the officers' files not yet cached
+  // are kept when first fetched.
+  event.respondWith(
+    caches.open(CACHE).then((cache) =>
+      cache.match(url.pathname).then(
+        (hit) =>
+          hit ||
+          fetch(request).then((response) => {
+            if (response.ok && STAFF.includes(url.pathname)) cache.put(url.pathname, response.clone());
+            return response;
+          }),
       ),
-    );
-    return;
-  }
-  event.respondWith(caches.match(request, { cacheName: CACHE }).then((hit) => hit || fetch(request)));
+    ),
+  );
 });

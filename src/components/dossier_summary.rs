@@ -22,10 +22,7 @@ pub fn DossierSummary(dossier: DossierPublic) -> impl IntoView {
             <dd>{date_vn(&dossier.appointed_on)}</dd>
             <dt>{t!(i18n, rate.returned)}</dt>
             <dd>
-                {match returned {
-                    Some(d) => d.into_any(),
-                    None => t!(i18n, rate.not_returned).into_any(),
-                }}
+                {Signal::derive(move || returned.clone().unwrap_or_else(|| t_string!(i18n, rate.not_returned).to_owned()))}
             </dd>
         </dl>
     }

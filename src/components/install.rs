@@ -36,8 +36,13 @@ pub fn InstallPrompt() -> impl IntoView {
     let dismissed =
         RwSignal::new(installed() || storage().and_then(|s| s.get_item(DISMISSED).ok().flatten()).is_some());
     let offered = RwSignal::new(deferred_prompt().is_some());
-    let _ = window_event_listener_untyped("danhgia-installable", move |_| offered.set(true));
-    let _ = window_event_listener_untyped("appinstalled", move |_| dismissed.set(true));
+    let installable = window_event_listener_untyped("danhgia-installable", move |_| offered.set(true));
+    let installed = window_event_listener_untyped("appinstalled", move |_| dismissed.set(true));
+    // The listeners go with the prompt (it lives on the home screen only).
+    on_cleanup(move || {
+        installable.remove();
+        installed.remove();
+    });
     let dismiss = move |_| {
         if let Some(s) = storage() {
             let _ = s.set_item(DISMISSED, "1");
@@ -53,20 +58,22 @@ pub fn InstallPrompt() -> impl IntoView {
         offered.set(false);
     };
     let ios = is_ios_safari();
-    view! {
-        <Show when=move || !dismissed.get() && (offered.get() || ios)>
+    // Plain `Option`s rather than `<Show>`: this ships to citizens (see
+    // `citizen::rate` on why).
+    move || {
+        (!dismissed.get() && (offered.get() || ios)).then(|| view! {
             <aside class="card install" aria-labelledby="install-title">
                 <p id="install-title">
                     {move || if offered.get() { t_string!(i18n, pwa.install_text) } else { t_string!(i18n, pwa.ios_hint) }}
                 </p>
                 <div class="actions">
-                    <Show when=move || offered.get()>
+                    {move || offered.get().then(|| view! {
                         <button class="btn" type="button" on:click=install>{t!(i18n, pwa.install)}</button>
-                    </Show>
+                    })}
                     <button class="btn secondary" type="button" on:click=dismiss>{t!(i18n, pwa.later)}</button>
                 </div>
             </aside>
-        </Show>
+        })
     }
 }
 
@@ -75,12 +82,12 @@ pub fn InstallPrompt() -> impl IntoView {
 pub fn UpdateBanner() -> impl IntoView {
     let i18n = use_i18n();
     let ready = expect_context::<UpdateReady>();
-    view! {
-        <Show when=move || ready.0.get()>
+    move || {
+        ready.0.get().then(|| view! {
             <div class="update-banner" role="status">
                 <span>{t!(i18n, pwa.update)}</span>
                 <button class="btn small" type="button" on:click=move |_| accept_update()>{t!(i18n, pwa.reload)}</button>
             </div>
-        </Show>
+        })
     }
 }

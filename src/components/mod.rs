@@ -1,10 +1,9 @@
+//! Views shared by the citizens' and the officers' apps. Anything here ships
+//! to citizens: staff-only views belong in `crate::staff::components`.
 pub mod answer_list;
-pub mod charts;
 pub mod dossier_summary;
-pub mod download_dossiers;
 pub mod install;
 pub mod lang_switch;
+pub mod outbox_badge;
 pub mod question_form;
 pub mod receipt;
-pub mod scanner;
-pub mod slip;

@@ -5,6 +5,7 @@
 use crate::i18n::*;
 use crate::lang::core_lang;
 use danhgia_core::rating::{BLANK, Draft, FormQuestion, MAX_COMMENT_CHARS};
+use leptos::either::Either;
 use leptos::prelude::*;
 
 #[component]
@@ -76,7 +77,7 @@ where
 }
 
 fn question_view(
-    i18n: leptos_i18n::I18nContext<Locale>,
+    i18n: I18n,
     number: usize,
     q: FormQuestion<'static>,
     allow_blank: bool,
@@ -88,7 +89,7 @@ fn question_view(
     let title = move || format!("{number}. {}", label.get(core_lang(i18n.get_locale())));
     if let Some(derived) = q.derived {
         let chosen = q.question.choices.iter().find(|(k, _)| *k == derived).map(|(_, text)| *text);
-        return view! {
+        return Either::Left(view! {
             <fieldset class="question derived" data-key=key>
                 <legend>{title}</legend>
                 <p class="derived-answer">
@@ -96,8 +97,7 @@ fn question_view(
                     <strong>{move || chosen.map(|t| t.get(core_lang(i18n.get_locale())).to_owned())}</strong>
                 </p>
             </fieldset>
-        }
-        .into_any();
+        });
     }
     let mut choices: Vec<(&'static str, Option<&'static danhgia_core::Text>)> =
         q.question.choices.iter().map(|(k, t)| (*k, Some(*t))).collect();
@@ -128,14 +128,11 @@ fn question_view(
             }
         })
         .collect_view();
-    view! {
+    Either::Right(view! {
         <fieldset class="question" class:missing=unanswered data-key=key aria-invalid=move || unanswered().to_string()>
             <legend>{title}</legend>
             {options}
-            <Show when=unanswered>
-                <p class="error">{t!(i18n, form.unanswered)}</p>
-            </Show>
+            {move || unanswered().then(|| view! { <p class="error">{t!(i18n, form.unanswered)}</p> })}
         </fieldset>
-    }
-    .into_any()
+    })
 }

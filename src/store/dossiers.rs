@@ -1,8 +1,7 @@
 //! Dossiers seen, keyed by code, for opening a link again offline.
 
-use super::{DOSSIERS, StoreError, db, from_js, to_js};
+use super::{DOSSIERS, StoreError, db, from_js, idb, to_js};
 use danhgia_core::wire::DossierPublic;
-use rexie::TransactionMode;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
@@ -16,20 +15,15 @@ pub struct CachedDossier {
 
 pub async fn get(code: &str) -> Result<Option<CachedDossier>, StoreError> {
     let db = db().await?;
-    let tx = db.transaction(&[DOSSIERS], TransactionMode::ReadOnly)?;
-    let value = tx.store(DOSSIERS)?.get(JsValue::from_str(code)).await?;
-    tx.done().await?;
-    Ok(value.and_then(from_js))
+    let tx = idb::transaction(&db, DOSSIERS, false)?;
+    let store = tx.object_store(DOSSIERS).map_err(|_| StoreError("no dossiers store".into()))?;
+    let req = store.get(&JsValue::from_str(code)).map_err(|_| StoreError("get".into()))?;
+    let value = idb::wait(&req).await?;
+    Ok(if value.is_undefined() { None } else { from_js(value) })
 }
 
 pub async fn put(dossier: &DossierPublic) -> Result<(), StoreError> {
-    let entry = CachedDossier { code: dossier.code.clone(), dossier: dossier.clone(), fetched_at: js_sys::Date::now() };
-    let value = to_js(&entry)?;
-    let db = db().await?;
-    let tx = db.transaction(&[DOSSIERS], TransactionMode::ReadWrite)?;
-    tx.store(DOSSIERS)?.put(&value, None).await?;
-    tx.done().await?;
-    Ok(())
+    put_all(std::slice::from_ref(dossier)).await
 }
 
 /// Stores a page of dossiers in one transaction.
@@ -40,11 +34,11 @@ pub async fn put_all(dossiers: &[DossierPublic]) -> Result<(), StoreError> {
         .map(|d| to_js(&CachedDossier { code: d.code.clone(), dossier: d.clone(), fetched_at: now }))
         .collect::<Result<Vec<_>, _>>()?;
     let db = db().await?;
-    let tx = db.transaction(&[DOSSIERS], TransactionMode::ReadWrite)?;
-    let store = tx.store(DOSSIERS)?;
+    let tx = idb::transaction(&db, DOSSIERS, true)?;
+    let store = tx.object_store(DOSSIERS).map_err(|_| StoreError("no dossiers store".into()))?;
     for value in &values {
-        store.put(value, None).await?;
+        let req = store.put(value).map_err(|_| StoreError("put".into()))?;
+        idb::wait(&req).await?;
     }
-    tx.done().await?;
-    Ok(())
+    idb::done(&tx).await
 }

@@ -1,11 +1,19 @@
 //! The outbox: every rating record from the moment it is made. A record
 //! leaves the "pending" state only when the server has answered for it.
+//!
+//! This module is the outbox's only writer. Pages and the sync engine call
+//! its operations (add, edit, retry, remove, discard; claim, settle, release
+//! for delivery) and never put records themselves. Each operation is one
+//! IndexedDB transaction that reads the record, checks its `version` (and
+//! whether a delivery holds it), and writes it back with the version bumped,
+//! so a write based on a stale copy fails instead of overwriting.
 
+use super::idb::{self, KeyRange};
 use super::{OUTBOX, StoreError, db, from_js, to_js};
-use danhgia_core::rating::RatingRecord;
+use danhgia_core::rating::{Channel, RatingRecord};
 use danhgia_core::wire::{RecordResult, RecordStatus};
-use rexie::TransactionMode;
 use serde::{Deserialize, Serialize};
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsValue;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -21,6 +29,21 @@ pub enum EntryState {
     Rejected,
 }
 
+impl EntryState {
+    fn key(self) -> &'static str {
+        match self {
+            EntryState::Pending => "pending",
+            EntryState::Sent => "sent",
+            EntryState::Conflict => "conflict",
+            EntryState::Rejected => "rejected",
+        }
+    }
+}
+
+/// A delivery that has not settled its claim after this long died with its
+/// tab; another may take the records over.
+const CLAIM_LEASE_MS: f64 = 60_000.0;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutboxEntry {
     pub id: String,
@@ -34,10 +57,17 @@ pub struct OutboxEntry {
     pub created_at: f64,
     pub updated_at: f64,
     pub attempts: u32,
+    /// Bumped by every write; a write based on another version is refused.
+    /// (Records of builds before it have none: 0.)
+    #[serde(default)]
+    pub version: u32,
+    /// Set while a delivery has the record in a request (ms since the epoch).
+    #[serde(default)]
+    pub sending_since: Option<f64>,
 }
 
 impl OutboxEntry {
-    pub fn new(record: RatingRecord) -> Self {
+    fn new(record: RatingRecord) -> Self {
         let now = js_sys::Date::now();
         OutboxEntry {
             id: record.id.clone(),
@@ -49,11 +79,18 @@ impl OutboxEntry {
             created_at: now,
             updated_at: now,
             attempts: 0,
+            version: 1,
+            sending_since: None,
         }
     }
 
+    /// A delivery holds it now (its claim has not run out).
+    pub fn is_sending(&self, now: f64) -> bool {
+        self.sending_since.is_some_and(|t| now - t < CLAIM_LEASE_MS && t <= now)
+    }
+
     /// Applies the server's verdict on this record.
-    pub fn settle(&mut self, result: &RecordResult) {
+    fn settle(&mut self, result: &RecordResult) {
         self.state = match result.status {
             RecordStatus::Accepted | RecordStatus::Duplicate => EntryState::Sent,
             RecordStatus::Conflict => EntryState::Conflict,
@@ -61,13 +98,35 @@ impl OutboxEntry {
         };
         self.reason = result.reason.clone();
         self.message = result.message.clone();
-        self.updated_at = js_sys::Date::now();
+    }
+}
+
+/// Why an operation did not happen. Nothing was written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// No such record (discarded meanwhile).
+    Gone,
+    /// A delivery has it in a request right now: the content being sent is
+    /// the one from before.
+    Sending,
+    /// The server already holds it; it can no longer change.
+    AlreadySent,
+    /// It changed since it was read (another tab, or a delivery settled it).
+    Changed,
+    Store(StoreError),
+}
+
+impl From<StoreError> for Refusal {
+    fn from(e: StoreError) -> Self {
+        Refusal::Store(e)
     }
 }
 
 thread_local! {
     // Writes in progress: a new build must not take over in the middle of one.
-    static WRITING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    static WRITING: Cell<u32> = const { Cell::new(0) };
+    // Told after every write (the sync engine refreshes views and tabs).
+    static ON_CHANGE: RefCell<Option<Box<dyn Fn()>>> = const { RefCell::new(None) };
 }
 
 /// Whether the outbox is being written right now.
@@ -75,92 +134,349 @@ pub fn writing() -> bool {
     WRITING.with(|w| w.get() > 0)
 }
 
-pub async fn put(entries: &[OutboxEntry]) -> Result<(), StoreError> {
-    let values = entries.iter().map(to_js).collect::<Result<Vec<_>, _>>()?;
+/// Called after every write of the outbox.
+pub fn on_change(f: impl Fn() + 'static) {
+    ON_CHANGE.with(|c| *c.borrow_mut() = Some(Box::new(f)));
+}
+
+fn changed() {
+    ON_CHANGE.with(|c| {
+        if let Some(f) = c.borrow().as_ref() {
+            f();
+        }
+    });
+}
+
+/// Runs one read-write transaction on the outbox: `work` gets its store and
+/// may only make that store's requests.
+async fn write<T, F, Fut>(work: F) -> Result<T, Refusal>
+where
+    F: FnOnce(web_sys::IdbObjectStore) -> Fut,
+    Fut: std::future::Future<Output = Result<T, Refusal>>,
+{
     WRITING.with(|w| w.set(w.get() + 1));
     let result = async {
         let db = db().await?;
-        let tx = db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
-        let store = tx.store(OUTBOX)?;
-        for value in &values {
-            store.put(value, None).await?;
+        let tx = idb::transaction(&db, OUTBOX, true)?;
+        let store = tx.object_store(OUTBOX).map_err(|_| StoreError("no outbox store".into()))?;
+        match work(store).await {
+            Ok(value) => {
+                idb::done(&tx).await?;
+                Ok(value)
+            }
+            Err(refusal) => {
+                // Nothing of a refused operation is kept.
+                let _ = tx.abort();
+                Err(refusal)
+            }
         }
-        tx.done().await?;
-        Ok(())
     }
     .await;
     WRITING.with(|w| w.set(w.get() - 1));
+    if result.is_ok() {
+        changed();
+    }
     result
 }
 
-async fn by_index(index: &str, key: &str) -> Result<Vec<OutboxEntry>, StoreError> {
-    let db = db().await?;
-    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
-    let range = rexie::KeyRange::only(&JsValue::from_str(key)).map_err(|e| StoreError(e.to_string()))?;
-    let values = tx.store(OUTBOX)?.index(index)?.get_all(Some(range), None).await?;
-    tx.done().await?;
-    let mut entries: Vec<OutboxEntry> = values.into_iter().filter_map(from_js).collect();
-    entries.sort_by(|a, b| a.created_at.total_cmp(&b.created_at));
-    Ok(entries)
+async fn read(store: &web_sys::IdbObjectStore, id: &str) -> Result<Option<OutboxEntry>, StoreError> {
+    let req = store.get(&JsValue::from_str(id)).map_err(|_| StoreError("get".into()))?;
+    let value = idb::wait(&req).await?;
+    Ok(if value.is_undefined() { None } else { from_js(value) })
 }
 
-/// Records still to deliver, oldest first.
-pub async fn pending() -> Result<Vec<OutboxEntry>, StoreError> {
-    by_index("by_state", "pending").await
+async fn put(store: &web_sys::IdbObjectStore, entry: &OutboxEntry) -> Result<(), StoreError> {
+    let req = store.put(&to_js(entry)?).map_err(|_| StoreError("put".into()))?;
+    idb::wait(&req).await.map(|_| ())
+}
+
+/// Reads the record and checks it is still the version the caller saw.
+async fn checked(store: &web_sys::IdbObjectStore, id: &str, version: u32) -> Result<OutboxEntry, Refusal> {
+    let entry = read(store, id).await?.ok_or(Refusal::Gone)?;
+    if entry.is_sending(js_sys::Date::now()) {
+        return Err(Refusal::Sending);
+    }
+    if matches!(entry.state, EntryState::Sent | EntryState::Conflict) && entry.version != version {
+        return Err(Refusal::AlreadySent);
+    }
+    if entry.version != version {
+        return Err(Refusal::Changed);
+    }
+    Ok(entry)
+}
+
+fn bump(entry: &mut OutboxEntry) {
+    entry.version = entry.version.wrapping_add(1);
+    entry.updated_at = js_sys::Date::now();
+}
+
+/// Stores a new record, pending. A record with the same id is never replaced.
+pub async fn add(record: RatingRecord) -> Result<OutboxEntry, Refusal> {
+    let entry = OutboxEntry::new(record);
+    let value = to_js(&entry)?;
+    write(|store| async move {
+        let req = store.add(&value).map_err(|_| StoreError("add".into()))?;
+        idb::wait(&req).await?;
+        Ok(entry)
+    })
+    .await
+}
+
+/// Replaces the answers of a record not yet delivered (pending, or parked
+/// with the server's reason), based on the `version` the editor read. A
+/// record being sent, or already delivered, is refused: its content on the
+/// server is the one before the edit, and the outbox keeps saying so.
+pub async fn edit(id: &str, version: u32, record: RatingRecord) -> Result<OutboxEntry, Refusal> {
+    let id = id.to_owned();
+    write(|store| async move {
+        let mut entry = checked(&store, &id, version).await?;
+        if matches!(entry.state, EntryState::Sent | EntryState::Conflict) {
+            return Err(Refusal::AlreadySent);
+        }
+        entry.record = record;
+        entry.state = EntryState::Pending;
+        entry.reason = None;
+        entry.message = None;
+        bump(&mut entry);
+        put(&store, &entry).await?;
+        Ok(entry)
+    })
+    .await
+}
+
+/// Puts a parked record back in the queue.
+pub async fn retry(id: &str, version: u32) -> Result<(), Refusal> {
+    let id = id.to_owned();
+    write(|store| async move {
+        let mut entry = checked(&store, &id, version).await?;
+        if entry.state != EntryState::Rejected {
+            return Err(Refusal::Changed);
+        }
+        entry.state = EntryState::Pending;
+        entry.reason = None;
+        entry.message = None;
+        bump(&mut entry);
+        put(&store, &entry).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Removes a record that was never sent (and is not being sent).
+pub async fn remove_unsent(id: &str, version: u32) -> Result<(), Refusal> {
+    let id = id.to_owned();
+    write(|store| async move {
+        let entry = checked(&store, &id, version).await?;
+        if entry.state != EntryState::Pending {
+            return Err(Refusal::AlreadySent);
+        }
+        let req = store.delete(&JsValue::from_str(&id)).map_err(|_| StoreError("delete".into()))?;
+        idb::wait(&req).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Deletes a record whatever its state (the user confirmed), unless it is
+/// being sent or changed since the user saw it.
+pub async fn discard(id: &str, version: u32) -> Result<(), Refusal> {
+    let id = id.to_owned();
+    write(|store| async move {
+        checked(&store, &id, version).await?;
+        let req = store.delete(&JsValue::from_str(&id)).map_err(|_| StoreError("delete".into()))?;
+        idb::wait(&req).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// What a delivery claimed: the records to send, as claimed.
+#[derive(Debug, Default)]
+pub struct Claim {
+    pub entries: Vec<OutboxEntry>,
+    /// Paper slips were left waiting (no valid session to send them with).
+    pub paper_waiting: bool,
+}
+
+/// Claims up to `limit` pending records, oldest first, for one request: they
+/// are marked as being sent, so an edit meanwhile is refused. `paper`: paper
+/// slips may go (an officer's session is there). `take_over`: claims of
+/// others are stale (this delivery holds the cross-tab lock).
+pub async fn claim(limit: usize, paper: bool, take_over: bool) -> Result<Claim, StoreError> {
+    let result = write(|store| async move {
+        let now = js_sys::Date::now();
+        let index = store.index("by_state_time").map_err(|_| StoreError("no by_state_time index".into()))?;
+        let range = idb::state_range(EntryState::Pending.key())?;
+        let mut claim = Claim::default();
+        // A few more than needed, for those another delivery holds or
+        // (signed out) paper slips; all of them when that was not enough.
+        let mut want = Some(limit as u32 * 2);
+        loop {
+            let req = match want {
+                Some(n) => index.get_all_with_key_and_limit(&range, n),
+                None => index.get_all_with_key(&range),
+            }
+            .map_err(|_| StoreError("get_all".into()))?;
+            let values: js_sys::Array = idb::wait(&req).await?.into();
+            let seen = values.length();
+            for entry in values.iter().filter_map(from_js::<OutboxEntry>) {
+                if claim.entries.len() >= limit {
+                    break;
+                }
+                if !paper && entry.record.channel == Channel::Paper {
+                    claim.paper_waiting = true;
+                    continue;
+                }
+                if entry.is_sending(now) && !take_over {
+                    continue;
+                }
+                if claim.entries.iter().any(|e| e.id == entry.id) {
+                    continue;
+                }
+                claim.entries.push(entry);
+            }
+            match want {
+                Some(n) if claim.entries.len() < limit && seen >= n => want = None,
+                _ => break,
+            }
+        }
+        for entry in &mut claim.entries {
+            entry.sending_since = Some(now);
+            entry.attempts = entry.attempts.saturating_add(1);
+            bump(entry);
+            put(&store, entry).await?;
+        }
+        Ok(claim)
+    })
+    .await;
+    result.map_err(|r| match r {
+        Refusal::Store(e) => e,
+        other => StoreError(format!("{other:?}")),
+    })
+}
+
+/// Ends a claim: each record the server answered for gets its verdict; the
+/// others go back to waiting. A record whose version moved on since the
+/// claim is left as it is.
+pub async fn settle(claimed: &[OutboxEntry], answer: Option<&[RecordResult]>) -> Result<(), StoreError> {
+    finish(claimed, move |entry| {
+        if let Some(result) = answer.and_then(|a| a.iter().find(|r| r.id == entry.id)) {
+            entry.settle(result);
+        }
+    })
+    .await
+}
+
+/// The whole request was refused (it should never be): the records are
+/// parked with the reason rather than retried forever.
+pub async fn refuse(claimed: &[OutboxEntry], code: &str, message: &str) -> Result<(), StoreError> {
+    finish(claimed, move |entry| {
+        entry.state = EntryState::Rejected;
+        entry.reason = Some(code.to_owned());
+        entry.message = Some(message.to_owned());
+    })
+    .await
+}
+
+async fn finish(claimed: &[OutboxEntry], apply: impl Fn(&mut OutboxEntry)) -> Result<(), StoreError> {
+    if claimed.is_empty() {
+        return Ok(());
+    }
+    let result = write(|store| async move {
+        for claim in claimed {
+            let Some(mut entry) = read(&store, &claim.id).await? else { continue };
+            if entry.version != claim.version {
+                continue;
+            }
+            apply(&mut entry);
+            entry.sending_since = None;
+            bump(&mut entry);
+            put(&store, &entry).await?;
+        }
+        Ok(())
+    })
+    .await;
+    result.map_err(|r| match r {
+        Refusal::Store(e) => e,
+        other => StoreError(format!("{other:?}")),
+    })
+}
+
+async fn read_only() -> Result<web_sys::IdbObjectStore, StoreError> {
+    let db = db().await?;
+    let tx = idb::transaction(&db, OUTBOX, false)?;
+    tx.object_store(OUTBOX).map_err(|_| StoreError("no outbox store".into()))
+}
+
+fn index(store: &web_sys::IdbObjectStore, name: &str) -> Result<web_sys::IdbIndex, StoreError> {
+    store.index(name).map_err(|_| StoreError(format!("no {name} index")))
+}
+
+pub async fn get(id: &str) -> Result<Option<OutboxEntry>, StoreError> {
+    read(&read_only().await?, id).await
 }
 
 /// The latest record made on this device for a dossier.
 pub async fn latest_for(code: &str) -> Result<Option<OutboxEntry>, StoreError> {
-    Ok(by_index("by_code", code).await?.pop())
+    let store = read_only().await?;
+    let range = KeyRange::only(&JsValue::from_str(code)).map_err(|_| StoreError("key range".into()))?;
+    let req = index(&store, "by_code")?.get_all_with_key(&range).map_err(|_| StoreError("get_all".into()))?;
+    let values: js_sys::Array = idb::wait(&req).await?.into();
+    Ok(values.iter().filter_map(from_js::<OutboxEntry>).max_by(|a, b| a.created_at.total_cmp(&b.created_at)))
 }
 
-pub async fn get(id: &str) -> Result<Option<OutboxEntry>, StoreError> {
-    let db = db().await?;
-    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
-    let value = tx.store(OUTBOX)?.get(JsValue::from_str(id)).await?;
-    tx.done().await?;
-    Ok(value.and_then(from_js))
+/// How many records are in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub pending: u32,
+    pub rejected: u32,
+    pub conflict: u32,
+    pub sent: u32,
 }
 
-/// Removes a record that was never sent; one that left "pending" stays.
-pub async fn remove_unsent(id: &str) -> Result<bool, StoreError> {
-    let Some(entry) = get(id).await? else { return Ok(false) };
-    if entry.state != EntryState::Pending {
-        return Ok(false);
+impl Counts {
+    pub fn all(&self) -> u32 {
+        self.pending + self.rejected + self.conflict + self.sent
     }
-    let db = db().await?;
-    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
-    tx.store(OUTBOX)?.delete(JsValue::from_str(id)).await?;
-    tx.done().await?;
-    Ok(true)
 }
 
-/// Every record on this device, newest first.
-pub async fn all() -> Result<Vec<OutboxEntry>, StoreError> {
-    let db = db().await?;
-    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
-    let values = tx.store(OUTBOX)?.get_all(None, None).await?;
-    tx.done().await?;
-    let mut entries: Vec<OutboxEntry> = values.into_iter().filter_map(from_js).collect();
-    entries.sort_by(|a, b| b.created_at.total_cmp(&a.created_at));
-    Ok(entries)
+/// Counts by state, without reading the records (a device may hold thousands).
+pub async fn counts() -> Result<Counts, StoreError> {
+    let store = read_only().await?;
+    let index = index(&store, "by_state")?;
+    let mut counts = Counts::default();
+    for (state, slot) in [
+        (EntryState::Pending, &mut counts.pending),
+        (EntryState::Rejected, &mut counts.rejected),
+        (EntryState::Conflict, &mut counts.conflict),
+        (EntryState::Sent, &mut counts.sent),
+    ] {
+        let req = index.count_with_key(&JsValue::from_str(state.key())).map_err(|_| StoreError("count".into()))?;
+        *slot = idb::wait(&req).await?.as_f64().unwrap_or(0.0) as u32;
+    }
+    Ok(counts)
 }
 
-/// Deletes a record, whatever its state (the user confirmed).
-pub async fn discard(id: &str) -> Result<(), StoreError> {
-    let db = db().await?;
-    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
-    tx.store(OUTBOX)?.delete(JsValue::from_str(id)).await?;
-    tx.done().await?;
-    Ok(())
+/// The newest `limit` records, newest first.
+pub async fn newest(limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
+    let store = read_only().await?;
+    let req = index(&store, "by_time")?
+        .open_cursor_with_range_and_direction(&JsValue::UNDEFINED, idb::direction(true))
+        .map_err(|_| StoreError("cursor".into()))?;
+    Ok(idb::collect(req, limit).await?.into_iter().filter_map(from_js).collect())
 }
 
-/// Puts a parked record back in the queue.
-pub async fn retry(id: &str) -> Result<(), StoreError> {
-    let Some(mut entry) = get(id).await? else { return Ok(()) };
-    entry.state = EntryState::Pending;
-    entry.reason = None;
-    entry.message = None;
-    entry.updated_at = js_sys::Date::now();
-    put(std::slice::from_ref(&entry)).await
+/// Every record not delivered (pending, parked or set aside), oldest first:
+/// for the export of what has not been sent.
+pub async fn undelivered() -> Result<Vec<OutboxEntry>, StoreError> {
+    let store = read_only().await?;
+    let index = index(&store, "by_state_time")?;
+    let mut out = Vec::new();
+    for state in [EntryState::Pending, EntryState::Rejected, EntryState::Conflict] {
+        let req =
+            index.get_all_with_key(&idb::state_range(state.key())?.into()).map_err(|_| StoreError("get_all".into()))?;
+        let values: js_sys::Array = idb::wait(&req).await?.into();
+        out.extend(values.iter().filter_map(from_js::<OutboxEntry>));
+    }
+    Ok(out)
 }

@@ -10,14 +10,23 @@ use wasm_bindgen_futures::JsFuture;
 
 const NAME: &str = "danhgia-sync";
 
+fn locks() -> Option<JsValue> {
+    Reflect::get(&web_sys::window()?.navigator(), &"locks".into()).ok().filter(|l| !l.is_undefined())
+}
+
+/// Whether this browser has Web Locks (secure contexts only): then a
+/// delivery holding the lock knows that no other one is running anywhere.
+pub fn available() -> bool {
+    locks().is_some()
+}
+
 /// Runs `work` holding the lock; `None` if another tab holds it. Browsers
 /// without Web Locks run it with the in-tab guard only.
 pub async fn with_lock<F, R>(work: F) -> Option<R>
 where
     F: std::future::Future<Output = R>,
 {
-    let locks = Reflect::get(&web_sys::window()?.navigator(), &"locks".into()).ok().filter(|l| !l.is_undefined());
-    let Some(locks) = locks else { return Some(work.await) };
+    let Some(locks) = locks() else { return Some(work.await) };
     let Ok(request) = Reflect::get(&locks, &"request".into()).and_then(|f| f.dyn_into::<Function>()) else {
         return Some(work.await);
     };

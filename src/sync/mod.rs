@@ -11,14 +11,18 @@ mod lock;
 
 use crate::api::{self, ApiErr};
 use crate::session::{CurrentSession, NeedsSignIn};
-use crate::store::outbox::{self, EntryState, OutboxEntry};
-use danhgia_core::rating::{Channel, MAX_BATCH};
-
-/// Records per request: small enough that a request lost on a poor mobile
-/// connection costs little to send again, well under the server's limit.
-const BATCH: usize = 25;
-const _: () = assert!(BATCH <= MAX_BATCH);
+use crate::store::outbox;
+use danhgia_core::rating::MAX_BATCH;
 use danhgia_core::wire::RatingBatch;
+
+/// Records per request: the server's limit. Under heavy faults a few lucky
+/// requests must carry the queue, and a request that is lost costs only a
+/// replay (answered "duplicate"). 100 records are about 40 KB of JSON.
+const BATCH: usize = MAX_BATCH;
+
+/// While another tab delivers, look again after this long (if that tab is
+/// closed mid-way, this one carries on).
+const BUSY_RECHECK_MS: u64 = 3_000;
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
@@ -48,7 +52,7 @@ impl OutboxChanged {
             LAST_NOTIFY.with(|l| l.set(now));
             self.bump();
             CHANNEL.with(|c| {
-                if let Some(c) = c.borrow().as_ref() {
+                if let Some((c, _)) = c.borrow().as_ref() {
                     let _ = c.post_message(&JsValue::from_str("changed"));
                 }
             });
@@ -95,12 +99,16 @@ thread_local! {
     static REQUESTED: Cell<bool> = const { Cell::new(false) };
     static FAILURES: Cell<u32> = const { Cell::new(0) };
     static RETRY: RefCell<Option<TimeoutHandle>> = const { RefCell::new(None) };
-    static CHANNEL: RefCell<Option<web_sys::BroadcastChannel>> = const { RefCell::new(None) };
+    // The channel to other tabs, with its listener (kept as long as the page).
+    static CHANNEL: RefCell<Option<Channel>> = const { RefCell::new(None) };
     static LAST_NOTIFY: Cell<f64> = const { Cell::new(0.0) };
     static NOTIFY_PENDING: Cell<bool> = const { Cell::new(false) };
 }
 
 const NOTIFY_EVERY_MS: f64 = 400.0;
+
+/// The channel to other tabs and its listener.
+type Channel = (web_sys::BroadcastChannel, Closure<dyn FnMut(web_sys::MessageEvent)>);
 
 impl Sync {
     /// Creates the engine, provides it to every view and wires its triggers.
@@ -114,13 +122,16 @@ impl Sync {
         provide_context(sync);
         provide_context(sync.changed);
         provide_context(sync.needs_sign_in);
+        // Every write of the outbox (it has one writer) refreshes the views.
+        outbox::on_change(move || sync.changed.notify());
 
-        // Other tabs' changes refresh this tab's views.
+        // Other tabs' changes refresh this tab's views. (Hand-wired rather
+        // than leptos-use's hooks: this runs in the citizen's app too, and a
+        // listener kept for the page's life needs no more than this.)
         if let Ok(channel) = web_sys::BroadcastChannel::new("danhgia-outbox") {
             let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| sync.changed.bump());
             channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-            on_message.forget();
-            CHANNEL.with(|c| *c.borrow_mut() = Some(channel));
+            CHANNEL.with(|c| *c.borrow_mut() = Some((channel, on_message)));
         }
         let _ = window_event_listener(leptos::ev::online, move |_| sync.send_now());
         let _ = window_event_listener(leptos::ev::visibilitychange, move |_| {
@@ -142,7 +153,8 @@ impl Sync {
         });
     }
 
-    /// "Sync now" and the `online` event: forget the backoff and go.
+    /// "Gửi ngay", the `online` event and a sign-in: forget the backoff and
+    /// try at once.
     pub fn send_now(self) {
         FAILURES.with(|f| f.set(0));
         self.send_soon();
@@ -170,25 +182,44 @@ impl std::fmt::Display for SendError {
     }
 }
 
-async fn send_pending(sync: Sync) -> Result<(), SendError> {
-    REQUESTED.with(|r| r.set(true));
-    if SENDING.with(|s| s.replace(true)) {
-        return Ok(());
+impl From<crate::store::StoreError> for SendError {
+    fn from(e: crate::store::StoreError) -> Self {
+        SendError::Store(e.0)
     }
+}
+
+fn clear_retry() {
     RETRY.with(|r| {
         if let Some(t) = r.borrow_mut().take() {
             t.clear();
         }
     });
-    let mut outcome = Ok(());
+}
+
+async fn send_pending(sync: Sync) -> Result<(), SendError> {
+    REQUESTED.with(|r| r.set(true));
+    if SENDING.with(|s| s.replace(true)) {
+        return Ok(());
+    }
+    clear_retry();
+    let mut outcome = Ok(true);
     while REQUESTED.with(|r| r.replace(false)) {
-        // Another tab delivering is as good as this one doing it.
-        outcome = lock::with_lock(deliver(sync)).await.unwrap_or(Ok(()));
+        // `None`: another tab holds the lock and is delivering.
+        let take_over = lock::available();
+        outcome = match lock::with_lock(deliver(sync, take_over)).await {
+            Some(result) => result.map(|()| true),
+            None => Ok(false),
+        };
     }
     SENDING.with(|s| s.set(false));
     sync.status.update(|s| s.sending.clear());
     match &outcome {
         Err(SendError::Api(_)) => schedule_retry(sync),
+        Ok(false) => {
+            // Another tab is at it; look again later in case it goes away.
+            let handle = set_timeout_with_handle(move || sync.send_soon(), Duration::from_millis(BUSY_RECHECK_MS)).ok();
+            RETRY.with(|r| *r.borrow_mut() = handle);
+        }
         _ => {
             FAILURES.with(|f| f.set(0));
             sync.status.update(|s| {
@@ -197,7 +228,7 @@ async fn send_pending(sync: Sync) -> Result<(), SendError> {
             });
         }
     }
-    outcome
+    outcome.map(|_| ())
 }
 
 fn schedule_retry(sync: Sync) {
@@ -205,46 +236,50 @@ fn schedule_retry(sync: Sync) {
         f.set(f.get().saturating_add(1));
         f.get()
     });
-    let delay = backoff::delay_ms(failures, js_sys::Math::random());
+    let online = window().navigator().on_line();
+    let delay = backoff::delay_ms(failures, js_sys::Math::random(), online);
     let at = js_sys::Date::now() + delay;
     sync.status.update(|s| {
         s.failing = true;
         s.next_attempt_at = Some(at);
     });
+    clear_retry();
     let handle = set_timeout_with_handle(move || sync.send_soon(), Duration::from_millis(delay as u64)).ok();
     RETRY.with(|r| *r.borrow_mut() = handle);
 }
 
-async fn deliver(sync: Sync) -> Result<(), SendError> {
+/// Sends batch after batch until nothing is left to send. `take_over`: this
+/// delivery holds the cross-tab lock, so claims left by a closed tab are
+/// stale.
+async fn deliver(sync: Sync, take_over: bool) -> Result<(), SendError> {
     let bearer = if sync.needs_sign_in.0.get_untracked() { None } else { sync.session.token_untracked() };
-    let mut pending = outbox::pending().await.map_err(|e| SendError::Store(e.0))?;
-    // Without a (valid) session, paper slips wait for the officer to sign in.
-    if bearer.is_none() {
-        if pending.iter().any(|e| e.record.channel == Channel::Paper) {
+    loop {
+        // Without a (valid) session, paper slips wait for the officer to sign in.
+        let claim = outbox::claim(BATCH, bearer.is_some(), take_over).await?;
+        if claim.paper_waiting && bearer.is_none() {
             sync.needs_sign_in.0.set(true);
         }
-        pending.retain(|e| e.record.channel != Channel::Paper);
-    }
-    for chunk in pending.chunks(BATCH) {
-        let batch = RatingBatch { records: chunk.iter().map(|e| e.record.clone()).collect() };
-        let mut settled: Vec<OutboxEntry> = chunk.to_vec();
-        settled.iter_mut().for_each(|e| e.attempts += 1);
-        sync.status.update(|s| s.sending = chunk.iter().map(|e| e.id.clone()).collect());
+        if claim.entries.is_empty() {
+            return Ok(());
+        }
+        let batch = RatingBatch { records: claim.entries.iter().map(|e| e.record.clone()).collect() };
+        sync.status.update(|s| s.sending = claim.entries.iter().map(|e| e.id.clone()).collect());
         match api::post_ratings(&batch, bearer.as_deref()).await {
             Ok(answer) => {
+                let answered = claim.entries.iter().filter(|e| answer.results.iter().any(|r| r.id == e.id)).count();
+                outbox::settle(&claim.entries, Some(&answer.results)).await?;
+                if answered == 0 {
+                    // An answer about none of them: do not loop on it.
+                    return Err(SendError::Api(ApiErr::BadAnswer));
+                }
                 // Progress: the backoff counts failures in a row, not in all.
                 FAILURES.with(|f| f.set(0));
                 sync.status.update(|s| s.last_success_at = Some(js_sys::Date::now()));
-                for entry in &mut settled {
-                    // A record the server did not answer for stays pending.
-                    if let Some(result) = answer.results.iter().find(|r| r.id == entry.id) {
-                        entry.settle(result);
-                    }
-                }
             }
             Err(ApiErr::Refused { status: 401, .. }) => {
                 // The session is over: nothing was stored. Paper slips wait for
                 // a sign-in; citizens' ratings go on without the session.
+                outbox::settle(&claim.entries, None).await?;
                 sync.needs_sign_in.0.set(true);
                 REQUESTED.with(|r| r.set(true));
                 return Ok(());
@@ -252,19 +287,12 @@ async fn deliver(sync: Sync) -> Result<(), SendError> {
             Err(ApiErr::Refused { code, message, .. }) => {
                 // The whole request was refused (it should never be): keep the
                 // records, visibly, rather than retry them forever.
-                for entry in &mut settled {
-                    entry.state = EntryState::Rejected;
-                    entry.reason = Some(code.clone());
-                    entry.message = Some(message.clone());
-                }
+                outbox::refuse(&claim.entries, &code, &message).await?;
             }
             Err(e) => {
-                let _ = outbox::put(&settled).await;
+                outbox::settle(&claim.entries, None).await?;
                 return Err(SendError::Api(e));
             }
         }
-        outbox::put(&settled).await.map_err(|e| SendError::Store(e.0))?;
-        sync.changed.notify();
     }
-    Ok(())
 }

@@ -63,3 +63,20 @@ test('the API answers JSON, also for unknown paths', async ({ request }) => {
   expect(missing.status()).toBe(404);
   expect((await missing.json()).code).toBe('not_found');
 });
+
+test("a citizen's link fetches the citizens' app only; an officer's screen fetches the officers' app", async ({ page }) => {
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  const dossier = demo(10);
+  await page.goto(dossier.path);
+  await expect(page.locator('form.questions')).toBeVisible();
+  const apps = (prefix) => fetched.filter((p) => p.startsWith(prefix));
+  expect(apps('/citizen-').length).toBe(2);
+  // No staff code: not the officers' app, not the scanner's decoder.
+  expect(fetched.filter((p) => /^\/(staff-|scan-worker)/.test(p))).toEqual([]);
+  fetched.length = 0;
+  await page.goto('/dang-nhap');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Đăng nhập cán bộ');
+  expect(apps('/staff-').length).toBe(2);
+  expect(apps('/citizen-')).toEqual([]);
+});

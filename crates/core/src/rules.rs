@@ -247,7 +247,9 @@ pub struct RuleBook {
     sets: Vec<RuleSet>,
 }
 
-/// The rule sets shipped with the app (law as published; see domain notes).
+/// The rule sets shipped with the app (law as published; see domain notes),
+/// as JSON: the PWA parses them with the browser's own JSON parser.
+pub const BUILTIN_JSON: [&str; 2] = BUILTIN;
 const BUILTIN: [&str; 2] =
     [include_str!("../rulesets/tt01-2018.json"), include_str!("../rulesets/tt01-qd766-2022.json")];
 

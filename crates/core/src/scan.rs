@@ -5,7 +5,6 @@
 use crate::link::{CITIZEN_PATH_PREFIX, CitizenToken};
 use crate::{DossierCode, DossierCodeError};
 use std::fmt;
-use url::Url;
 
 /// Longer than any link we print by far; longer input is refused unread.
 pub const MAX_SCAN_LEN: usize = 2048;
@@ -122,8 +121,7 @@ pub fn parse_scan(input: &str, policy: &ScanPolicy) -> Result<ScanTarget, ScanEr
     }
     if s.starts_with(CITIZEN_PATH_PREFIX) {
         // A relative citizen link, as pasted from the address bar.
-        let url = Url::parse("http://relative.invalid").and_then(|base| base.join(s));
-        return url.map_err(|_| ScanError::MalformedLink).and_then(|u| citizen_link(&u));
+        return citizen_link(&WebUrl::relative(s));
     }
     match scheme_of(s) {
         None => DossierCode::parse(s).map(ScanTarget::Code).map_err(ScanError::NotADossierCode),
@@ -131,9 +129,12 @@ pub fn parse_scan(input: &str, policy: &ScanPolicy) -> Result<ScanTarget, ScanEr
             Err(ScanError::UnsupportedScheme(scheme.to_ascii_lowercase()))
         }
         Some(_) => {
-            let url = Url::parse(s).map_err(|_| ScanError::MalformedLink)?;
-            let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-            if policy.is_own(&host) {
+            let url = WebUrl::parse(s).ok_or(ScanError::MalformedLink)?;
+            let host = url.host.clone();
+            let plain = !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+            if !plain {
+                Err(ScanError::ForeignUrl { host })
+            } else if policy.is_own(&host) {
                 citizen_link(&url)
             } else if policy.is_portal(&host) {
                 portal_link(&url, host, policy)
@@ -144,8 +145,62 @@ pub fn parse_scan(input: &str, policy: &ScanPolicy) -> Result<ScanTarget, ScanEr
     }
 }
 
-fn citizen_link(url: &Url) -> Result<ScanTarget, ScanError> {
-    let rest = url.path().strip_prefix(CITIZEN_PATH_PREFIX).ok_or(ScanError::MalformedLink)?;
+/// An `http(s)://` address, taken apart as far as scanning needs: the host
+/// (lower case, without user or port), the path and the query, as written.
+///
+/// Hand-written instead of the `url` crate: the citizens' app parses pasted
+/// links with this, and `url` brought its IDNA tables (about 100 KB of wasm)
+/// into a download with a 150 KB budget. Hosts that are not plain ASCII
+/// names are nobody's we trust, so they need no IDNA: they are foreign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct WebUrl<'a> {
+    host: String,
+    path: &'a str,
+    query: &'a str,
+}
+
+impl<'a> WebUrl<'a> {
+    /// `scheme://authority/path?query#fragment`; the scheme was checked.
+    fn parse(s: &'a str) -> Option<Self> {
+        let (_, rest) = s.split_once(':')?;
+        // Browsers read `\` as `/` in http(s) addresses: so do we.
+        let rest = rest.strip_prefix("//").or_else(|| rest.strip_prefix("\\\\"))?;
+        let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+        let (authority, rest) = rest.split_at(end);
+        // The host is after the last `@` (`user:pass@host`), before `:port`.
+        let host = authority.rsplit('@').next().unwrap_or_default();
+        let host = match host.rsplit_once(':') {
+            Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+            _ => host,
+        };
+        let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+        let mut url = WebUrl::relative(rest);
+        url.host = host;
+        Some(url)
+    }
+
+    /// A path with its query, as on our own site.
+    fn relative(s: &'a str) -> Self {
+        let s = s.split('#').next().unwrap_or_default();
+        let (path, query) = s.split_once('?').unwrap_or((s, ""));
+        WebUrl { host: String::new(), path, query }
+    }
+
+    /// The query's `name=value` pairs, decoded (`+` is a space).
+    fn query_pairs(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        self.query.split('&').filter(|p| !p.is_empty()).map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |x: &str| percent_decode_lossy(&x.replace('+', " "));
+            (decode(k), decode(v))
+        })
+    }
+}
+
+fn citizen_link(url: &WebUrl<'_>) -> Result<ScanTarget, ScanError> {
+    if url.path.contains('\\') {
+        return Err(ScanError::MalformedLink);
+    }
+    let rest = url.path.strip_prefix(CITIZEN_PATH_PREFIX).ok_or(ScanError::MalformedLink)?;
     let segment = rest.strip_suffix('/').unwrap_or(rest);
     if segment.contains('/') {
         return Err(ScanError::MalformedLink);
@@ -160,17 +215,37 @@ fn citizen_link(url: &Url) -> Result<ScanTarget, ScanError> {
     Ok(ScanTarget::CitizenLink { code, token })
 }
 
-fn portal_link(url: &Url, host: String, policy: &ScanPolicy) -> Result<ScanTarget, ScanError> {
-    let value = url
-        .query_pairs()
-        .find(|(k, _)| policy.code_params.iter().any(|p| p.eq_ignore_ascii_case(k)))
-        .map(|(_, v)| v.into_owned());
+fn portal_link(url: &WebUrl<'_>, host: String, policy: &ScanPolicy) -> Result<ScanTarget, ScanError> {
+    let value =
+        url.query_pairs().find(|(k, _)| policy.code_params.iter().any(|p| p.eq_ignore_ascii_case(k))).map(|(_, v)| v);
     match value {
         Some(v) => {
             DossierCode::parse(&v).map(|code| ScanTarget::PortalLink { code, host }).map_err(ScanError::NotADossierCode)
         }
         None => Err(ScanError::ForeignUrl { host }),
     }
+}
+
+/// Decodes `%XX` escapes as browsers do in a query: malformed ones stay as
+/// they are, bytes that are not UTF-8 become U+FFFD.
+fn percent_decode_lossy(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Decodes `%XX` escapes of a path segment; `None` when malformed or not UTF-8.
@@ -245,6 +320,21 @@ mod tests {
             parse_scan("https://dichvucong.quangtri.gov.vn/tin-tuc", &policy()),
             Err(ScanError::ForeignUrl { host: "dichvucong.quangtri.gov.vn".into() })
         );
+        // Decoded query values, ports and user parts do not matter.
+        assert_eq!(
+            parse_scan("https://user:pw@dichvucong.quangtri.gov.vn:443/x?a=1&mahoso=H56%2D1#top", &policy()),
+            Ok(ScanTarget::PortalLink { code: code("H56-1"), host: "dichvucong.quangtri.gov.vn".into() })
+        );
+        // A backslash ends the host, as in browsers.
+        assert!(matches!(
+            parse_scan("https://evil.example\\@dichvucong.quangtri.gov.vn/?mahoso=A1", &policy()),
+            Err(ScanError::ForeignUrl { host }) if host == "evil.example"
+        ));
+        // Hosts that are not plain ASCII names are foreign.
+        assert!(matches!(
+            parse_scan("https://dịchvụcông.gov.vn/?mahoso=A1", &policy()),
+            Err(ScanError::ForeignUrl { .. })
+        ));
         // The bare suffix, or a look-alike, is not a portal.
         assert!(matches!(parse_scan("https://evilgov.vn/?mahoso=A1", &policy()), Err(ScanError::ForeignUrl { .. })));
         assert!(matches!(

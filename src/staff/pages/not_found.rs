@@ -1,6 +1,5 @@
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -8,6 +7,6 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <h1>{t!(i18n, not_found.title)}</h1>
         <p>{t!(i18n, not_found.text)}</p>
-        <A href="/" attr:class="btn secondary">{t!(i18n, not_found.home)}</A>
+        <a href="/" rel="external" class="btn secondary">{t!(i18n, not_found.home)}</a>
     }
 }

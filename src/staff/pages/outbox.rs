@@ -4,34 +4,21 @@
 
 use crate::browser::{download, local_time};
 use crate::i18n::*;
-use crate::messages::reason_text;
+use crate::messages::{reason_text, refusal_text};
 use crate::store::outbox::{self, EntryState, OutboxEntry};
 use crate::sync::Sync;
 use danhgia_core::rating::Channel;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::components::A;
-use wasm_bindgen_futures::JsFuture;
 
 /// The newest records listed; the counts cover them all (an officer's device
 /// may hold thousands after a long day offline).
 const SHOWN: usize = 200;
 
-/// Asks the browser not to evict the outbox; `Some(granted)` when it answers.
-pub async fn ask_persistent_storage() -> Option<bool> {
-    let storage = window().navigator().storage();
-    let persisted = JsFuture::from(storage.persisted().ok()?).await.ok()?.as_bool()?;
-    if persisted {
-        return Some(true);
-    }
-    JsFuture::from(storage.persist().ok()?).await.ok()?.as_bool()
-}
-
 /// Downloads the records not yet delivered as a JSON file: the last resort
 /// when a device must be handed in before it could sync.
-fn export(entries: &[OutboxEntry]) {
-    let unsent: Vec<_> = entries.iter().filter(|e| e.state != EntryState::Sent).collect();
-    let Ok(json) = serde_json::to_string_pretty(&unsent) else { return };
+async fn export() {
+    let Ok(unsent) = outbox::undelivered().await else { return };
+    let Some(json) = crate::json::stringify(&unsent, 2) else { return };
     let day = String::from(js_sys::Date::new_0().to_iso_string());
     download(
         json.as_bytes(),
@@ -44,42 +31,49 @@ fn export(entries: &[OutboxEntry]) {
 pub fn Outbox() -> impl IntoView {
     let i18n = use_i18n();
     let sync = expect_context::<Sync>();
-    let entries = RwSignal::new(Vec::<OutboxEntry>::new());
-    let persisted = RwSignal::new(None::<bool>);
-
-    Effect::new(move |_| {
+    let counts = LocalResource::new(move || {
         sync.changed.track();
-        spawn_local(async move {
-            if let Ok(all) = outbox::all().await {
-                entries.set(all);
-            }
-        });
+        async move { outbox::counts().await.unwrap_or_default() }
     });
-    spawn_local(async move { persisted.set(ask_persistent_storage().await) });
+    let entries = LocalResource::new(move || {
+        sync.changed.track();
+        async move { outbox::newest(SHOWN).await.unwrap_or_default() }
+    });
+    let persisted = LocalResource::new(crate::pwa::ask_persistent_storage);
+    let problem = RwSignal::new(None::<outbox::Refusal>);
 
-    let count = move |pred: fn(&OutboxEntry) -> bool| entries.with(|e| e.iter().filter(|x| pred(x)).count());
-    let pending = move || count(|e| e.state == EntryState::Pending);
-    let attention = move || count(|e| e.state == EntryState::Rejected);
-    let sent = move || count(|e| matches!(e.state, EntryState::Sent | EntryState::Conflict));
+    let count = move || counts.get().unwrap_or_default();
+    let pending = move || count().pending;
+    let attention = move || count().rejected;
+    let sent = move || count().sent + count().conflict;
 
-    let retry = move |id: String| {
-        spawn_local(async move {
-            if outbox::retry(&id).await.is_ok() {
-                sync.changed.notify();
-                sync.send_now();
-            }
-        });
-    };
-    let discard = move |entry: OutboxEntry| {
-        let question = t_string!(i18n, outbox.confirm_discard, code = entry.dossier_code.clone());
-        if !window().confirm_with_message(&question).unwrap_or(false) {
-            return;
+    let retry = Action::new_local(|entry: &OutboxEntry| {
+        let (id, version) = (entry.id.clone(), entry.version);
+        async move { outbox::retry(&id, version).await }
+    });
+    let discard = Action::new_local(|entry: &OutboxEntry| {
+        let (id, version) = (entry.id.clone(), entry.version);
+        async move { outbox::discard(&id, version).await }
+    });
+    // A refused operation is said; a retried record goes at once.
+    Effect::new(move |_| match retry.value().get() {
+        Some(Ok(())) => {
+            problem.set(None);
+            sync.send_now();
         }
-        spawn_local(async move {
-            if outbox::discard(&entry.id).await.is_ok() {
-                sync.changed.notify();
-            }
-        });
+        Some(Err(r)) => problem.set(Some(r)),
+        None => {}
+    });
+    Effect::new(move |_| match discard.value().get() {
+        Some(Ok(())) => problem.set(None),
+        Some(Err(r)) => problem.set(Some(r)),
+        None => {}
+    });
+    let ask_discard = move |entry: OutboxEntry| {
+        let question = t_string!(i18n, outbox.confirm_discard, code = entry.dossier_code.clone());
+        if window().confirm_with_message(&question).unwrap_or(false) {
+            discard.dispatch_local(entry);
+        }
     };
 
     let row = move |entry: OutboxEntry| {
@@ -100,18 +94,18 @@ pub fn Outbox() -> impl IntoView {
         };
         let reason = entry.reason.clone();
         let has_reason = matches!(state, EntryState::Rejected | EntryState::Conflict);
-        let (for_retry, for_discard) = (entry.id.clone(), entry.clone());
+        let (for_retry, for_discard) = (entry.clone(), entry.clone());
         let edit_href = format!("/nhap-phieu?sua={}", entry.id);
         let editable = entry.record.channel == Channel::Paper;
         // Parked records can be retried, edited (paper slips) or discarded.
         let actions = (state == EntryState::Rejected).then(|| {
             view! {
                 <div class="actions">
-                    <button class="btn secondary small" type="button" on:click=move |_| retry(for_retry.clone())>
+                    <button class="btn secondary small" type="button" on:click=move |_| { retry.dispatch_local(for_retry.clone()); }>
                         {t!(i18n, outbox.retry)}
                     </button>
-                    {editable.then(|| view! { <A href=edit_href attr:class="btn secondary small">{t!(i18n, outbox.edit)}</A> })}
-                    <button class="btn secondary small" type="button" on:click=move |_| discard(for_discard.clone())>
+                    {editable.then(|| view! { <a href=edit_href class="btn secondary small">{t!(i18n, outbox.edit)}</a> })}
+                    <button class="btn secondary small" type="button" on:click=move |_| ask_discard(for_discard.clone())>
                         {t!(i18n, outbox.discard)}
                     </button>
                 </div>
@@ -135,6 +129,7 @@ pub fn Outbox() -> impl IntoView {
         }
     };
 
+    let total = move || count().all();
     view! {
         <h1>{t!(i18n, outbox.title)}</h1>
         <p class="lead">{t!(i18n, outbox.lead)}</p>
@@ -143,7 +138,7 @@ pub fn Outbox() -> impl IntoView {
                 {move || t_string!(i18n, outbox.counts, pending = pending(), attention = attention(), sent = sent())}
             </p>
             <p class="all-sent" role="status">
-                {move || (pending() == 0 && attention() == 0 && !entries.with(Vec::is_empty)).then(|| t_string!(i18n, outbox.all_sent))}
+                {move || (counts.get().is_some() && pending() == 0 && attention() == 0 && total() > 0).then(|| t_string!(i18n, outbox.all_sent))}
             </p>
             <p class="hint">
                 {move || sync.status.with(|s| match (s.failing, s.next_attempt_at, s.last_success_at) {
@@ -153,52 +148,26 @@ pub fn Outbox() -> impl IntoView {
                 })}
             </p>
             <p class="hint">
-                {move || persisted.get().map(|p| if p { t_string!(i18n, outbox.persisted) } else { t_string!(i18n, outbox.not_persisted) })}
+                {move || persisted.get().flatten().map(|p| if p { t_string!(i18n, outbox.persisted) } else { t_string!(i18n, outbox.not_persisted) })}
             </p>
             <div class="actions">
                 <button class="btn" type="button" on:click=move |_| sync.send_now()>{t!(i18n, outbox.sync_now)}</button>
-                <button class="btn secondary" type="button" on:click=move |_| entries.with_untracked(|e| export(e))>
+                <button class="btn secondary" type="button" on:click=move |_| leptos::task::spawn_local(export())>
                     {t!(i18n, outbox.export)}
                 </button>
             </div>
         </div>
-        <Show when=move || entries.with(Vec::is_empty)>
+        <p class="error" role="alert">{move || problem.get().map(|r| refusal_text(i18n, &r))}</p>
+        <Show when=move || counts.get().is_some() && total() == 0>
             <p class="hint">{t!(i18n, outbox.empty)}</p>
         </Show>
-        <Show when=move || { entries.with(Vec::len) > SHOWN }>
-            <p class="hint">{move || t_string!(i18n, outbox.shown, shown = SHOWN, count = entries.with(Vec::len))}</p>
+        <Show when=move || { total() as usize > SHOWN }>
+            <p class="hint">{move || t_string!(i18n, outbox.shown, shown = SHOWN, count = total())}</p>
         </Show>
         <ul class="outbox-list">
-            <For each=move || entries.with(|e| e.iter().take(SHOWN).cloned().collect::<Vec<_>>()) key=|e| (e.id.clone(), e.state, e.updated_at.to_bits()) let(entry)>
+            <For each=move || entries.get().unwrap_or_default() key=|e| (e.id.clone(), e.version, e.state) let(entry)>
                 {row(entry)}
             </For>
         </ul>
-    }
-}
-
-/// The number of records waiting or needing attention, on every screen.
-#[component]
-pub fn OutboxBadge() -> impl IntoView {
-    let i18n = use_i18n();
-    let sync = expect_context::<Sync>();
-    let waiting = RwSignal::new(0usize);
-    Effect::new(move |_| {
-        sync.changed.track();
-        spawn_local(async move {
-            if let Ok(all) = outbox::all().await {
-                waiting
-                    .set(all.iter().filter(|e| matches!(e.state, EntryState::Pending | EntryState::Rejected)).count());
-            }
-        });
-    });
-    view! {
-        <A href="/hop-thu" attr:class="outbox-link">
-            <span>{t!(i18n, outbox.nav)}</span>
-            <Show when=move || { waiting.get() > 0 }>
-                <span class="badge" aria-label=move || t_string!(i18n, outbox.badge, count = waiting.get())>
-                    {move || waiting.get()}
-                </span>
-            </Show>
-        </A>
     }
 }

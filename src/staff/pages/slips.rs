@@ -2,12 +2,10 @@
 //! on a day at `/slips`, with print CSS for A5 and A6.
 
 use crate::api;
-use crate::components::slip::Slip;
 use crate::i18n::*;
 use crate::session::CurrentSession;
-use danhgia_core::wire::SlipData;
+use crate::staff::components::slip::Slip;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,11 +52,17 @@ pub fn SlipPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_context::<CurrentSession>();
     let params = use_params_map();
-    let slip = RwSignal::new(None::<Result<SlipData, ()>>);
-    Effect::new(move |_| {
+    // Refetched when the code in the address changes; an answer for an
+    // earlier code that comes late is dropped.
+    let slip = LocalResource::new(move || {
         let code = params.read().get("code").unwrap_or_default();
-        let Some(bearer) = session.token_untracked() else { return slip.set(Some(Err(()))) };
-        spawn_local(async move { slip.set(Some(api::slip(&bearer, &code).await.map_err(|_| ()))) });
+        let bearer = session.token_untracked();
+        async move {
+            match bearer {
+                Some(bearer) => api::slip(&bearer, &code).await.map_err(|_| ()),
+                None => Err(()),
+            }
+        }
     });
     view! {
         <PrintBar />
@@ -76,13 +80,21 @@ pub fn SlipsOfDay() -> impl IntoView {
     let session = expect_context::<CurrentSession>();
     let today = String::from(js_sys::Date::new_0().to_iso_string()).get(..10).unwrap_or_default().to_owned();
     let day = RwSignal::new(today);
-    let slips = RwSignal::new(None::<Result<Vec<SlipData>, ()>>);
+    // One request per "Xem"; the latest one's answer is shown (`Action`
+    // keeps only the value of the last dispatch).
+    let fetch = Action::new_local(move |day: &String| {
+        let (day, bearer) = (day.clone(), session.token_untracked());
+        async move {
+            match bearer {
+                Some(bearer) => api::slips_of_day(&bearer, &day).await.map_err(|_| ()),
+                None => Err(()),
+            }
+        }
+    });
+    let slips = move || if fetch.pending().get() { None } else { fetch.value().get() };
     let show = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(bearer) = session.token_untracked() else { return slips.set(Some(Err(()))) };
-        let d = day.get_untracked();
-        slips.set(None);
-        spawn_local(async move { slips.set(Some(api::slips_of_day(&bearer, &d).await.map_err(|_| ()))) });
+        fetch.dispatch_local(day.get_untracked());
     };
     view! {
         <div class="no-print">
@@ -94,12 +106,12 @@ pub fn SlipsOfDay() -> impl IntoView {
             </form>
         </div>
         <PrintBar />
-        {move || match slips.get() {
+        {move || match slips() {
             None => None,
             Some(Err(())) => Some(view! { <p class="error no-print" role="alert">{t!(i18n, slip.not_found)}</p> }.into_any()),
             Some(Ok(list)) if list.is_empty() => Some(view! { <p class="hint no-print">{t!(i18n, slip.none)}</p> }.into_any()),
             Some(Ok(list)) => Some(view! {
-                <p class="hint no-print">{t!(i18n, slip.count, count = list.len())}</p>
+                <p class="hint no-print">{t_string!(i18n, slip.count, count = list.len())}</p>
                 {list.into_iter().map(|s| view! { <Slip slip=s /> }).collect_view()}
             }.into_any()),
         }}

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 #[component]
 pub fn Slip(slip: SlipData) -> impl IntoView {
     let i18n = use_i18n();
-    let rules = rules::book().by_version(&slip.dossier.ruleset_version);
+    let rules = rules::book().and_then(|b| b.by_version(&slip.dossier.ruleset_version));
     let form = match (rules, slip.dossier.dates()) {
         (Some(r), Some(d)) => form_for(r, &d),
         _ => Vec::new(),

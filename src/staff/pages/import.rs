@@ -15,7 +15,7 @@ enum Outcome {
     Offline,
 }
 
-fn reason_text(i18n: leptos_i18n::I18nContext<Locale>, code: &str) -> &'static str {
+fn reason_text(i18n: I18n, code: &str) -> &'static str {
     match code {
         "bad_code" => t_string!(i18n, import_reason.bad_code),
         "bad_date" => t_string!(i18n, import_reason.bad_date),

@@ -5,9 +5,9 @@
 
 use crate::i18n::*;
 use crate::messages::scan_error_text;
-use crate::scan::accept::Acceptor;
-use crate::scan::camera::{self, CameraError};
-use crate::scan::worker::{Decoded, DecoderWorker};
+use crate::staff::scan::accept::Acceptor;
+use crate::staff::scan::camera::{self, CameraError};
+use crate::staff::scan::worker::{Decoded, DecoderWorker};
 use danhgia_core::{ScanPolicy, ScanTarget, parse_scan};
 use leptos::html::Video;
 use leptos::prelude::*;
@@ -132,6 +132,8 @@ where
         running.set_value(None);
         status.set(Status::Starting);
         spawn_local(async move {
+            // The decoder's wasm loads while the camera starts, not after.
+            let worker = DecoderWorker::start(move |d| handle(d));
             let stream = match camera::open(device.as_deref()).await {
                 Ok(stream) => stream,
                 Err(e) if device.is_some() => match camera::open(None).await {
@@ -156,7 +158,6 @@ where
                 .as_ref()
                 .and_then(|c| c.get_context("2d").ok().flatten())
                 .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok());
-            let worker = DecoderWorker::start(move |d| handle(d));
             let (Some(canvas), Some(ctx), Ok(worker)) = (canvas, ctx, worker) else {
                 camera::stop(&stream);
                 return status.set(Status::Failed(CameraError::Unsupported));

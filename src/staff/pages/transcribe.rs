@@ -3,13 +3,13 @@
 //! with channel `paper`; the scanner is ready for the next slip at once.
 
 use crate::api::{self, ApiErr, Credential};
-use crate::components::download_dossiers::DownloadDossiers;
 use crate::components::question_form::QuestionForm;
-use crate::components::scanner::Scanner;
 use crate::i18n::*;
 use crate::messages::scan_error_text;
 use crate::rules;
 use crate::session::{CurrentSession, NeedsSignIn};
+use crate::staff::components::download_dossiers::DownloadDossiers;
+use crate::staff::components::scanner::Scanner;
 use crate::store::outbox::{EntryState, OutboxEntry};
 use crate::store::{self, outbox};
 use crate::sync::Sync;
@@ -72,7 +72,7 @@ async fn look_up(code: DossierCode, bearer: Option<String>, needs_sign_in: Needs
         }
         _ => cached,
     };
-    let book = rules::book();
+    let Some(book) = rules::book() else { return Stage::NotFound(code.to_string()) };
     let known = dossier.as_ref().and_then(|d| Some((book.by_version(&d.ruleset_version)?, d.dates()?)));
     let (rules, dates) = match known {
         Some(k) => k,
@@ -92,12 +92,12 @@ fn load_batch() -> Vec<String> {
         .ok()
         .flatten()
         .and_then(|s| s.get_item(BATCH_KEY).ok().flatten())
-        .and_then(|t| serde_json::from_str(&t).ok())
+        .and_then(|t| crate::json::parse(&t))
         .unwrap_or_default()
 }
 
 fn save_batch(ids: &[String]) {
-    if let (Some(s), Ok(t)) = (window().session_storage().ok().flatten(), serde_json::to_string(ids)) {
+    if let (Some(s), Some(t)) = (window().session_storage().ok().flatten(), crate::json::stringify(ids, 0)) {
         let _ = s.set_item(BATCH_KEY, &t);
     }
 }
@@ -147,24 +147,27 @@ fn Desk() -> impl IntoView {
     let rearm = RwSignal::new(0u32);
     let saved = RwSignal::new(None::<String>);
     let batch = RwSignal::new(load_batch());
-    let entries = RwSignal::new(Vec::<OutboxEntry>::new());
     let typed = RwSignal::new(String::new());
     let typed_error = RwSignal::new(None::<&'static str>);
+    // Why the last save or removal did not happen (nothing was changed).
+    let problem = RwSignal::new(None::<outbox::Refusal>);
 
-    // The session's slips as the outbox has them now.
-    Effect::new(move |_| {
+    // The session's slips as the outbox has them now (a newer read replaces
+    // an older one that is still running).
+    let entries = LocalResource::new(move || {
         sync.changed.track();
         let ids = batch.get();
-        spawn_local(async move {
+        async move {
             let mut list = Vec::new();
             for id in ids.iter().rev() {
                 if let Ok(Some(e)) = outbox::get(id).await {
                     list.push(e);
                 }
             }
-            entries.set(list);
-        });
+            list
+        }
     });
+    let entries = move || entries.get().unwrap_or_default();
 
     let open = move |target: ScanTarget| {
         if matches!(stage.get_untracked(), Stage::Open(_) | Stage::LookingUp) {
@@ -176,54 +179,58 @@ fn Desk() -> impl IntoView {
         spawn_local(async move { stage.set(look_up(code, bearer, needs_sign_in).await) });
     };
 
-    let save = move |slip: OpenSlip, draft: Draft| {
-        let now = String::from(js_sys::Date::new_0().to_iso_string());
-        let (id, client_time) = match &slip.editing {
-            Some(e) => (e.id.clone(), e.record.client_time.clone()),
-            None => (window().crypto().map(|c| c.random_uuid()).unwrap_or_default(), now),
-        };
-        let record = draft.into_record(NewRecord {
-            id,
-            code: &slip.code,
-            citizen_token: None,
-            channel: Channel::Paper,
-            rules: slip.rules,
-            dates: &slip.dates,
-            client_time,
-        });
-        let entry = match slip.editing {
-            Some(mut e) => {
-                // An edited slip (unsent, or parked with the server's reason) goes out again.
-                e.record = record;
-                e.updated_at = js_sys::Date::now();
-                e.state = EntryState::Pending;
-                e.reason = None;
-                e.message = None;
-                e
+    // Every write goes through the outbox's one writer: a new slip is added,
+    // an edited one is replaced only if it is still the version read and no
+    // delivery holds it; a refusal is said, and the form stays open.
+    let save = Action::new_local(move |(slip, draft): &(OpenSlip, Draft)| {
+        let (slip, draft) = (slip.clone(), draft.clone());
+        async move {
+            let (id, client_time) = match &slip.editing {
+                Some(e) => (e.id.clone(), e.record.client_time.clone()),
+                None => (
+                    crate::id::new_uuid()
+                        .ok_or(outbox::Refusal::Store(crate::store::StoreError("no random source".into())))?,
+                    String::from(js_sys::Date::new_0().to_iso_string()),
+                ),
+            };
+            let record = draft.into_record(NewRecord {
+                id,
+                code: &slip.code,
+                citizen_token: None,
+                channel: Channel::Paper,
+                rules: slip.rules,
+                dates: &slip.dates,
+                client_time,
+            });
+            match &slip.editing {
+                Some(e) => outbox::edit(&e.id, e.version, record).await,
+                None => outbox::add(record).await,
             }
-            None => OutboxEntry::new(record),
-        };
-        spawn_local(async move {
-            if outbox::put(std::slice::from_ref(&entry)).await.is_ok() {
-                batch.update(|b| {
-                    if !b.contains(&entry.id) {
-                        b.push(entry.id.clone());
-                    }
-                    save_batch(b);
-                });
-                saved.set(Some(entry.dossier_code.clone()));
-                stage.set(Stage::Scanning);
-                sync.changed.notify();
-                sync.send_soon();
-            }
-        });
-    };
+        }
+    });
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(entry)) => {
+            problem.set(None);
+            batch.update(|b| {
+                if !b.contains(&entry.id) {
+                    b.push(entry.id.clone());
+                }
+                save_batch(b);
+            });
+            saved.set(Some(entry.dossier_code.clone()));
+            stage.set(Stage::Scanning);
+            sync.send_soon();
+        }
+        Some(Err(refusal)) => problem.set(Some(refusal)),
+        None => {}
+    });
 
     // Editing looks the dossier up again: a slip parked for a rule-set
     // mismatch is shown with the dossier's own questions this time.
     let edit = move |entry: OutboxEntry| {
         let Ok(code) = DossierCode::parse(&entry.dossier_code) else { return };
         saved.set(None);
+        problem.set(None);
         stage.set(Stage::LookingUp);
         let bearer = session.token_untracked();
         spawn_local(async move {
@@ -245,11 +252,15 @@ fn Desk() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            if outbox::remove_unsent(&entry.id).await.unwrap_or(false) {
-                batch.update(|b| {
-                    b.retain(|id| *id != entry.id);
-                    save_batch(b);
-                });
+            match outbox::remove_unsent(&entry.id, entry.version).await {
+                Ok(()) => {
+                    problem.set(None);
+                    batch.update(|b| {
+                        b.retain(|id| *id != entry.id);
+                        save_batch(b);
+                    });
+                }
+                Err(refusal) => problem.set(Some(refusal)),
             }
         });
     };
@@ -324,7 +335,7 @@ fn Desk() -> impl IntoView {
                             form=form
                             paper=true
                             initial=initial.unwrap_or_default()
-                            on_submit=move |draft| save(for_save.clone(), draft)
+                            on_submit=move |draft| { save.dispatch_local((for_save.clone(), draft)); }
                         />
                         <button class="btn secondary wide" type="button" on:click=move |_| stage.set(Stage::Scanning)>
                             {t!(i18n, officer.cancel)}
@@ -351,11 +362,20 @@ fn Desk() -> impl IntoView {
         </Show>
         <DownloadDossiers />
         <p class="saved" role="status">{move || saved.get().map(|code| t_string!(i18n, officer.saved, code = code))}</p>
+        <p class="error outbox-problem" role="alert">{move || problem.get().map(|r| crate::messages::refusal_text(i18n, &r))}</p>
         // The open slip comes first; the scanner folds away (camera kept on) until it is saved.
         {slip_view}
-        <div class:collapsed=move || !scanning.get()>
-            <Scanner active=scanning rearm=rearm on_scan=open />
-        </div>
+        {if crate::shell::secure_context() {
+            view! {
+                <div class:collapsed=move || !scanning.get()>
+                    <Scanner active=scanning rearm=rearm on_scan=open />
+                </div>
+            }
+            .into_any()
+        } else {
+            // No camera over plain HTTP: say why, and offer typing the code.
+            view! { <p class="notice" role="note">{t!(i18n, insecure.scanner)}</p> }.into_any()
+        }}
         <form class="typed-code" on:submit=submit_typed novalidate>
             <label for="typed-code">{t!(i18n, officer.type_code)}</label>
             <div class="row">
@@ -365,12 +385,12 @@ fn Desk() -> impl IntoView {
             <p class="error" role="alert">{move || typed_error.get()}</p>
         </form>
         <section class="batch">
-            <h2>{move || t_string!(i18n, officer.batch, count = entries.with(Vec::len))}</h2>
-            <Show when=move || entries.with(Vec::is_empty)>
+            <h2>{move || t_string!(i18n, officer.batch, count = entries().len())}</h2>
+            <Show when=move || entries().is_empty()>
                 <p class="hint">{t!(i18n, officer.batch_empty)}</p>
             </Show>
             <ul class="batch-list">
-                <For each=move || entries.get() key=|e| (e.id.clone(), e.state, e.updated_at.to_bits()) let(entry)>
+                <For each=entries key=|e| (e.id.clone(), e.version, e.state) let(entry)>
                     {
                         let pending = entry.state == EntryState::Pending;
                         let (for_edit, for_remove) = (entry.clone(), entry.clone());

@@ -4,11 +4,11 @@
 //! viewable offline, marked with its time.
 
 use crate::api;
-use crate::browser::{download, local_time, store, stored};
-use crate::components::charts::{BarChart, ColumnChart};
+use crate::browser::{download, forget, local_time};
 use crate::i18n::*;
 use crate::lang::{core_lang, date_vn};
 use crate::session::CurrentSession;
+use crate::staff::components::charts::{BarChart, ColumnChart};
 use danhgia_core::wire::Report;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -16,6 +16,22 @@ use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
 const CACHE_KEY: &str = "danhgia.report";
+
+// The last report, in localStorage as serde_json writes it (its maps are
+// keyed by numbers: see `api::report`).
+fn stored<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+    let text = window().local_storage().ok().flatten()?.get_item(key).ok()??;
+    serde_json::from_str(&text).ok()
+}
+
+fn store<T: serde::Serialize>(key: &str, value: &T) {
+    match (window().local_storage().ok().flatten(), serde_json::to_string(value)) {
+        (Some(s), Ok(text)) => {
+            let _ = s.set_item(key, &text);
+        }
+        _ => forget(key),
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Cached {
@@ -145,7 +161,7 @@ pub fn Reports() -> impl IntoView {
 }
 
 fn report_view(
-    i18n: leptos_i18n::I18nContext<Locale>,
+    i18n: I18n,
     report: Report,
     offline_since: Option<f64>,
     office: bool,

@@ -1,7 +1,5 @@
-use crate::components::install::InstallPrompt;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// The two ways in: citizens rate, officers transcribe slips.
 #[component]
@@ -11,15 +9,15 @@ pub fn Home() -> impl IntoView {
         <h1>{t!(i18n, home.title)}</h1>
         <p class="lead">{t!(i18n, home.lead)}</p>
         <nav class="ways">
-            <A href="/danh-gia" attr:class="way">
+            <a href="/danh-gia" class="way">
                 <strong>{t!(i18n, home.citizen_title)}</strong>
                 <span>{t!(i18n, home.citizen_text)}</span>
-            </A>
-            <A href="/nhap-phieu" attr:class="way">
+            </a>
+            // The officers' app: a page load of its own.
+            <a href="/nhap-phieu" class="way">
                 <strong>{t!(i18n, home.officer_title)}</strong>
                 <span>{t!(i18n, home.officer_text)}</span>
-            </A>
+            </a>
         </nav>
-        <InstallPrompt />
     }
 }

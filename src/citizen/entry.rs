@@ -8,7 +8,6 @@ use crate::store;
 use danhgia_core::{CitizenToken, ScanPolicy, ScanTarget, citizen_path, parse_scan};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Problem {
@@ -23,10 +22,14 @@ fn page_policy() -> ScanPolicy {
     ScanPolicy::for_own_host(&window().location().hostname().unwrap_or_default())
 }
 
+/// Opens a rating page (a page load: the citizens' app has no router).
+fn go(path: &str) {
+    let _ = window().location().assign(path);
+}
+
 #[component]
 pub fn CitizenEntry() -> impl IntoView {
     let i18n = use_i18n();
-    let navigate = use_navigate();
     let code_text = RwSignal::new(String::new());
     let check_text = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
@@ -39,14 +42,13 @@ pub fn CitizenEntry() -> impl IntoView {
             Err(e) => return problem.set(Some(Problem::Scan(e))),
         };
         if let ScanTarget::CitizenLink { code, token } = &target {
-            return navigate(&citizen_path(code, token), Default::default());
+            return go(&citizen_path(code, token));
         }
         let check: String = check_text.get_untracked().chars().filter(|c| !c.is_whitespace()).collect();
         if check.len() != 6 || !check.bytes().all(|b| b.is_ascii_digit()) {
             return problem.set(Some(Problem::CheckMissing));
         }
         let code = target.code().clone();
-        let navigate = navigate.clone();
         busy.set(true);
         problem.set(None);
         spawn_local(async move {
@@ -56,7 +58,7 @@ pub fn CitizenEntry() -> impl IntoView {
                 Ok(dossier) => match CitizenToken::parse(&dossier.token) {
                     Ok(token) if dossier.code == code.as_str() => {
                         let _ = store::dossiers::put(&dossier).await;
-                        navigate(&citizen_path(&code, &token), Default::default());
+                        go(&citizen_path(&code, &token));
                     }
                     _ => problem.set(Some(Problem::NotFound)),
                 },

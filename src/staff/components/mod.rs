@@ -1,0 +1,5 @@
+//! Views only the officers' app uses (never shipped to citizens).
+pub mod charts;
+pub mod download_dossiers;
+pub mod scanner;
+pub mod slip;
