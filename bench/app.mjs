@@ -170,37 +170,6 @@ export async function deliverTenThousand(server, officer, count = 10_000) {
   }
 }
 
-/** Ratings per second the server stores, batches of 100 (what the app sends), 4 clients at once. */
-export async function serverIngest(baseUrl, officer, count = 4000) {
-  const token = await login(baseUrl, officer);
-  const rulesets = await ruleSets(baseUrl);
-  const records = (await unratedDossiers(baseUrl, token, count)).map((d, n) => ({
-    id: `a1100000-0000-4000-8000-${n.toString().padStart(12, '0')}`,
-    dossier_code: d.code,
-    citizen_token: d.token,
-    channel: 'online',
-    ruleset_version: d.ruleset_version,
-    answers: answers(rulesets[d.ruleset_version], d, 1),
-    client_time: new Date().toISOString(),
-  }));
-  const batches = [];
-  for (let i = 0; i < records.length; i += 100) batches.push(records.slice(i, i + 100));
-  let next = 0;
-  let accepted = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: 4 }, async () => {
-      while (next < batches.length) {
-        const batch = batches[next++];
-        const res = await fetch(`${baseUrl}/api/v1/ratings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records: batch }) });
-        accepted += (await res.json()).results.filter((r) => r.status === 'accepted').length;
-      }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
-  return { records: records.length, accepted, seconds, perSecond: accepted / seconds };
-}
-
 /**
  * Lighthouse 12, its default mobile preset (simulated slow 4G and 4× CPU
  * slowdown, a mid-range phone's screen), on a citizen's link: `runs` runs

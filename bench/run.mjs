@@ -9,7 +9,8 @@ import { startServer } from '../tests/e2e/server.mjs';
 import { executablePath } from '../tests/e2e/browser.mjs';
 import { makeClips } from '../tests/e2e/clips.mjs';
 import { benchDecoder, decoderSection } from './decoder.mjs';
-import { bytesCitizen, bytesOfficer, deliverTenThousand, lighthouseCitizen, offlineColdStart, qrToForm, serverIngest, twiggyByCrate } from './app.mjs';
+import { bytesCitizen, bytesOfficer, deliverTenThousand, lighthouseCitizen, offlineColdStart, qrToForm, twiggyByCrate } from './app.mjs';
+import { checkCodeGuessing, ingest, loginFlood, postgresCluster } from './server.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const ms = (x) => x.toFixed(2);
@@ -44,10 +45,23 @@ try {
   results.decoder = await benchDecoder(server.baseUrl);
   console.log('delivering 10,000 queued records …');
   results.bulk = await deliverTenThousand(server, DISTRICT);
-  console.log('measuring server ingest …');
-  results.ingest = await serverIngest(server.baseUrl, DISTRICT);
+  console.log('guessing a check code …');
+  results.guessing = await checkCodeGuessing(server.baseUrl, d.code);
+  console.log('flooding sign-in …');
+  results.flood = await loginFlood(server.baseUrl);
 } finally {
   await server.stop();
+}
+console.log('measuring server ingest: SQLite …');
+results.ingest = { sqlite: await ingest({ servers: 1 }) };
+const pg = postgresCluster();
+try {
+  console.log('measuring server ingest: PostgreSQL, one server …');
+  results.ingest.pg1 = await ingest({ servers: 1, databaseUrl: pg.database() });
+  console.log('measuring server ingest: PostgreSQL, two servers …');
+  results.ingest.pg2 = await ingest({ servers: 2, databaseUrl: pg.database() });
+} finally {
+  pg.stop();
 }
 
 function bytesTable(rows) {
@@ -60,8 +74,10 @@ function bytesTable(rows) {
   ];
 }
 
+const pgVersion = execFileSync('psql', ['--version'], { encoding: 'utf8' }).trim().replace(/^psql \(PostgreSQL\) /, '').split(' ')[0];
 const chromiumVersion = execFileSync(executablePath, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-const { decoder, bulk, ingest, cold, qr, lighthouse } = results;
+const { decoder, bulk, cold, qr, lighthouse, guessing, flood } = results;
+const ing = results.ingest;
 const dec = (kind) => decoder.rows.find((r) => r.kind === kind);
 const lh = lighthouse.median;
 const citizenKb = results.citizen.reduce((s, r) => s + r.wire, 0) / 1024;
@@ -117,7 +133,11 @@ const lines = [
   `| QR code in view → dossier form | ${qr.median} ms median (${qr.runs.join(', ')}) | fake camera playing a clean slip clip: from opening \`/nhap-phieu\` (camera start, worker start included) to the form shown |`,
   `| decoder per frame, ours vs zxing-wasm (fast options) | QR ${ms(dec('QR code').ours.median)} vs ${ms(dec('QR code').wasmFast.median)} ms, Code 128 ${ms(dec('Code 128').ours.median)} vs ${ms(dec('Code 128').wasmFast.median)}, no code ${ms(dec('no code').ours.median)} vs ${ms(dec('no code').wasmFast.median)} (medians) | see the decoder tables below |`,
   `| ${bulk.records.toLocaleString('en')} queued records → delivered | ${bulk.seconds.toFixed(1)} s; JS heap ${bulk.heapBeforeMb.toFixed(1)} → ${bulk.heapAfterMb.toFixed(1)} MB | records written to the outbox offline, then "Gửi ngay": until the server holds them all (batches of 100, one at a time); heap from CDP \`Performance.getMetrics\` after a garbage collection, before and once the outbox says all is sent |`,
-  `| server ingest, SQLite | ${ingest.perSecond.toFixed(0)} ratings/s | ${ingest.accepted} ratings in batches of 100 (what the app sends), 4 clients at once, release build, WAL, \`synchronous = NORMAL\` |`,
+  `| server ingest, SQLite, one server | ${ing.sqlite.perSecond.toFixed(0)} ratings/s | ${ing.sqlite.accepted} online ratings of distinct dossiers in batches of 100 (what the app sends), 4 clients at once, release build; WAL, \`synchronous = FULL\` (every commit durable) |`,
+  `| server ingest, PostgreSQL ${pgVersion}, one server | ${ing.pg1.perSecond.toFixed(0)} ratings/s | the same against a local cluster with \`fsync = on\` and \`synchronous_commit = on\` |`,
+  `| server ingest, PostgreSQL, two servers on one database | ${ing.pg2.perSecond.toFixed(0)} ratings/s | the same, batches taking turns between two server processes (on the same 2 cores as the database and the clients) |`,
+  `| health check while sign-in is flooded | ${flood.idleMedian.toFixed(1)} ms at rest → ${flood.floodMedian.toFixed(1)} ms median during the flood | 16 clients sending wrong passwords for unknown names from many loopback addresses (${flood.attempts} tries in ${flood.perSecond.toFixed(0)}/s, ${flood.limited} answered 429); password hashing runs on its own bounded pool, so the rest of the server keeps answering |`,
+  `| guessing one slip's check code | ${guessing.evaluated} of ${guessing.tried} guesses judged, ${guessing.limited} refused (429) | 200 guesses from 200 loopback addresses: at most ${guessing.perHour} judged per dossier per hour, so finding one of 10⁶ codes takes ${Math.round(guessing.hoursOnAverage).toLocaleString('en')} hours (about ${guessing.yearsOnAverage.toFixed(1)} years) on average, whatever the number of addresses |`,
   '',
   '## What the wasm is made of (twiggy)',
   '',

@@ -314,7 +314,9 @@ fn record_spec() -> impl Strategy<Value = RecordSpec> {
         prop::sample::select(&[Channel::Online, Channel::Online, Channel::Paper, Channel::Kiosk][..]),
         uuid_v4(),
         prop::collection::vec(any::<Index>(), 8),
-        prop::option::of("\\PC{0,40}"),
+        // Printable text; invisible characters (line separators, direction
+        // marks) are the `CommentControl` defect's business, not a plain comment's.
+        prop::option::of("\\PC{0,40}".prop_map(|s| s.chars().filter(|c| !danhgia_core::text::is_hidden(*c)).collect::<String>())),
         prop::sample::select(
             &[
                 None,
@@ -432,7 +434,7 @@ impl Fixture {
                 Verdict::Rejected("comment_too_long")
             }
             Defect::CommentControl => {
-                r["comment"] = json!(format!("Cán bộ{}tốt", spec.pick.get(&["\r", "\0", "\u{1b}", "\u{85}"])));
+                r["comment"] = json!(format!("Cán bộ{}tốt", spec.pick.get(&["\r", "\0", "\u{1b}", "\u{85}", "\u{2028}", "\u{202e}"])));
                 Verdict::Rejected("bad_comment")
             }
             Defect::UnknownQuestion => {

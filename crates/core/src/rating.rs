@@ -296,7 +296,7 @@ pub fn check_record(record: &RatingRecord, rules: &RuleSet, dates: &DossierDates
             return Err(Rejection::new(Reason::CommentTooLong, format!("at most {MAX_COMMENT_CHARS} characters")));
         }
         if comment.chars().any(|c| crate::text::is_hidden(c) && c != '\n' && c != '\t') {
-            return Err(Rejection::new(Reason::BadComment, "the comment holds control characters"));
+            return Err(Rejection::new(Reason::BadComment, "the comment holds control or invisible characters"));
         }
     }
     let form = form_for(rules, dates);
