@@ -316,7 +316,9 @@ fn record_spec() -> impl Strategy<Value = RecordSpec> {
         prop::collection::vec(any::<Index>(), 8),
         // Printable text; invisible characters (line separators, direction
         // marks) are the `CommentControl` defect's business, not a plain comment's.
-        prop::option::of("\\PC{0,40}".prop_map(|s| s.chars().filter(|c| !danhgia_core::text::is_hidden(*c)).collect::<String>())),
+        prop::option::of(
+            "\\PC{0,40}".prop_map(|s| s.chars().filter(|c| !danhgia_core::text::is_hidden(*c)).collect::<String>()),
+        ),
         prop::sample::select(
             &[
                 None,
@@ -434,7 +436,10 @@ impl Fixture {
                 Verdict::Rejected("comment_too_long")
             }
             Defect::CommentControl => {
-                r["comment"] = json!(format!("Cán bộ{}tốt", spec.pick.get(&["\r", "\0", "\u{1b}", "\u{85}", "\u{2028}", "\u{202e}"])));
+                r["comment"] = json!(format!(
+                    "Cán bộ{}tốt",
+                    spec.pick.get(&["\r", "\0", "\u{1b}", "\u{85}", "\u{2028}", "\u{202e}"])
+                ));
                 Verdict::Rejected("bad_comment")
             }
             Defect::UnknownQuestion => {
