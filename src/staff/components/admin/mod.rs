@@ -44,7 +44,7 @@ pub fn problem_text(i18n: I18n, field: &str, problem: &Problem) -> String {
         Problem::BadChar { ch } => t_string!(i18n, admin_error.bad_char, ch = ch),
         Problem::ControlChar => t_string!(i18n, admin_error.control_char).to_owned(),
         Problem::PasswordTooShort { min } => t_string!(i18n, account.too_short, min = min),
-        Problem::PasswordWeak => t_string!(i18n, account.weak).to_owned(),
+        Problem::PasswordWeak => t_string!(i18n, account.weak_short).to_owned(),
     };
     format!("{field}: {why}")
 }
