@@ -40,7 +40,9 @@ async function firstSignIn(page, base, username, oneTime, password) {
 }
 
 async function signOut(page) {
+  const told = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/logout'));
   await page.getByRole('navigation', { name: 'Trình đơn cán bộ' }).getByRole('button', { name: 'Đăng xuất' }).click();
+  expect((await told).status()).toBe(204);
   await expect(page).toHaveURL(/\/dang-nhap$/);
 }
 

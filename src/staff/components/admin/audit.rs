@@ -51,15 +51,16 @@ fn value_text(i18n: I18n, v: Option<&Value>) -> String {
     }
 }
 
-/// The fields that differ between before and after, in the order written.
+/// The fields that differ between before and after, by name.
 fn changes(entry: &AuditEntry) -> Vec<(String, Option<Value>, Option<Value>)> {
     let as_map = |v: &Option<Value>| match v {
         Some(Value::Object(m)) => m.clone(),
         _ => serde_json::Map::new(),
     };
     let (before, after) = (as_map(&entry.before), as_map(&entry.after));
-    let mut keys: Vec<&String> = before.keys().collect();
-    keys.extend(after.keys().filter(|k| !before.contains_key(*k)));
+    let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
+    keys.sort();
+    keys.dedup();
     keys.into_iter()
         .filter(|k| before.get(*k) != after.get(*k))
         .map(|k| (k.clone(), before.get(k).cloned(), after.get(k).cloned()))
