@@ -181,3 +181,142 @@ pub async fn resolve_conflict(bearer: &str, code: &str) -> Result<(), ApiErr> {
     let res = send("POST", &format!("/api/v1/conflicts/{}/resolve", encode(code)), Some(bearer), None).await?;
     if res.ok() { Ok(()) } else { Err(ApiErr::Server(res.status())) }
 }
+
+// ---------------------------------------------------------------------------
+// Accounts and administration (officers' app only: nothing of the citizens'
+// app calls these, so none of it reaches their download).
+// ---------------------------------------------------------------------------
+
+use danhgia_core::wire::admin::{
+    AccountInfo, AccountInput, AccountPatch, AgencyInfo, AgencyInput, AgencyPatch, AuditPage, MergeOfficials,
+    OfficialInfo, OfficialInput, OfficialPatch, OneTimePassword,
+};
+use danhgia_core::wire::{OfficerInfo, PasswordChange};
+
+/// A JSON request with a bearer token; the answer parsed as `T`.
+async fn call<T: serde::de::DeserializeOwned, B: serde::Serialize + ?Sized>(
+    method: &str,
+    url: &str,
+    bearer: &str,
+    body: Option<&B>,
+) -> Result<T, ApiErr> {
+    let body = match body {
+        Some(b) => Some(crate::json::stringify(b, 0).ok_or(ApiErr::BadAnswer)?),
+        None => None,
+    };
+    read(send(method, url, Some(bearer), body.as_deref().map(|b| ("application/json", b))).await).await
+}
+
+/// A request whose success has no body (`204`).
+async fn call_empty<B: serde::Serialize + ?Sized>(
+    method: &str,
+    url: &str,
+    bearer: &str,
+    body: Option<&B>,
+) -> Result<(), ApiErr> {
+    let body = match body {
+        Some(b) => Some(crate::json::stringify(b, 0).ok_or(ApiErr::BadAnswer)?),
+        None => None,
+    };
+    let res = send(method, url, Some(bearer), body.as_deref().map(|b| ("application/json", b))).await?;
+    match res.status() {
+        200..=299 => Ok(()),
+        _ => read::<serde::de::IgnoredAny>(Ok(res)).await.map(|_| ()),
+    }
+}
+
+/// Ends this session on the server.
+pub async fn logout(bearer: &str) -> Result<(), ApiErr> {
+    call_empty::<()>("POST", "/api/v1/auth/logout", bearer, None).await
+}
+
+/// The signed-in account as the server has it now.
+pub async fn me(bearer: &str) -> Result<OfficerInfo, ApiErr> {
+    call::<_, ()>("GET", "/api/v1/auth/me", bearer, None).await
+}
+
+/// Changes the signed-in account's own password.
+pub async fn change_password(bearer: &str, current: &str, new: &str) -> Result<(), ApiErr> {
+    let body = PasswordChange { current_password: current.to_owned(), new_password: new.to_owned() };
+    call_empty("POST", "/api/v1/auth/password", bearer, Some(&body)).await
+}
+
+pub async fn agencies(bearer: &str) -> Result<Vec<AgencyInfo>, ApiErr> {
+    call::<_, ()>("GET", "/api/v1/agencies", bearer, None).await
+}
+
+pub async fn create_agency(bearer: &str, input: &AgencyInput) -> Result<AgencyInfo, ApiErr> {
+    call("POST", "/api/v1/agencies", bearer, Some(input)).await
+}
+
+pub async fn update_agency(bearer: &str, id: &str, patch: &AgencyPatch) -> Result<AgencyInfo, ApiErr> {
+    call("PATCH", &format!("/api/v1/agencies/{}", encode(id)), bearer, Some(patch)).await
+}
+
+pub async fn delete_agency(bearer: &str, id: &str) -> Result<(), ApiErr> {
+    call_empty::<()>("DELETE", &format!("/api/v1/agencies/{}", encode(id)), bearer, None).await
+}
+
+pub async fn officials(bearer: &str) -> Result<Vec<OfficialInfo>, ApiErr> {
+    call::<_, ()>("GET", "/api/v1/officials", bearer, None).await
+}
+
+pub async fn create_official(bearer: &str, input: &OfficialInput) -> Result<OfficialInfo, ApiErr> {
+    call("POST", "/api/v1/officials", bearer, Some(input)).await
+}
+
+pub async fn update_official(bearer: &str, id: i64, patch: &OfficialPatch) -> Result<OfficialInfo, ApiErr> {
+    call("PATCH", &format!("/api/v1/officials/{id}"), bearer, Some(patch)).await
+}
+
+/// Merges official `id` into `into`; the official kept.
+pub async fn merge_official(bearer: &str, id: i64, into: i64) -> Result<OfficialInfo, ApiErr> {
+    call("POST", &format!("/api/v1/officials/{id}/merge"), bearer, Some(&MergeOfficials { into })).await
+}
+
+pub async fn accounts(bearer: &str) -> Result<Vec<AccountInfo>, ApiErr> {
+    call::<_, ()>("GET", "/api/v1/accounts", bearer, None).await
+}
+
+pub async fn create_account(bearer: &str, input: &AccountInput) -> Result<OneTimePassword, ApiErr> {
+    call("POST", "/api/v1/accounts", bearer, Some(input)).await
+}
+
+pub async fn update_account(bearer: &str, id: i64, patch: &AccountPatch) -> Result<AccountInfo, ApiErr> {
+    call("PATCH", &format!("/api/v1/accounts/{id}"), bearer, Some(patch)).await
+}
+
+pub async fn reset_password(bearer: &str, id: i64) -> Result<OneTimePassword, ApiErr> {
+    call::<_, ()>("POST", &format!("/api/v1/accounts/{id}/reset-password"), bearer, None).await
+}
+
+/// Ends every session of an account.
+pub async fn sign_out_account(bearer: &str, id: i64) -> Result<AccountInfo, ApiErr> {
+    call::<_, ()>("POST", &format!("/api/v1/accounts/{id}/sign-out"), bearer, None).await
+}
+
+/// Which list a CSV import fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminImport {
+    Agencies,
+    Officials,
+}
+
+pub async fn import_admin(bearer: &str, what: AdminImport, csv: String) -> Result<ImportReport, ApiErr> {
+    let url = match what {
+        AdminImport::Agencies => "/api/v1/agencies/import",
+        AdminImport::Officials => "/api/v1/officials/import",
+    };
+    read(send("POST", url, Some(bearer), Some(("text/csv; charset=utf-8", &csv))).await).await
+}
+
+/// A page of the audit log, newest first. Parsed with serde_json: its
+/// before/after values are free-form JSON.
+pub async fn audit(bearer: &str, offset: u32, limit: u32) -> Result<AuditPage, ApiErr> {
+    let url = with_query("/api/v1/audit", &[("offset", &offset.to_string()), ("limit", &limit.to_string())]);
+    let res = send("GET", &url, Some(bearer), None).await?;
+    if !res.ok() {
+        return read(Ok(res)).await;
+    }
+    serde_json::from_str(&text_of(&res).await?).map_err(|_| ApiErr::BadAnswer)
+}

@@ -36,6 +36,37 @@ impl CurrentSession {
         forget(KEY);
         self.0.set(None);
     }
+
+    // --- Passwords and roles (officers' app) ---
+
+    /// Signed in with a one-time password: nothing but a new password
+    /// works until it is changed (the server answers 403 to the rest).
+    pub fn must_change_password(self) -> bool {
+        self.0.with(|s| s.as_ref().is_some_and(|s| s.officer.must_change_password))
+    }
+
+    /// The token for work other than changing the password: `None` while a
+    /// one-time password is still to be changed (queued records wait).
+    pub fn working_token_untracked(self) -> Option<String> {
+        self.0.with_untracked(|s| s.as_ref().filter(|s| !s.officer.must_change_password).map(|s| s.token.clone()))
+    }
+
+    /// The signed-in role (`officer`, `office`, `admin`), tracked.
+    pub fn role(self) -> Option<String> {
+        self.0.with(|s| s.as_ref().map(|s| s.officer.role.clone()))
+    }
+
+    /// The account as the server has it now (after a password change, or a
+    /// role or agency changed by an administrator); the token stays.
+    pub fn refresh(self, officer: danhgia_core::wire::OfficerInfo) {
+        let Some(mut session) = self.0.get_untracked() else { return };
+        if session.officer == officer {
+            return;
+        }
+        session.officer = officer;
+        store(KEY, &session);
+        self.0.set(Some(session));
+    }
 }
 
 /// The server refused the session (expired or revoked): sending paper slips

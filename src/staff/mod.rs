@@ -15,15 +15,19 @@ pub mod scan;
 
 use crate::components::install::InstallPrompt;
 use crate::i18n::*;
+use crate::session::CurrentSession;
 use crate::shell::{self, Shell, secure_context};
+use components::nav::StaffNav;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
+    admin::{Admin, Tab},
     import::Import,
     login::Login,
     not_found::NotFound,
     outbox::Outbox,
+    password::ChangePassword,
     reports::Reports,
     slips::{SlipPage, SlipsOfDay},
     transcribe::Transcribe,
@@ -41,6 +45,13 @@ fn StaffRoutes() -> impl IntoView {
             <Route path=path!("/slips") view=SlipsOfDay />
             <Route path=path!("/nhap-ho-so") view=Import />
             <Route path=path!("/bao-cao") view=Reports />
+            // Accounts and administration (issue #11).
+            <Route path=path!("/mat-khau") view=ChangePassword />
+            <Route path=path!("/quan-tri") view=|| view! { <Admin tab=Tab::Agencies /> } />
+            <Route path=path!("/quan-tri/can-bo") view=|| view! { <Admin tab=Tab::Officials /> } />
+            <Route path=path!("/quan-tri/tai-khoan") view=|| view! { <Admin tab=Tab::Accounts /> } />
+            <Route path=path!("/quan-tri/nhap-tep") view=|| view! { <Admin tab=Tab::Import /> } />
+            <Route path=path!("/quan-tri/nhat-ky") view=|| view! { <Admin tab=Tab::Audit /> } />
         </Routes>
     }
 }
@@ -57,6 +68,30 @@ pub fn InsecureNotice() -> impl IntoView {
     })
 }
 
+/// The routes, unless the session is still on a one-time password: then
+/// only the password change, whatever the address (the server refuses the
+/// rest anyway). The account is read again at start, so that a role or
+/// agency changed by an administrator shows.
+#[component]
+fn Guarded() -> impl IntoView {
+    let session = expect_context::<CurrentSession>();
+    let sync = expect_context::<crate::sync::Sync>();
+    if let Some(token) = session.token_untracked() {
+        leptos::task::spawn_local(async move {
+            match crate::api::me(&token).await {
+                Ok(officer) if session.token_untracked().as_deref() == Some(token.as_str()) => session.refresh(officer),
+                Err(crate::api::ApiErr::Refused { status: 401, .. }) => sync.needs_sign_in.0.set(true),
+                _ => {}
+            }
+        });
+    }
+    // Only a change of this flag swaps the screen (a refreshed name does not).
+    let forced = Memo::new(move |_| session.must_change_password());
+    move || {
+        if forced.get() { view! { <ChangePassword /> }.into_any() } else { view! { <StaffRoutes /> }.into_any() }
+    }
+}
+
 #[component]
 fn App() -> impl IntoView {
     shell::start();
@@ -68,7 +103,8 @@ fn App() -> impl IntoView {
                 // Installing is for officers' devices (a citizen rates once):
                 // offered on their screens, not on the citizens' pages.
                 <InstallPrompt />
-                <StaffRoutes />
+                <StaffNav />
+                <Guarded />
             </Shell>
         </Router>
     }

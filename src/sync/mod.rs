@@ -252,7 +252,9 @@ fn schedule_retry(sync: Sync) {
 /// delivery holds the cross-tab lock, so claims left by a closed tab are
 /// stale.
 async fn deliver(sync: Sync, take_over: bool) -> Result<(), SendError> {
-    let bearer = if sync.needs_sign_in.0.get_untracked() { None } else { sync.session.token_untracked() };
+    // A session still on its one-time password may do nothing else: paper
+    // slips wait until the new password is set (then `resume`).
+    let bearer = if sync.needs_sign_in.0.get_untracked() { None } else { sync.session.working_token_untracked() };
     loop {
         // Without a (valid) session, paper slips wait for the officer to sign in.
         let claim = outbox::claim(BATCH, bearer.is_some(), take_over).await?;
@@ -279,6 +281,14 @@ async fn deliver(sync: Sync, take_over: bool) -> Result<(), SendError> {
             Err(ApiErr::Refused { status: 401, .. }) => {
                 // The session is over: nothing was stored. Paper slips wait for
                 // a sign-in; citizens' ratings go on without the session.
+                outbox::settle(&claim.entries, None).await?;
+                sync.needs_sign_in.0.set(true);
+                REQUESTED.with(|r| r.set(true));
+                return Ok(());
+            }
+            Err(ApiErr::Refused { status: 403, code, .. }) if code == "password_change_required" => {
+                // The password was reset meanwhile: nothing was stored; the
+                // slips wait for the new password like for a sign-in.
                 outbox::settle(&claim.entries, None).await?;
                 sync.needs_sign_in.0.set(true);
                 REQUESTED.with(|r| r.set(true));

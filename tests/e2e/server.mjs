@@ -12,14 +12,16 @@ export const PID_FILE = join(import.meta.dirname, '.server.pid');
 /**
  * Options: `port` (0: a free one), `dataDir` (default: a fresh temporary one,
  * deleted by stop()), `dist`, `pidFile`, and `args` for the server.
+ * `demo: false` starts without the demo district (a district set up with
+ * `danhgia-server init`, as a real one is).
  */
-export async function startServer({ bin, demoLinks = 12, port = 0, dataDir, dist, args: extra = [], pidFile = PID_FILE } = {}) {
+export async function startServer({ bin, demo = true, demoLinks = 12, port = 0, dataDir, dist, args: extra = [], pidFile = PID_FILE } = {}) {
   const binary = bin || process.env.DANHGIA_SERVER_BIN || join(root, 'target/debug/danhgia-server');
   const ownsData = !dataDir;
   dataDir = dataDir || mkdtempSync(join(tmpdir(), 'danhgia-e2e-'));
   const args = [
     '--port', String(port), '--data-dir', dataDir, '--dist', dist || join(root, 'dist'),
-    '--demo', '--demo-links', String(demoLinks), ...extra,
+    ...(demo ? ['--demo', '--demo-links', String(demoLinks)] : []), ...extra,
   ];
   const server = spawn(binary, args, {
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'info,tower_http=warn' },

@@ -1,5 +1,7 @@
 //! Views only the officers' app uses (never shipped to citizens).
+pub mod admin;
 pub mod charts;
 pub mod download_dossiers;
+pub mod nav;
 pub mod scanner;
 pub mod slip;

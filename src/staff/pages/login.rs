@@ -3,6 +3,7 @@
 use crate::api::{self, ApiErr};
 use crate::i18n::*;
 use crate::session::CurrentSession;
+use crate::staff::components::nav::home_for;
 use crate::sync::Sync;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -33,10 +34,15 @@ pub fn Login() -> impl IntoView {
             busy.set(false);
             match answer {
                 Ok(s) => {
+                    // A one-time password: the new one first (nothing else works).
+                    let next = if s.officer.must_change_password { "/mat-khau" } else { home_for(&s.officer.role) };
                     session.sign_in(s);
                     // Slips queued under an expired session go out now.
                     sync.resume();
-                    navigate("/nhap-phieu", Default::default());
+                    navigate(next, Default::default());
+                }
+                Err(ApiErr::Refused { code, .. }) if code == "too_many_attempts" => {
+                    problem.set(Some(t_string!(i18n, account.too_many)))
                 }
                 Err(ApiErr::Refused { .. }) => problem.set(Some(t_string!(i18n, login.wrong))),
                 Err(_) => problem.set(Some(t_string!(i18n, login.offline))),

@@ -1,10 +1,12 @@
 //! The officers' screens, one file each. A new screen: a file here, its route
 //! in `crate::staff::routes`, its strings under a section of its own in both
 //! `locales/*.json`.
+pub mod admin;
 pub mod import;
 pub mod login;
 pub mod not_found;
 pub mod outbox;
+pub mod password;
 pub mod reports;
 pub mod slips;
 pub mod transcribe;

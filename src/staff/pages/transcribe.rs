@@ -118,16 +118,7 @@ pub fn Transcribe() -> impl IntoView {
             Some(s) => view! {
                 <div class="officer-bar">
                     <p>{t!(i18n, officer.signed_in_as, name = s.officer.full_name.clone(), agency = s.officer.agency.clone())}</p>
-                    <nav class="officer-links">
-                        <A href="/slips" attr:class="btn secondary small">{t!(i18n, slip.nav)}</A>
-                        <A href="/bao-cao" attr:class="btn secondary small">{t!(i18n, report.nav)}</A>
-                        <Show when=move || session.get().is_some_and(|s| s.officer.role == "office")>
-                            <A href="/nhap-ho-so" attr:class="btn secondary small">{t!(i18n, import.nav)}</A>
-                        </Show>
-                        <button class="btn secondary small" type="button" on:click=move |_| session.sign_out()>
-                            {t!(i18n, officer.sign_out)}
-                        </button>
-                    </nav>
+                    // The screens of the role, and signing out: the menu above (`staff::components::nav`).
                 </div>
                 <Desk />
             }
