@@ -18,6 +18,7 @@ use crate::i18n::*;
 use crate::shell::{self, Shell, secure_context};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 use pages::{
     import::Import,
@@ -28,6 +29,9 @@ use pages::{
     slips::{SlipPage, SlipsOfDay},
     transcribe::Transcribe,
 };
+// The district office's quarter and the counter's rating device.
+use components::kiosk_lock::{KIOSK_PATH, KioskLocked, KioskMode};
+use pages::{decide::Decide, indicators::Indicators, kiosk::Kiosk, print_forms::PrintForm, proposals::Proposals};
 
 /// The officers' routes.
 #[component]
@@ -41,6 +45,12 @@ fn StaffRoutes() -> impl IntoView {
             <Route path=path!("/slips") view=SlipsOfDay />
             <Route path=path!("/nhap-ho-so") view=Import />
             <Route path=path!("/bao-cao") view=Reports />
+            // The district office's quarter and the counter's rating device.
+            <Route path=path!("/chi-so") view=Indicators />
+            <Route path=path!("/danh-gia-hai-lan") view=Decide />
+            <Route path=path!("/de-xuat") view=Proposals />
+            <Route path=path!("/in/:form") view=PrintForm />
+            <Route path=path!("/quay") view=Kiosk />
         </Routes>
     }
 }
@@ -57,6 +67,20 @@ pub fn InsecureNotice() -> impl IntoView {
     })
 }
 
+/// While the device is a kiosk, every officers' route but the kiosk's asks
+/// for the PIN (the menu, links, the back button, a reload all land here).
+#[component]
+fn KioskGuard() -> impl IntoView {
+    let kiosk = KioskMode::provide();
+    let location = use_location();
+    let locked = move || kiosk.active() && location.pathname.with(|p| p.trim_end_matches('/') != KIOSK_PATH);
+    view! {
+        <Show when=move || !locked() fallback=KioskLocked>
+            <StaffRoutes />
+        </Show>
+    }
+}
+
 #[component]
 fn App() -> impl IntoView {
     shell::start();
@@ -68,7 +92,7 @@ fn App() -> impl IntoView {
                 // Installing is for officers' devices (a citizen rates once):
                 // offered on their screens, not on the citizens' pages.
                 <InstallPrompt />
-                <StaffRoutes />
+                <KioskGuard />
             </Shell>
         </Router>
     }

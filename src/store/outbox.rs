@@ -10,7 +10,7 @@
 
 use super::idb::{self, KeyRange};
 use super::{OUTBOX, StoreError, db, from_js, to_js};
-use danhgia_core::rating::{Channel, RatingRecord};
+use danhgia_core::rating::RatingRecord;
 use danhgia_core::wire::{RecordResult, RecordStatus};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
@@ -294,13 +294,13 @@ pub async fn discard(id: &str, version: u32) -> Result<(), Refusal> {
 #[derive(Debug, Default)]
 pub struct Claim {
     pub entries: Vec<OutboxEntry>,
-    /// Paper slips were left waiting (no valid session to send them with).
+    /// Paper slips (or kiosk ratings) were left waiting (no valid session to send them with).
     pub paper_waiting: bool,
 }
 
 /// Claims up to `limit` pending records, oldest first, for one request: they
 /// are marked as being sent, so an edit meanwhile is refused. `paper`: paper
-/// slips may go (an officer's session is there). `take_over`: claims of
+/// slips and kiosk ratings may go (an officer's session is there). `take_over`: claims of
 /// others are stale (this delivery holds the cross-tab lock).
 pub async fn claim(limit: usize, paper: bool, take_over: bool) -> Result<Claim, StoreError> {
     let result = write(|store| async move {
@@ -323,7 +323,8 @@ pub async fn claim(limit: usize, paper: bool, take_over: bool) -> Result<Claim, 
                 if claim.entries.len() >= limit {
                     break;
                 }
-                if !paper && entry.record.channel == Channel::Paper {
+                // Paper slips and kiosk ratings go with an officer's session only.
+                if !paper && entry.record.channel.needs_staff_device() {
                     claim.paper_waiting = true;
                     continue;
                 }

@@ -8,3 +8,9 @@ pub mod outbox;
 pub mod reports;
 pub mod slips;
 pub mod transcribe;
+// The district office's quarter and the counter's rating device.
+pub mod decide;
+pub mod indicators;
+pub mod kiosk;
+pub mod print_forms;
+pub mod proposals;
