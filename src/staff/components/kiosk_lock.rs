@@ -8,7 +8,6 @@ use crate::browser::{forget, store, stored};
 use crate::i18n::*;
 use hmac::{Hmac, Mac};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
@@ -228,7 +227,9 @@ pub fn KioskLocked() -> impl IntoView {
         <h1>{t!(i18n, kiosk.locked_title)}</h1>
         <p class="lead">{t!(i18n, kiosk.locked_lead)}</p>
         <PinPrompt end=true title=Signal::derive(move || t_string!(i18n, kiosk.end_title).to_owned()) on_right=|| {} />
-        <A href=KIOSK_PATH attr:class="btn secondary wide">{t!(i18n, kiosk.back_to_kiosk)}</A>
+        // A page load: the router's own navigation would start while the
+        // routes are not mounted (they are replaced by this very screen).
+        <a href=KIOSK_PATH class="btn secondary wide" rel="external">{t!(i18n, kiosk.back_to_kiosk)}</a>
     }
 }
 

@@ -102,11 +102,11 @@ pub fn Decide() -> impl IntoView {
                     {page.conflicts.into_iter().map(|c| view! { <ConflictCard detail=c /> }).collect_view()}
                     <Show when=move || { pages > 1 }>
                         <nav class="pager" aria-label=move || t_string!(i18n, decide.pages)>
-                            <button class="btn secondary" type="button" disabled=from == 0 on:click=move |_| go(from.saturating_sub(PAGE))>
+                            <button class="btn secondary" type="button" disabled={from == 0} on:click=move |_| go(from.saturating_sub(PAGE))>
                                 {t!(i18n, decide.previous)}
                             </button>
                             <span>{move || t_string!(i18n, decide.page_of, page = this, pages = pages)}</span>
-                            <button class="btn secondary" type="button" disabled=from + shown >= total on:click=move |_| go(from + PAGE)>
+                            <button class="btn secondary" type="button" disabled={from + shown >= total} on:click=move |_| go(from + PAGE)>
                                 {t!(i18n, decide.next)}
                             </button>
                         </nav>

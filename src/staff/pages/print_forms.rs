@@ -91,7 +91,8 @@ fn sheet(i18n: I18n, form: Form, report: Report) -> impl IntoView {
     };
     let proportional = report.proportional_totals && form != Form::Mau03;
     view! {
-        <article class="form-print" data-form=format!("mau-{number}")>
+        // Focusable: on a narrow screen the form scrolls sideways.
+        <article class="form-print" data-form=format!("mau-{number}") tabindex="0">
             <header class="form-head">
                 <div class="issuer">
                     <strong>{unit.clone()}</strong>

@@ -169,7 +169,7 @@ fn Editor(agency_id: String, agency: String, period: Period, current: Option<Pro
             </Show>
             <p class="error" role="alert">{move || problem.get()}</p>
             <p class="saved" role="status">{move || saved.get().then(|| t_string!(i18n, proposals.saved))}</p>
-            <button class="btn" type="submit" disabled=move || busy.get() || !begun>{t!(i18n, proposals.save)}</button>
+            <button class="btn" type="submit" disabled=move || { busy.get() || !begun }>{t!(i18n, proposals.save)}</button>
         </form>
     }
 }

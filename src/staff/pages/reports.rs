@@ -254,7 +254,7 @@ fn report_view(i18n: I18n, report: Report, offline_since: Option<f64>) -> impl I
                     <td class="ch-paper">{channel("paper")}</td>
                     <td class="ch-kiosk">{channel("kiosk")}</td>
                     {(1..=9u8).map(|n| indicator_cell(i18n, a, n)).collect_view()}
-                    <td class="total" class:incomplete=a.standing == "incomplete">
+                    <td class="total" class:incomplete={a.standing == "incomplete"}>
                         {grades::total(a)}
                         {a.proportional.then(|| view! { <span class="src">{t!(i18n, report.scaled_mark)}</span> })}
                     </td>
