@@ -18,19 +18,24 @@ function walk(dir) {
 const sha = (data) => createHash('sha256').update(data).digest('hex').slice(0, 16);
 
 // The officers' app: staff.js + staff_bg.wasm → staff-<hash>.js + staff-<hash>_bg.wasm
-// (one hash of both, like Trunk's names), announced to the loader by a <meta>.
+// (one hash of both, like Trunk's names) and staff.css → staff-<hash>.css,
+// announced to the loader by a <meta>.
 const indexPath = join(staging, 'index.html');
 // Comments go first (they may mention the <meta>s sought below).
 let index = readFileSync(indexPath, 'utf8').replace(/<!--[\s\S]*?-->/g, '');
 const staffHash = sha(Buffer.concat([readFileSync(join(staging, 'staff.js')), readFileSync(join(staging, 'staff_bg.wasm'))]));
 const staffJs = `staff-${staffHash}.js`;
 const staffWasm = `staff-${staffHash}_bg.wasm`;
+// Its style sheet (style/staff.css, copied by Trunk): hashed too, and named third in its <meta>.
+const staffCssData = readFileSync(join(staging, 'staff.css'));
+const staffCss = `staff-${sha(staffCssData)}.css`;
 // (Trunk may have minified the HTML: attributes in any order, unquoted.)
 const citizenMeta = /<meta [^>]*name="?danhgia-app"?[^>]*>/;
 if (!citizenMeta.test(index)) throw new Error('index.html: no <meta name="danhgia-app"> of the citizens\' app');
-index = index.replace(citizenMeta, (m) => `${m}\n<meta name="danhgia-app" content="/${staffJs} /${staffWasm}">`);
+index = index.replace(citizenMeta, (m) => `${m}\n<meta name="danhgia-app" content="/${staffJs} /${staffWasm} /${staffCss}">`);
 renameSync(join(staging, 'staff.js'), join(staging, staffJs));
 renameSync(join(staging, 'staff_bg.wasm'), join(staging, staffWasm));
+renameSync(join(staging, 'staff.css'), join(staging, staffCss));
 
 const files = walk(staging)
   .map((path) => relative(staging, path).split(sep).join('/'))

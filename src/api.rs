@@ -176,10 +176,86 @@ pub async fn report_file(
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
-/// Marks a dossier rated twice as reviewed (office staff).
-pub async fn resolve_conflict(bearer: &str, code: &str) -> Result<(), ApiErr> {
-    let res = send("POST", &format!("/api/v1/conflicts/{}/resolve", encode(code)), Some(bearer), None).await?;
-    if res.ok() { Ok(()) } else { Err(ApiErr::Server(res.status())) }
+// ---- The district office's quarter (officers' app only) -------------------
+// Agency indicators, decisions on dossiers rated twice, commune proposals.
+// Parsed with serde_json like the report (maps keyed by agency codes and
+// indicator numbers).
+
+async fn read_serde<T: serde::de::DeserializeOwned>(res: Result<Response, ApiErr>) -> Result<T, ApiErr> {
+    let res = res?;
+    if !res.ok() {
+        return read(Ok(res)).await;
+    }
+    serde_json::from_str(&text_of(&res).await?).map_err(|_| ApiErr::BadAnswer)
+}
+
+fn body_of<T: serde::Serialize>(value: &T) -> Result<String, ApiErr> {
+    serde_json::to_string(value).map_err(|_| ApiErr::BadAnswer)
+}
+
+/// The per-agency indicators (5, 6, 8, 9) of the unit's agencies for a period.
+pub async fn agency_scores(
+    bearer: &str,
+    year: u16,
+    quarter: Option<u8>,
+    unit: Option<&str>,
+) -> Result<danhgia_core::wire::quarter::AgencyScores, ApiErr> {
+    read_serde(send("GET", &report_url("/api/v1/agency-scores", year, quarter, unit, None), Some(bearer), None).await)
+        .await
+}
+
+/// Enters self-assessed or verified points of one indicator.
+pub async fn put_agency_score(
+    bearer: &str,
+    entry: &danhgia_core::wire::AgencyScoreEntry,
+) -> Result<danhgia_core::wire::quarter::AgencyScoreView, ApiErr> {
+    let body = body_of(entry)?;
+    read_serde(send("PUT", "/api/v1/agency-scores", Some(bearer), Some(("application/json", &body))).await).await
+}
+
+/// A page of the period's dossiers rated twice (`decided`: those decided too).
+pub async fn conflicts(
+    bearer: &str,
+    year: u16,
+    quarter: Option<u8>,
+    unit: Option<&str>,
+    decided: bool,
+    offset: u32,
+    limit: u32,
+) -> Result<danhgia_core::wire::quarter::ConflictPage, ApiErr> {
+    let base = report_url("/api/v1/conflicts", year, quarter, unit, None);
+    let url = format!("{base}&decided={decided}&offset={offset}&limit={limit}");
+    read_serde(send("GET", &url, Some(bearer), None).await).await
+}
+
+/// Decides which rating of a dossier rated twice counts, and why.
+pub async fn decide(
+    bearer: &str,
+    code: &str,
+    decision: &danhgia_core::wire::quarter::Decision,
+) -> Result<danhgia_core::wire::quarter::ConflictDetail, ApiErr> {
+    let body = body_of(decision)?;
+    let url = format!("/api/v1/conflicts/{}/decide", encode(code));
+    read_serde(send("POST", &url, Some(bearer), Some(("application/json", &body))).await).await
+}
+
+/// The proposals (đề xuất, kiến nghị) of the unit's agencies for a period.
+pub async fn proposals(
+    bearer: &str,
+    year: u16,
+    quarter: Option<u8>,
+    unit: Option<&str>,
+) -> Result<Vec<danhgia_core::wire::quarter::ProposalView>, ApiErr> {
+    read_serde(send("GET", &report_url("/api/v1/proposals", year, quarter, unit, None), Some(bearer), None).await).await
+}
+
+/// Writes the signed-in office's proposals for a period.
+pub async fn put_proposal(
+    bearer: &str,
+    input: &danhgia_core::wire::quarter::ProposalInput,
+) -> Result<danhgia_core::wire::quarter::ProposalView, ApiErr> {
+    let body = body_of(input)?;
+    read_serde(send("PUT", "/api/v1/proposals", Some(bearer), Some(("application/json", &body))).await).await
 }
 
 // ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ use crate::shell::{self, Shell, secure_context};
 use components::nav::StaffNav;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 use pages::{
     admin::{Admin, Tab},
@@ -32,6 +33,9 @@ use pages::{
     slips::{SlipPage, SlipsOfDay},
     transcribe::Transcribe,
 };
+// The district office's quarter and the counter's rating device.
+use components::kiosk_lock::{KIOSK_PATH, KioskLocked, KioskMode};
+use pages::{decide::Decide, indicators::Indicators, kiosk::Kiosk, print_forms::PrintForm, proposals::Proposals};
 
 /// The officers' routes.
 #[component]
@@ -52,6 +56,12 @@ fn StaffRoutes() -> impl IntoView {
             <Route path=path!("/quan-tri/tai-khoan") view=|| view! { <Admin tab=Tab::Accounts /> } />
             <Route path=path!("/quan-tri/nhap-tep") view=|| view! { <Admin tab=Tab::Import /> } />
             <Route path=path!("/quan-tri/nhat-ky") view=|| view! { <Admin tab=Tab::Audit /> } />
+            // The district office's quarter and the counter's rating device.
+            <Route path=path!("/chi-so") view=Indicators />
+            <Route path=path!("/danh-gia-hai-lan") view=Decide />
+            <Route path=path!("/de-xuat") view=Proposals />
+            <Route path=path!("/in/:form") view=PrintForm />
+            <Route path=path!("/quay") view=Kiosk />
         </Routes>
     }
 }
@@ -92,6 +102,24 @@ fn Guarded() -> impl IntoView {
     }
 }
 
+/// While the device is a kiosk, every officers' route but the kiosk's asks
+/// for the PIN (the menu, links, the back button, a reload all land here),
+/// and the officers' menu is hidden: the screen is the citizen's.
+#[component]
+fn KioskGuard() -> impl IntoView {
+    let kiosk = KioskMode::provide();
+    let location = use_location();
+    let locked = move || kiosk.active() && location.pathname.with(|p| p.trim_end_matches('/') != KIOSK_PATH);
+    view! {
+        <Show when=move || !kiosk.active()>
+            <StaffNav />
+        </Show>
+        <Show when=move || !locked() fallback=KioskLocked>
+            <Guarded />
+        </Show>
+    }
+}
+
 #[component]
 fn App() -> impl IntoView {
     shell::start();
@@ -103,8 +131,7 @@ fn App() -> impl IntoView {
                 // Installing is for officers' devices (a citizen rates once):
                 // offered on their screens, not on the citizens' pages.
                 <InstallPrompt />
-                <StaffNav />
-                <Guarded />
+                <KioskGuard />
             </Shell>
         </Router>
     }

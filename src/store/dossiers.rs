@@ -42,3 +42,14 @@ pub async fn put_all(dossiers: &[DossierPublic]) -> Result<(), StoreError> {
     }
     idb::done(&tx).await
 }
+
+/// Every dossier on this device (the agency's download and those opened),
+/// for picking one at the counter.
+pub async fn all() -> Result<Vec<CachedDossier>, StoreError> {
+    let db = db().await?;
+    let tx = idb::transaction(&db, DOSSIERS, false)?;
+    let store = tx.object_store(DOSSIERS).map_err(|_| StoreError("no dossiers store".into()))?;
+    let req = store.get_all().map_err(|_| StoreError("get_all".into()))?;
+    let values: js_sys::Array = idb::wait(&req).await?.into();
+    Ok(values.iter().filter_map(from_js::<CachedDossier>).collect())
+}

@@ -10,7 +10,7 @@
 
 use super::idb::{self, KeyRange};
 use super::{OUTBOX, StoreError, db, from_js, to_js};
-use danhgia_core::rating::{Channel, RatingRecord};
+use danhgia_core::rating::RatingRecord;
 use danhgia_core::wire::{RecordResult, RecordStatus};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
@@ -90,6 +90,14 @@ impl OutboxEntry {
     }
 
     /// Applies the server's verdict on this record.
+    /// Same record, state and verdict: only delivery bookkeeping differs.
+    fn same_content(&self, other: &OutboxEntry) -> bool {
+        self.state == other.state
+            && self.record == other.record
+            && self.reason == other.reason
+            && self.message == other.message
+    }
+
     fn settle(&mut self, result: &RecordResult) {
         self.state = match result.status {
             RecordStatus::Accepted | RecordStatus::Duplicate => EntryState::Sent,
@@ -190,19 +198,22 @@ async fn put(store: &web_sys::IdbObjectStore, entry: &OutboxEntry) -> Result<(),
     idb::wait(&req).await.map(|_| ())
 }
 
-/// Reads the record and checks it is still the version the caller saw.
-async fn checked(store: &web_sys::IdbObjectStore, id: &str, version: u32) -> Result<OutboxEntry, Refusal> {
-    let entry = read(store, id).await?.ok_or(Refusal::Gone)?;
+/// Reads the record and checks it is still what the caller saw. A delivery
+/// attempt that reached no verdict (offline, a lost answer) moves the version
+/// on but leaves the content, state and reason as they were: what the caller
+/// saw is still what is there, so that alone does not refuse the operation.
+async fn checked(store: &web_sys::IdbObjectStore, seen: &OutboxEntry) -> Result<OutboxEntry, Refusal> {
+    let entry = read(store, &seen.id).await?.ok_or(Refusal::Gone)?;
     if entry.is_sending(js_sys::Date::now()) {
         return Err(Refusal::Sending);
     }
-    if matches!(entry.state, EntryState::Sent | EntryState::Conflict) && entry.version != version {
+    if entry.version == seen.version || entry.same_content(seen) {
+        return Ok(entry);
+    }
+    if matches!(entry.state, EntryState::Sent | EntryState::Conflict) {
         return Err(Refusal::AlreadySent);
     }
-    if entry.version != version {
-        return Err(Refusal::Changed);
-    }
-    Ok(entry)
+    Err(Refusal::Changed)
 }
 
 fn bump(entry: &mut OutboxEntry) {
@@ -226,10 +237,9 @@ pub async fn add(record: RatingRecord) -> Result<OutboxEntry, Refusal> {
 /// with the server's reason), based on the `version` the editor read. A
 /// record being sent, or already delivered, is refused: its content on the
 /// server is the one before the edit, and the outbox keeps saying so.
-pub async fn edit(id: &str, version: u32, record: RatingRecord) -> Result<OutboxEntry, Refusal> {
-    let id = id.to_owned();
+pub async fn edit(seen: &OutboxEntry, record: RatingRecord) -> Result<OutboxEntry, Refusal> {
     write(|store| async move {
-        let mut entry = checked(&store, &id, version).await?;
+        let mut entry = checked(&store, seen).await?;
         if matches!(entry.state, EntryState::Sent | EntryState::Conflict) {
             return Err(Refusal::AlreadySent);
         }
@@ -245,10 +255,9 @@ pub async fn edit(id: &str, version: u32, record: RatingRecord) -> Result<Outbox
 }
 
 /// Puts a parked record back in the queue.
-pub async fn retry(id: &str, version: u32) -> Result<(), Refusal> {
-    let id = id.to_owned();
+pub async fn retry(seen: &OutboxEntry) -> Result<(), Refusal> {
     write(|store| async move {
-        let mut entry = checked(&store, &id, version).await?;
+        let mut entry = checked(&store, seen).await?;
         if entry.state != EntryState::Rejected {
             return Err(Refusal::Changed);
         }
@@ -263,14 +272,13 @@ pub async fn retry(id: &str, version: u32) -> Result<(), Refusal> {
 }
 
 /// Removes a record that was never sent (and is not being sent).
-pub async fn remove_unsent(id: &str, version: u32) -> Result<(), Refusal> {
-    let id = id.to_owned();
+pub async fn remove_unsent(seen: &OutboxEntry) -> Result<(), Refusal> {
     write(|store| async move {
-        let entry = checked(&store, &id, version).await?;
+        let entry = checked(&store, seen).await?;
         if entry.state != EntryState::Pending {
             return Err(Refusal::AlreadySent);
         }
-        let req = store.delete(&JsValue::from_str(&id)).map_err(|_| StoreError("delete".into()))?;
+        let req = store.delete(&JsValue::from_str(&entry.id)).map_err(|_| StoreError("delete".into()))?;
         idb::wait(&req).await?;
         Ok(())
     })
@@ -279,11 +287,10 @@ pub async fn remove_unsent(id: &str, version: u32) -> Result<(), Refusal> {
 
 /// Deletes a record whatever its state (the user confirmed), unless it is
 /// being sent or changed since the user saw it.
-pub async fn discard(id: &str, version: u32) -> Result<(), Refusal> {
-    let id = id.to_owned();
+pub async fn discard(seen: &OutboxEntry) -> Result<(), Refusal> {
     write(|store| async move {
-        checked(&store, &id, version).await?;
-        let req = store.delete(&JsValue::from_str(&id)).map_err(|_| StoreError("delete".into()))?;
+        let entry = checked(&store, seen).await?;
+        let req = store.delete(&JsValue::from_str(&entry.id)).map_err(|_| StoreError("delete".into()))?;
         idb::wait(&req).await?;
         Ok(())
     })
@@ -294,13 +301,13 @@ pub async fn discard(id: &str, version: u32) -> Result<(), Refusal> {
 #[derive(Debug, Default)]
 pub struct Claim {
     pub entries: Vec<OutboxEntry>,
-    /// Paper slips were left waiting (no valid session to send them with).
+    /// Paper slips (or kiosk ratings) were left waiting (no valid session to send them with).
     pub paper_waiting: bool,
 }
 
 /// Claims up to `limit` pending records, oldest first, for one request: they
 /// are marked as being sent, so an edit meanwhile is refused. `paper`: paper
-/// slips may go (an officer's session is there). `take_over`: claims of
+/// slips and kiosk ratings may go (an officer's session is there). `take_over`: claims of
 /// others are stale (this delivery holds the cross-tab lock).
 pub async fn claim(limit: usize, paper: bool, take_over: bool) -> Result<Claim, StoreError> {
     let result = write(|store| async move {
@@ -323,7 +330,8 @@ pub async fn claim(limit: usize, paper: bool, take_over: bool) -> Result<Claim, 
                 if claim.entries.len() >= limit {
                     break;
                 }
-                if !paper && entry.record.channel == Channel::Paper {
+                // Paper slips and kiosk ratings go with an officer's session only.
+                if !paper && entry.record.channel.needs_staff_device() {
                     claim.paper_waiting = true;
                     continue;
                 }

@@ -64,6 +64,63 @@ for (const lang of ['vi', 'en']) {
     await page.locator('.report-picker button[type=submit]').click();
     await expect(page.locator('table.report').first()).toBeVisible();
     await check(page, 'reports');
+
+    // The district office's quarter (issue #14).
+    await page.goto('/chi-so?nam=2025&quy=4');
+    await expect(page.locator('form.indicator-entry')).toHaveCount(4);
+    await page.locator('form.indicator-entry details.history summary').first().click();
+    await check(page, 'agency indicators');
+    await page.goto('/danh-gia-hai-lan?nam=2025&quy=4');
+    await page.locator('.report-picker input[type=checkbox]').check();
+    await page.locator('.report-picker button[type=submit]').click();
+    await expect(page.locator('article.conflict').first()).toBeVisible();
+    await check(page, 'dossiers rated twice');
+    await page.goto('/de-xuat?nam=2025&quy=4');
+    await expect(page.locator('.proposal-editor')).toBeVisible();
+    await expect(page.locator('.proposal-list li').first()).toBeVisible();
+    await check(page, 'proposals');
+    for (const form of ['mau-02', 'mau-03', 'mau-05']) {
+      await page.goto(`/in/${form}?nam=2025&quy=4`);
+      await expect(page.locator('.form-print table.form-table tbody tr').first()).toBeVisible();
+      await check(page, `print view ${form}`);
+    }
+
+    // The rating kiosk at the counter, every screen of it.
+    await page.goto('/quay');
+    await expect(page.locator('.kiosk-setup')).toBeVisible();
+    await check(page, 'kiosk setup');
+    await page.locator('#kiosk-new-pin').fill('13579');
+    await page.locator('#kiosk-pin-again').fill('13579');
+    await page.locator('.kiosk-setup button[type=submit]').click();
+    await expect(page.locator('.kiosk-waiting')).toBeVisible();
+    await expect(page.locator('.camera-error, .scanner .hint')).not.toHaveCount(0);
+    await check(page, 'kiosk waiting');
+    await page.locator('.kiosk-staff button').first().click();
+    await expect(page.locator('#kiosk-pin')).toBeVisible();
+    await check(page, 'kiosk PIN');
+    await page.locator('#kiosk-pin').fill('13579');
+    await page.locator('.pin-prompt button[type=submit]').click();
+    await expect(page.locator('.kiosk-pick')).toBeVisible();
+    await check(page, 'kiosk dossier pick');
+    await page.locator('#kiosk-code').fill(demo(8).code);
+    await page.locator('.kiosk-pick .typed-code button[type=submit]').click();
+    await expect(page.locator('.kiosk-citizen form.questions')).toBeVisible();
+    await check(page, 'kiosk citizen form');
+    await page.locator('.kiosk-citizen form.questions button[type=submit]').click();
+    await check(page, 'kiosk citizen form with missing answers');
+    await page.locator('.kiosk-citizen > button.secondary').click();
+    await expect(page.locator('.kiosk-waiting')).toBeVisible();
+    // The next citizen starts in Vietnamese.
+    await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
+    if (lang === 'en') await page.locator('.kiosk-bar').getByRole('button', { name: 'English' }).click();
+    await page.goto('/bao-cao');
+    await expect(page.locator('#kiosk-pin')).toBeVisible();
+    await check(page, 'a staff screen locked by the kiosk');
+    await page.locator('#kiosk-pin').fill('13579');
+    await page.locator('.pin-prompt button[type=submit]').click();
+    await expect(page.locator('.report-picker')).toBeVisible();
+
+    // Password change and administration (issue #11).
     await page.goto('/mat-khau');
     await page.locator('#new-password').fill('abc');
     await page.locator('#repeat-password').fill('abd');

@@ -372,13 +372,13 @@ test('CSV imports: each refused row with its line and reason, and the same file 
 test('each role sees its own screens; administration is for administrators', async ({ page }) => {
   const menu = page.getByRole('navigation', { name: 'Trình đơn cán bộ' });
   await signIn(page, 'canbo.h45.03');
-  await expect(menu.getByRole('link')).toHaveText(['Nhập phiếu', 'In phiếu', 'Đổi mật khẩu']);
+  await expect(menu.getByRole('link')).toHaveText(['Nhập phiếu', 'In phiếu', 'Thiết bị đánh giá tại quầy', 'Đổi mật khẩu']);
   await page.goto(at('/quan-tri'));
   await expect(page.getByText('Chỉ quản trị viên được dùng phần này.')).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Các phần quản trị' })).toHaveCount(0);
   await signOut(page);
   await signIn(page, 'vanphong');
-  await expect(menu.getByRole('link')).toHaveText(['Nhập phiếu', 'In phiếu', 'Nhập hồ sơ', 'Báo cáo', 'Đổi mật khẩu']);
+  await expect(menu.getByRole('link')).toHaveText(['Nhập phiếu', 'In phiếu', 'Thiết bị đánh giá tại quầy', 'Nhập hồ sơ', 'Báo cáo', 'Đổi mật khẩu']);
   await signOut(page);
   await signIn(page, 'quantri.h45');
   await expect(page).toHaveURL(/\/quan-tri$/);

@@ -190,7 +190,7 @@ test('a district from scratch: init, administration in the app, first sign-ins, 
     // 4–5. The district office signs in for the first time and imports the commune's dossiers.
     await firstSignIn(page, base, 'vanphong.h99', officeOneTime, 'Cua Viet chieu 1975');
     await expect(page).toHaveURL(/\/nhap-phieu$/);
-    await expect(nav.getByRole('link')).toHaveText(['Nhập phiếu', 'In phiếu', 'Nhập hồ sơ', 'Báo cáo', 'Đổi mật khẩu']);
+    await expect(nav.getByRole('link')).toHaveText(['Nhập phiếu', 'In phiếu', 'Thiết bị đánh giá tại quầy', 'Nhập hồ sơ', 'Báo cáo', 'Đổi mật khẩu']);
     const today = new Date();
     const day = vnDate(today);
     const [printed, paper] = ['H99.01-000001', 'H99.01-000002'];
@@ -214,7 +214,7 @@ test('a district from scratch: init, administration in the app, first sign-ins, 
     await expect(page).toHaveURL(/\/nhap-phieu$/);
     await expect(page.locator('.officer-bar')).toContainText('UBND xã Hải An');
     // An officer's menu: slips, no reports and no administration.
-    await expect(nav.getByRole('link')).toHaveText(['Nhập phiếu', 'In phiếu', 'Đổi mật khẩu']);
+    await expect(nav.getByRole('link')).toHaveText(['Nhập phiếu', 'In phiếu', 'Thiết bị đánh giá tại quầy', 'Đổi mật khẩu']);
 
     // 6. A slip printed for the first dossier.
     const slipAnswer = page.waitForResponse((r) => r.url().includes('/api/v1/slips/') && r.ok());

@@ -40,6 +40,7 @@ test('a rating made in the app shows up in its quarter’s report, with charts a
   await expect(citizen.getByRole('status').filter({ hasText: 'Đã gửi' })).toBeVisible();
   await citizen.close();
   // A second rating of the same dossier (another phone) is set aside as a conflict.
+  const citizenId = body.records[0].id;
   body.records[0].id = '0ff1ce00-0000-4000-8000-000000000001';
   const second = await (await page.request.post('/api/v1/ratings', { data: body })).json();
   expect(second.results[0].status).toBe('conflict');
@@ -50,8 +51,11 @@ test('a rating made in the app shows up in its quarter’s report, with charts a
   const token = await page.evaluate(() => JSON.parse(localStorage.getItem('danhgia.session')).token);
   const api = await (await page.request.get(`/api/v1/reports?year=${year}&quarter=${quarter}`, { headers: { authorization: `Bearer ${token}` } })).json();
   const agency = api.agencies.find((a) => a.agency_id === agency_id);
+  // Graded here (the demo's quarters are complete): its total, and its rank from the server.
+  expect(agency.standing).toBe('graded');
   await expect(row.locator('.total')).toHaveText(agency.total.toFixed(2));
   await expect(row.locator('.rank')).toHaveText(String(agency.rank));
+  await expect(row.locator(`.ch-online`)).toHaveText(String(agency.channels.online ?? 0));
   const dbCount = db(
     "SELECT count(*) AS n FROM dossiers d JOIN ratings r ON r.dossier_code = d.code WHERE d.agency_id = ? AND d.returned_on BETWEEN ? AND ?",
     agency_id,
@@ -60,19 +64,35 @@ test('a rating made in the app shows up in its quarter’s report, with charts a
   )[0].n;
   expect(agency.rated).toBe(dbCount);
   await expect(page.locator('figure.chart svg')).toHaveCount(2);
-  // The commune summary (Mẫu 05): the twelve communes, ranked among themselves.
+  // The commune summary (Mẫu 05): the twelve communes, with the server's ranks among themselves.
   await expect(page.locator('table.communes tbody tr')).toHaveCount(12);
   await expect(page.locator('table.communes tbody tr').first().locator('.rank')).toHaveText('1');
+  for (const a of api.agencies.filter((a) => a.level === 'commune')) {
+    await expect(page.locator(`table.communes tr[data-agency="${a.agency_id}"] .rank`)).toHaveText(a.commune_rank == null ? '—' : String(a.commune_rank));
+  }
   await expect(page.locator('figure.chart figcaption').first()).toHaveText('Tổng điểm của các cơ quan (tối đa 18)');
   await page.screenshot({ path: 'tests/e2e/.output/reports.png', fullPage: true, scale: 'css' });
 
-  // Dossiers rated twice are listed, counted once, until the office has reviewed them.
+  // Dossiers rated twice are listed, counted once, until the office decides which rating counts.
   const twice = dossier.code;
   const conflict = page.locator('ul.conflicts li', { hasText: twice });
-  await expect(conflict).toContainText('Đã tính: online · Chờ xem xét: online');
-  await conflict.getByRole('button', { name: 'Đã xem xét' }).click();
-  await expect(conflict).toHaveCount(0);
+  await expect(conflict).toContainText('Đã tính: trực tuyến · Chờ xem xét: trực tuyến');
+  await page.getByRole('link', { name: 'Xem và quyết định' }).click();
+  await expect(page).toHaveURL(/\/danh-gia-hai-lan\?/);
+  const card = page.locator(`article.conflict[data-code="${twice}"]`);
+  await expect(card.locator('section.rating')).toHaveCount(2);
+  // The rating that counts stays counted, with the reason why.
+  await card.getByLabel(/Đánh giá qua trực tuyến, nhận lúc .* Đang được tính/).check();
+  await card.getByLabel('Lý do quyết định').fill('Đánh giá thứ hai gửi từ máy khác của cùng công dân.');
+  await card.getByRole('button', { name: 'Quyết định' }).click();
+  await expect(card.locator('ul.decisions li')).toContainText('(vanphong)');
   expect(db('SELECT resolved FROM rating_conflicts WHERE dossier_code = ?', twice)[0].resolved).toBe(1);
+  expect(db('SELECT counted_id FROM rating_decisions WHERE dossier_code = ?', twice)).toEqual([{ counted_id: citizenId }]);
+  expect(db('SELECT id FROM ratings WHERE dossier_code = ?', twice)).toEqual([{ id: citizenId }]);
+  await page.getByRole('link', { name: 'Về báo cáo' }).click();
+  await expect(page).toHaveURL(/\/bao-cao\?/);
+  await expect(page.locator('ul.conflicts li', { hasText: twice })).toHaveCount(0);
+  await expect(row.locator('.rated')).toHaveText(String(before + 1));
 
   // One commune of the district.
   await page.getByLabel('Đơn vị', { exact: true }).selectOption('H45.03');

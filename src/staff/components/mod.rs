@@ -5,3 +5,7 @@ pub mod download_dossiers;
 pub mod nav;
 pub mod scanner;
 pub mod slip;
+// The district office's quarter and the counter's rating device.
+pub mod grades;
+pub mod kiosk_lock;
+pub mod period;

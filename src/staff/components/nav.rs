@@ -52,6 +52,7 @@ pub fn StaffNav() -> impl IntoView {
                     <Show when=may(&["officer", "office"])>
                         <li><A href="/nhap-phieu">{t!(i18n, account.nav_transcribe)}</A></li>
                         <li><A href="/slips">{t!(i18n, slip.nav)}</A></li>
+                        <li><A href="/quay">{t!(i18n, account.nav_kiosk)}</A></li>
                     </Show>
                     <Show when=may(&["office"])>
                         <li><A href="/nhap-ho-so">{t!(i18n, import.nav)}</A></li>

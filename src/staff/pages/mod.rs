@@ -10,3 +10,9 @@ pub mod password;
 pub mod reports;
 pub mod slips;
 pub mod transcribe;
+// The district office's quarter and the counter's rating device.
+pub mod decide;
+pub mod indicators;
+pub mod kiosk;
+pub mod print_forms;
+pub mod proposals;

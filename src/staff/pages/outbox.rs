@@ -48,12 +48,12 @@ pub fn Outbox() -> impl IntoView {
     let sent = move || count().sent + count().conflict;
 
     let retry = Action::new_local(|entry: &OutboxEntry| {
-        let (id, version) = (entry.id.clone(), entry.version);
-        async move { outbox::retry(&id, version).await }
+        let seen = entry.clone();
+        async move { outbox::retry(&seen).await }
     });
     let discard = Action::new_local(|entry: &OutboxEntry| {
-        let (id, version) = (entry.id.clone(), entry.version);
-        async move { outbox::discard(&id, version).await }
+        let seen = entry.clone();
+        async move { outbox::discard(&seen).await }
     });
     // A refused operation is said; a retried record goes at once.
     Effect::new(move |_| match retry.value().get() {

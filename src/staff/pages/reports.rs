@@ -1,15 +1,20 @@
 //! "Báo cáo": a quarter's or a year's scores for the officer's unit —
-//! agencies with classification and rank, officials, charts, rated-twice
-//! dossiers — with CSV/XLSX export and print. The last report fetched stays
-//! viewable offline, marked with its time.
+//! agencies with their standing, grade and rank, ratings by channel, where
+//! each per-agency indicator came from (verified or self-assessed), the
+//! commune summary with proposals (Mẫu 05), officials, charts, and the
+//! dossiers rated twice with a link to deciding them — with CSV/XLSX export
+//! and the print views of the three forms. Every figure and rank is the
+//! server's. The last report fetched stays viewable offline, marked with its time.
 
 use crate::api;
 use crate::browser::{download, forget, local_time};
 use crate::i18n::*;
-use crate::lang::{core_lang, date_vn};
+use crate::lang::date_vn;
 use crate::session::CurrentSession;
 use crate::staff::components::charts::{BarChart, ColumnChart};
-use danhgia_core::wire::Report;
+use crate::staff::components::grades;
+use crate::staff::components::period::{PeriodChoice, PeriodFields};
+use danhgia_core::wire::{AgencyRow, Period, Report};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -34,14 +39,36 @@ fn store<T: serde::Serialize>(key: &str, value: &T) {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Cached {
-    report: Report,
+pub struct Cached {
+    pub report: Report,
     /// ms since the epoch.
-    fetched_at: f64,
+    pub fetched_at: f64,
 }
 
-fn fmt(v: Option<f64>) -> String {
-    v.map_or("—".into(), |x| format!("{x:.2}"))
+/// The last report this device fetched.
+pub fn cached_report() -> Option<Cached> {
+    stored::<Cached>(CACHE_KEY)
+}
+
+/// Fetches a report, keeping it for offline viewing; offline, the kept one
+/// if it is of the same period and unit (with the time it was fetched).
+pub async fn fetch_report(
+    bearer: &str,
+    period: Period,
+    unit: Option<&str>,
+) -> Result<(Report, Option<f64>), api::ApiErr> {
+    match api::report(bearer, period.year, period.quarter, unit).await {
+        Ok(report) => {
+            store(CACHE_KEY, &Cached { report: report.clone(), fetched_at: js_sys::Date::now() });
+            Ok((report, None))
+        }
+        Err(e) => match cached_report() {
+            Some(c) if c.report.period == period && unit.is_none_or(|u| u == c.report.unit) => {
+                Ok((c.report, Some(c.fetched_at)))
+            }
+            _ => Err(e),
+        },
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -56,72 +83,62 @@ enum State {
 pub fn Reports() -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_context::<CurrentSession>();
-    let now = js_sys::Date::new_0();
-    let year = RwSignal::new(now.get_full_year().to_string());
-    let quarter = RwSignal::new(((now.get_month() / 3) + 1).to_string());
-    // The unit: the officer's own agency, or (for a district) one of its communes.
-    let unit = RwSignal::new(String::new());
+    let choice = PeriodChoice::from_query();
+    // The units a district may pick: its own and its agencies.
     let units = RwSignal::new(Vec::<(String, String)>::new());
-    let state = RwSignal::new(match stored::<Cached>(CACHE_KEY) {
+    let state = RwSignal::new(match cached_report() {
         Some(c) => State::Ready { report: Box::new(c.report), offline_since: Some(c.fetched_at) },
         None => State::Idle,
     });
 
-    let period = move || {
-        let y: u16 = year.get_untracked().parse().unwrap_or(2026);
-        let q: Option<u8> = quarter.get_untracked().parse().ok().filter(|q| (1..=4).contains(q));
-        (y, q)
-    };
-    let chosen_unit = move || Some(unit.get_untracked()).filter(|u| !u.is_empty());
     let load = move || {
         let Some(bearer) = session.token_untracked() else { return };
-        let (y, q) = period();
-        let u = chosen_unit();
+        let Some(period) = choice.period_untracked() else { return };
+        let u = choice.unit_untracked();
         state.set(State::Loading);
         spawn_local(async move {
-            match api::report(&bearer, y, q, u.as_deref()).await {
+            match api::report(&bearer, period.year, period.quarter, u.as_deref()).await {
                 Ok(report) => {
                     // A district's first report lists the units it may pick.
                     if units.with_untracked(Vec::is_empty) && report.agencies.len() > 1 {
                         units.set(report.agencies.iter().map(|a| (a.agency_id.clone(), a.name.clone())).collect());
-                        unit.set(report.unit.clone());
+                        choice.unit.set(report.unit.clone());
                     }
                     store(CACHE_KEY, &Cached { report: report.clone(), fetched_at: js_sys::Date::now() });
                     state.set(State::Ready { report: Box::new(report), offline_since: None });
                 }
-                Err(_) => state.set(match stored::<Cached>(CACHE_KEY) {
+                Err(_) => state.set(match cached_report() {
                     Some(c) => State::Ready { report: Box::new(c.report), offline_since: Some(c.fetched_at) },
                     None => State::Failed,
                 }),
             }
         });
     };
+    // Opened from another screen's link: show that period at once.
+    if PeriodChoice::named_in_query() {
+        load();
+    }
     let export = move |format: &'static str| {
         let Some(bearer) = session.token_untracked() else { return };
-        let (y, q) = period();
-        let u = chosen_unit();
+        let Some(period) = choice.period_untracked() else { return };
+        let u = choice.unit_untracked();
         spawn_local(async move {
-            if let Ok(bytes) = api::report_file(&bearer, y, q, u.as_deref(), format).await {
+            if let Ok(bytes) = api::report_file(&bearer, period.year, period.quarter, u.as_deref(), format).await {
                 let mime = if format == "csv" {
                     "text/csv"
                 } else {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 };
-                let key = q.map_or(y.to_string(), |q| format!("{y}-Q{q}"));
-                download(&bytes, &format!("danhgia-{key}.{format}"), mime);
+                download(&bytes, &format!("danhgia-{}.{format}", period.key()), mime);
             }
         });
     };
 
-    let years: Vec<String> = (2019..=now.get_full_year()).rev().map(|y| y.to_string()).collect();
     let body = move || match state.get() {
         State::Idle => None,
         State::Loading => Some(view! { <p class="hint" role="status">{t!(i18n, report.loading)}</p> }.into_any()),
         State::Failed => Some(view! { <p class="error" role="alert">{t!(i18n, report.failed)}</p> }.into_any()),
-        State::Ready { report, offline_since } => {
-            let office = session.get().is_some_and(|s| s.officer.role == "office");
-            Some(report_view(i18n, *report, offline_since, office, load).into_any())
-        }
+        State::Ready { report, offline_since } => Some(report_view(i18n, *report, offline_since).into_any()),
     };
 
     view! {
@@ -132,18 +149,10 @@ pub fn Reports() -> impl IntoView {
         }>
             <form class="card report-picker no-print" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); load(); }>
                 <div class="row">
-                    <label for="year">{t!(i18n, report.year)}</label>
-                    <select id="year" prop:value=move || year.get() on:change=move |ev| year.set(event_target_value(&ev))>
-                        {years.iter().map(|y| view! { <option value=y.clone()>{y.clone()}</option> }).collect_view()}
-                    </select>
-                    <label for="quarter">{t!(i18n, report.quarter)}</label>
-                    <select id="quarter" prop:value=move || quarter.get() on:change=move |ev| quarter.set(event_target_value(&ev))>
-                        <option value="0">{t!(i18n, report.whole_year)}</option>
-                        {(1..=4).map(|n| view! { <option value=n.to_string()>{t_string!(i18n, report.q, n = n)}</option> }).collect_view()}
-                    </select>
+                    <PeriodFields choice=choice id="report" />
                     <Show when=move || !units.with(Vec::is_empty)>
                         <label for="unit">{t!(i18n, report.unit_label)}</label>
-                        <select id="unit" prop:value=move || unit.get() on:change=move |ev| unit.set(event_target_value(&ev))>
+                        <select id="unit" prop:value=move || choice.unit.get() on:change=move |ev| choice.unit.set(event_target_value(&ev))>
                             {move || units.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                         </select>
                     </Show>
@@ -155,53 +164,161 @@ pub fn Reports() -> impl IntoView {
                     <button class="btn secondary" type="button" on:click=move |_| { let _ = window().print(); }>{t!(i18n, report.print)}</button>
                 </div>
             </form>
+            <QuarterLinks choice=choice />
             {body}
         </Show>
     }
 }
 
-fn report_view(
-    i18n: I18n,
-    report: Report,
-    offline_since: Option<f64>,
-    office: bool,
-    reload: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+/// The quarter's other screens and the print views, on the chosen period.
+#[component]
+fn QuarterLinks(choice: PeriodChoice) -> impl IntoView {
+    let i18n = use_i18n();
     let session = expect_context::<CurrentSession>();
-    let resolve = move |code: String| {
-        let Some(bearer) = session.token_untracked() else { return };
-        spawn_local(async move {
-            if api::resolve_conflict(&bearer, &code).await.is_ok() {
-                reload();
-            }
-        });
+    let office = move || session.get().is_some_and(|s| s.officer.role == "office");
+    let link = move |path: &'static str| move || format!("{path}{}", choice.query());
+    view! {
+        <nav class="quarter-links no-print" aria-label=move || t_string!(i18n, report.quarter_nav)>
+            <div class="link-group">
+                <span>{t!(i18n, report.print_forms)}</span>
+                <A href=link("/in/mau-02") attr:class="btn secondary small">{t!(i18n, forms.mau02_short)}</A>
+                <A href=link("/in/mau-03") attr:class="btn secondary small">{t!(i18n, forms.mau03_short)}</A>
+                <A href=link("/in/mau-05") attr:class="btn secondary small">{t!(i18n, forms.mau05_short)}</A>
+            </div>
+            <Show when=office>
+                <div class="link-group">
+                    <A href=link("/chi-so") attr:class="btn secondary small">{t!(i18n, indicators.nav)}</A>
+                    <A href=link("/danh-gia-hai-lan") attr:class="btn secondary small">{t!(i18n, decide.nav)}</A>
+                    <A href=link("/de-xuat") attr:class="btn secondary small">{t!(i18n, proposals.nav)}</A>
+                </div>
+            </Show>
+        </nav>
+    }
+}
+
+/// One indicator's cell: the points, and for the per-agency ones where they came from.
+fn indicator_cell(i18n: I18n, a: &AgencyRow, n: u8) -> impl IntoView + use<> {
+    let value = grades::points(a.indicators.get(&n).copied().flatten());
+    let source = a.sources.get(&n).cloned();
+    let mark = {
+        let source = source.clone();
+        move || grades::source_mark(i18n, source.as_deref())
     };
-    let lang = move || core_lang(i18n.get_locale());
-    let bands = StoredValue::new(report.bands.clone());
-    let band_label = move |key: Option<String>| {
-        bands.with_value(|bands| {
-            key.and_then(|k| bands.bands.iter().find(|b| b.key == k).map(|b| b.label.get(lang()).to_owned()))
-                .unwrap_or_default()
-        })
-    };
-    let totals: Vec<(String, f64)> = report.agencies.iter().map(|a| (a.name.replace("UBND ", ""), a.total)).collect();
-    let quarters: Vec<(String, Option<f64>)> =
-        report.quarters.iter().map(|q| (format!("Q{}/{}", q.quarter, q.year), q.rate)).collect();
-    let (unit, from, to) = (report.unit_name.clone(), date_vn(&report.from), date_vn(&report.to));
-    let conflicts = report.conflicts.clone();
-    // Mẫu 05: the communes only, ranked among themselves (equal totals share a rank).
-    let commune_rows: Vec<_> = report.agencies.iter().filter(|a| a.level == "commune").cloned().collect();
-    let communes: Vec<(usize, danhgia_core::wire::AgencyRow)> = commune_rows
+    let reason = a.reasons.get(&n).cloned();
+    view! {
+        <td class="indicator" data-n=n data-source=source.clone().unwrap_or_default() title=reason>
+            {value}
+            {move || mark().map(|m| view! { <span class="src">{m}</span> })}
+        </td>
+    }
+}
+
+fn report_view(i18n: I18n, report: Report, offline_since: Option<f64>) -> impl IntoView {
+    let period = report.period;
+    let report = StoredValue::new(report);
+    let r = report.get_value();
+    let totals: Vec<(String, f64)> = r
+        .agencies
         .iter()
-        .map(|a| (1 + commune_rows.iter().filter(|o| o.total > a.total + 1e-9).count(), a.clone()))
+        .filter(|a| a.standing != "not_rated")
+        .map(|a| (a.name.replace("UBND ", ""), a.total))
         .collect();
+    let quarters: Vec<(String, Option<f64>)> =
+        r.quarters.iter().map(|q| (format!("Q{}/{}", q.quarter, q.year), q.rate)).collect();
+    let (unit, from, to) = (r.unit_name.clone(), date_vn(&r.from), date_vn(&r.to));
+    let communes = grades::communes(&r);
     let has_communes = !communes.is_empty();
-    let no_conflicts = conflicts.is_empty();
+    let proportional = r.proportional_totals;
+    let reasons: Vec<(String, Vec<(u8, String)>)> = r
+        .agencies
+        .iter()
+        .filter(|a| !a.reasons.is_empty())
+        .map(|a| (a.name.clone(), a.reasons.iter().map(|(n, t)| (*n, t.clone())).collect()))
+        .collect();
+    let has_reasons = !reasons.is_empty();
+    let grade = move |a: &AgencyRow| report.with_value(|r| grades::grade(i18n, &r.bands, a));
+
+    let agency_rows = r
+        .agencies
+        .iter()
+        .map(|a| {
+            let row = a.clone();
+            let channel = |c: &str| a.channels.get(c).copied().unwrap_or(0);
+            view! {
+                <tr data-agency=a.agency_id.clone() data-standing=a.standing.clone()>
+                    <td class="rank">{grades::rank(a.rank)}</td>
+                    <td>{a.name.clone()}</td>
+                    <td>{a.dossiers}</td>
+                    <td class="rated">{a.rated}</td>
+                    <td class="ch-online">{channel("online")}</td>
+                    <td class="ch-paper">{channel("paper")}</td>
+                    <td class="ch-kiosk">{channel("kiosk")}</td>
+                    {(1..=9u8).map(|n| indicator_cell(i18n, a, n)).collect_view()}
+                    <td class="total" class:incomplete={a.standing == "incomplete"}>
+                        {grades::total(a)}
+                        {a.proportional.then(|| view! { <span class="src">{t!(i18n, report.scaled_mark)}</span> })}
+                    </td>
+                    <td class="band">{move || grade(&row)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+
+    let commune_rows = communes
+        .into_iter()
+        .map(|a| {
+            let row = a.clone();
+            let proposals = a.proposals.clone();
+            view! {
+                <tr data-agency=a.agency_id.clone() data-standing=a.standing.clone()>
+                    <td class="rank">{grades::rank(a.commune_rank)}</td>
+                    <td>{a.name.clone()}</td>
+                    <td>{a.dossiers}</td>
+                    <td>{a.rated}</td>
+                    <td class="rate">{grades::rate(a.satisfaction_rate)}</td>
+                    <td class="total">{grades::total(&a)}</td>
+                    <td class="band">{move || grade(&row)}</td>
+                    <td class="proposals">{proposals.unwrap_or_default()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+
+    let officials = r
+        .officials
+        .iter()
+        .map(|o| {
+            view! {
+                <tr>
+                    <td>{o.name.clone()}</td>
+                    <td>{o.agency.replace("UBND ", "")}</td>
+                    <td>{o.dossiers}</td>
+                    <td>{o.rated}</td>
+                    {[1u8, 2, 3, 4, 7].map(|n| view! { <td>{grades::points(o.averages.get(&n).copied())}</td> }).collect_view()}
+                    <td class="total">{format!("{:.2}", o.total)}</td>
+                    <td>{grades::rate(o.satisfaction_rate)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+
+    let conflicts = r.conflicts.clone();
+    let conflicts_total = r.conflicts_total;
+    let decide_href = {
+        let mut q = format!("/danh-gia-hai-lan?nam={}&quy={}", period.year, period.quarter.unwrap_or(0));
+        q.push_str("&don-vi=");
+        q.push_str(&String::from(js_sys::encode_uri_component(&r.unit)));
+        q
+    };
+
     view! {
         <Show when=move || offline_since.is_some()>
             <p class="notice" role="status">{move || t_string!(i18n, report.cached, time = offline_since.map(local_time).unwrap_or_default())}</p>
         </Show>
         <p class="lead report-unit">{move || t_string!(i18n, report.unit, unit = unit.clone(), from = from.clone(), to = to.clone())}</p>
+        <Show when=move || proportional>
+            <p class="notice proportional" role="note">{t!(i18n, report.proportional)}</p>
+        </Show>
         <h2 id="agencies-title">{t!(i18n, report.agencies)}</h2>
         // Focusable, so that keyboard users can scroll a wide table.
         <div class="table-wrap" tabindex="0" role="region" aria-labelledby="agencies-title">
@@ -212,29 +329,32 @@ fn report_view(
                         <th>{t!(i18n, report.agency)}</th>
                         <th>{t!(i18n, report.dossiers)}</th>
                         <th>{t!(i18n, report.rated)}</th>
+                        <th>{t!(i18n, report.ch_online)}</th>
+                        <th>{t!(i18n, report.ch_paper)}</th>
+                        <th>{t!(i18n, report.ch_kiosk)}</th>
                         {(1..=9).map(|n| view! { <th>{n}</th> }).collect_view()}
                         <th>{t!(i18n, report.total18)}</th>
                         <th>{t!(i18n, report.band)}</th>
                     </tr>
                 </thead>
-                <tbody>
-                    {report.agencies.iter().map(|a| {
-                        let band = a.band.clone();
-                        view! {
-                            <tr data-agency=a.agency_id.clone()>
-                                <td class="rank">{a.rank}</td>
-                                <td>{a.name.clone()}</td>
-                                <td>{a.dossiers}</td>
-                                <td class="rated">{a.rated}</td>
-                                {(1..=9u8).map(|n| view! { <td>{fmt(a.indicators.get(&n).copied().flatten())}</td> }).collect_view()}
-                                <td class="total">{format!("{:.2}", a.total)}</td>
-                                <td class="band">{move || band_label(band.clone())}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
+                <tbody>{agency_rows}</tbody>
             </table>
         </div>
+        <p class="hint legend">{t!(i18n, report.legend)}</p>
+        <Show when=move || has_reasons>
+            <details class="reasons">
+                <summary>{t!(i18n, report.reasons)}</summary>
+                <ul>
+                    {reasons.clone().into_iter().map(|(name, list)| view! {
+                        <li>
+                            <strong>{name}</strong>
+                            ": "
+                            {move || list.iter().map(|(n, text)| t_string!(i18n, report.reason_of, n = n, reason = text.trim_end_matches('.'))).collect::<Vec<_>>().join("; ")}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </details>
+        </Show>
         <Show when=move || has_communes>
             <h2 id="communes-title">{t!(i18n, report.communes)}</h2>
             <div class="table-wrap" tabindex="0" role="region" aria-labelledby="communes-title">
@@ -248,24 +368,10 @@ fn report_view(
                             <th>{t!(i18n, report.rate)}</th>
                             <th>{t!(i18n, report.total18)}</th>
                             <th>{t!(i18n, report.band)}</th>
+                            <th>{t!(i18n, report.proposals)}</th>
                         </tr>
                     </thead>
-                    <tbody>
-                        {communes.clone().into_iter().map(|(rank, a)| {
-                            let band = a.band.clone();
-                            view! {
-                                <tr data-agency=a.agency_id.clone()>
-                                    <td class="rank">{rank}</td>
-                                    <td>{a.name.clone()}</td>
-                                    <td>{a.dossiers}</td>
-                                    <td>{a.rated}</td>
-                                    <td>{a.satisfaction_rate.map_or("—".into(), |r| format!("{r:.1}"))}</td>
-                                    <td class="total">{format!("{:.2}", a.total)}</td>
-                                    <td>{move || band_label(band.clone())}</td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
+                    <tbody>{commune_rows.clone()}</tbody>
                 </table>
             </div>
         </Show>
@@ -285,41 +391,27 @@ fn report_view(
                         <th>{t!(i18n, report.rate)}</th>
                     </tr>
                 </thead>
-                <tbody>
-                    {report.officials.iter().map(|o| view! {
-                        <tr>
-                            <td>{o.name.clone()}</td>
-                            <td>{o.agency.replace("UBND ", "")}</td>
-                            <td>{o.dossiers}</td>
-                            <td>{o.rated}</td>
-                            {[1u8, 2, 3, 4, 7].map(|n| view! { <td>{fmt(o.averages.get(&n).copied())}</td> }).collect_view()}
-                            <td class="total">{format!("{:.2}", o.total)}</td>
-                            <td>{o.satisfaction_rate.map_or("—".into(), |r| format!("{r:.1}"))}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
+                <tbody>{officials}</tbody>
             </table>
         </div>
         <h2>{t!(i18n, report.conflicts)}</h2>
-        <Show when=move || no_conflicts>
-            <p class="hint">{t!(i18n, report.conflicts_none)}</p>
-        </Show>
+        <p class="conflicts-total">
+            {move || if conflicts_total == 0 {
+                t_string!(i18n, report.conflicts_none).to_owned()
+            } else {
+                t_string!(i18n, report.conflicts_open, count = conflicts_total)
+            }}
+        </p>
         <ul class="conflicts">
-            {conflicts.into_iter().map(|c| {
-                let code = c.dossier_code.clone();
-                view! {
-                    <li>
-                        <strong>{c.dossier_code.clone()}</strong> " — "
-                        {move || t_string!(i18n, report.counted, counted = c.counted.clone(), aside = c.set_aside.clone())}
-                        {office.then(|| view! {
-                            " "
-                            <button class="btn secondary small no-print" type="button" on:click=move |_| resolve(code.clone())>
-                                {t!(i18n, report.resolve)}
-                            </button>
-                        })}
-                    </li>
-                }
+            {conflicts.into_iter().map(|c| view! {
+                <li data-code=c.dossier_code.clone()>
+                    <strong>{c.dossier_code.clone()}</strong> " — "
+                    {move || t_string!(i18n, report.counted, counted = grades::channel(i18n, &c.counted), aside = grades::channel(i18n, &c.set_aside))}
+                </li>
             }).collect_view()}
         </ul>
+        <p class="no-print">
+            <A href=decide_href attr:class="btn secondary">{t!(i18n, report.decide_link)}</A>
+        </p>
     }
 }

@@ -194,7 +194,7 @@ fn Desk() -> impl IntoView {
                 client_time,
             });
             match &slip.editing {
-                Some(e) => outbox::edit(&e.id, e.version, record).await,
+                Some(e) => outbox::edit(e, record).await,
                 None => outbox::add(record).await,
             }
         }
@@ -243,7 +243,7 @@ fn Desk() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            match outbox::remove_unsent(&entry.id, entry.version).await {
+            match outbox::remove_unsent(&entry).await {
                 Ok(()) => {
                     problem.set(None);
                     batch.update(|b| {
