@@ -139,4 +139,7 @@ fn App() -> impl IntoView {
 
 pub fn main() {
     leptos::mount::mount_to_body(App);
+    // A scanner takes what the loader started as soon as its screen shows;
+    // whatever is left by then was not needed.
+    set_timeout(scan::early::release_unused, std::time::Duration::from_secs(5));
 }

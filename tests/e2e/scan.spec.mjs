@@ -57,3 +57,44 @@ test('a slip without a code does nothing', async () => {
     await expect(page.locator('.scan-message')).toBeEmpty();
   });
 });
+
+test('reopening the desk signed in: the camera and decoder started with the page are taken over, or let go', async () => {
+  await withCameraPage('clean', async (page) => {
+    await signIn(page);
+    await expect(page.locator('.slip .dossier-code')).toHaveText(slips().clean, { timeout: 20_000 });
+    // Every camera stream and decoder worker the page makes, and what became of them.
+    await page.addInitScript(() => {
+      window.seen = { streams: [], workers: 0, askedBeforeScanner: [] };
+      const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = async (c) => {
+        window.seen.askedBeforeScanner.push(!document.querySelector('.scanner'));
+        const s = await gum(c);
+        window.seen.streams.push(s);
+        return s;
+      };
+      const W = window.Worker;
+      window.Worker = function (...a) {
+        window.seen.workers += 1;
+        return new W(...a);
+      };
+      window.Worker.prototype = W.prototype; // still a Worker to `instanceof`
+    });
+    await page.goto('/nhap-phieu');
+    await expect(page.locator('.slip .dossier-code')).toHaveText(slips().clean, { timeout: 20_000 });
+    const desk = await page.evaluate(() => ({
+      streams: window.seen.streams.length,
+      live: window.seen.streams.filter((s) => s.getVideoTracks().some((t) => t.readyState === 'live')).length,
+      workers: window.seen.workers,
+      askedBeforeScanner: window.seen.askedBeforeScanner,
+    }));
+    // One camera and one decoder, asked for by the page before the app showed its scanner.
+    expect(desk).toEqual({ streams: 1, live: 1, workers: 1, askedBeforeScanner: [true] });
+
+    // The counter's kiosk screen before kiosk mode has no scanner: what the page started stops.
+    await page.goto('/quay');
+    await expect(page.locator('.kiosk-setup')).toBeVisible();
+    await expect
+      .poll(() => page.evaluate(() => window.seen.streams.flatMap((s) => s.getVideoTracks()).map((t) => t.readyState)), { timeout: 10_000 })
+      .toEqual(['ended']);
+  });
+});

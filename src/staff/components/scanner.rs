@@ -7,6 +7,7 @@ use crate::i18n::*;
 use crate::messages::scan_error_text;
 use crate::staff::scan::accept::Acceptor;
 use crate::staff::scan::camera::{self, CameraError};
+use crate::staff::scan::early;
 use crate::staff::scan::worker::{Decoded, DecoderWorker};
 use danhgia_core::{ScanPolicy, ScanTarget, parse_scan};
 use leptos::html::Video;
@@ -127,14 +128,36 @@ where
     };
     let handle = Rc::new(handle);
 
+    // One frame to the decoder, if it is idle and the camera shows something.
+    let tick = move || {
+        if !active.get_untracked() {
+            return;
+        }
+        let Some(video) = video_ref.get_untracked() else { return };
+        running.with_value(|r| {
+            if let Some(r) = r.as_ref().filter(|r| r.worker.idle())
+                && let Some((buffer, w, h)) = capture(&video, r)
+            {
+                let _ = r.worker.send(&buffer, w, h);
+            }
+        });
+    };
+
     let start = move |device: Option<String>| {
         let handle = handle.clone();
         running.set_value(None);
         status.set(Status::Starting);
         spawn_local(async move {
             // The decoder's wasm loads while the camera starts, not after.
-            let worker = DecoderWorker::start(move |d| handle(d));
-            let stream = match camera::open(device.as_deref()).await {
+            let worker = match early::take_decoder() {
+                Some((worker, ready)) => Ok(DecoderWorker::adopt(worker, ready, move |d| handle(d), tick)),
+                None => DecoderWorker::start(move |d| handle(d), tick),
+            };
+            let opened = match early::take_camera(device.as_deref()).await {
+                Some(stream) => Ok(stream),
+                None => camera::open(device.as_deref()).await,
+            };
+            let stream = match opened {
                 Ok(stream) => stream,
                 Err(e) if device.is_some() => match camera::open(None).await {
                     Ok(stream) => stream,
@@ -152,7 +175,8 @@ where
                 camera::remember_camera(&id);
             }
             torch.set(camera::has_torch(&stream).then_some(false));
-            camera_count.set(camera::cameras().await.len());
+            // Counting cameras (for the switch button) is not on the way to the first read.
+            spawn_local(async move { camera_count.set(camera::cameras().await.len()) });
             let canvas = document().create_element("canvas").ok().and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok());
             let ctx = canvas
                 .as_ref()
@@ -162,22 +186,13 @@ where
                 camera::stop(&stream);
                 return status.set(Status::Failed(CameraError::Unsupported));
             };
-            let tick = move || {
-                if !active.get_untracked() {
-                    return;
-                }
-                let Some(video) = video_ref.get_untracked() else { return };
-                running.with_value(|r| {
-                    if let Some(r) = r.as_ref().filter(|r| r.worker.idle())
-                        && let Some((buffer, w, h)) = capture(&video, r)
-                    {
-                        let _ = r.worker.send(&buffer, w, h);
-                    }
-                });
-            };
             let interval = set_interval_with_handle(tick, TICK).ok();
             running.set_value(Some(Running { stream, worker, canvas, ctx, interval }));
             status.set(Status::Running);
+            // The first frame goes as soon as all is there, not a tick later
+            // (the decoder's ready message and the video's first frame do the
+            // same if they come after this).
+            tick();
         });
     };
     // A handle that views may hold (the closure itself is not `Send`).
@@ -258,7 +273,7 @@ where
     view! {
         <section class="scanner" class:failed=move || matches!(status.get(), Status::Failed(_))>
             <div class="viewport">
-                <video node_ref=video_ref autoplay muted playsinline prop:muted=true></video>
+                <video node_ref=video_ref autoplay muted playsinline prop:muted=true on:loadeddata=move |_| tick()></video>
                 <div class="scan-region" role="img" aria-label=move || t_string!(i18n, scanner.region)></div>
                 <Show when=move || !active.get()>
                     <p class="scan-paused">{t!(i18n, scanner.paused)}</p>

@@ -3,4 +3,5 @@
 
 pub mod accept;
 pub mod camera;
+pub mod early;
 pub mod worker;

@@ -32,10 +32,21 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 }
 
 impl DecoderWorker {
-    /// Starts the worker; `on_result` gets each frame's outcome.
-    pub fn start(on_result: impl Fn(Decoded) + 'static) -> Result<Self, JsValue> {
-        let worker = Worker::new(LOADER)?;
-        let ready = Rc::new(Cell::new(false));
+    /// Starts the worker; `on_result` gets each frame's outcome, `on_ready`
+    /// is called once the decoder has loaded (the first frame can go).
+    pub fn start(on_result: impl Fn(Decoded) + 'static, on_ready: impl Fn() + 'static) -> Result<Self, JsValue> {
+        Ok(Self::adopt(Worker::new(LOADER)?, false, on_result, on_ready))
+    }
+
+    /// Takes over a worker started from [`LOADER`] elsewhere (the page's
+    /// loader), `ready` if it has already said so.
+    pub fn adopt(
+        worker: Worker,
+        ready: bool,
+        on_result: impl Fn(Decoded) + 'static,
+        on_ready: impl Fn() + 'static,
+    ) -> Self {
+        let ready = Rc::new(Cell::new(ready));
         let busy = Rc::new(Cell::new(false));
         let on_result = RefCell::new(on_result);
         let (r, b) = (ready.clone(), busy.clone());
@@ -43,6 +54,7 @@ impl DecoderWorker {
             let data = event.data();
             if get(&data, "ready").as_bool() == Some(true) {
                 r.set(true);
+                on_ready();
                 return;
             }
             b.set(false);
@@ -54,7 +66,7 @@ impl DecoderWorker {
             (on_result.borrow())(decoded);
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        Ok(DecoderWorker { worker, ready, busy, frame: Cell::new(0), _on_message: on_message })
+        DecoderWorker { worker, ready, busy, frame: Cell::new(0), _on_message: on_message }
     }
 
     /// Ready for another frame (started, and not decoding one).
