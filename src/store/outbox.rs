@@ -116,6 +116,20 @@ pub enum Refusal {
     Store(StoreError),
 }
 
+// Written out, not `{:?}`: Debug's string escaping is kilobytes of the
+// citizen's download.
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Gone => f.write_str("the record is gone"),
+            Refusal::Sending => f.write_str("the record is being sent"),
+            Refusal::AlreadySent => f.write_str("the record was already sent"),
+            Refusal::Changed => f.write_str("the record changed meanwhile"),
+            Refusal::Store(e) => e.fmt(f),
+        }
+    }
+}
+
 impl From<StoreError> for Refusal {
     fn from(e: StoreError) -> Self {
         Refusal::Store(e)
@@ -351,7 +365,7 @@ pub async fn claim(limit: usize, paper: bool, take_over: bool) -> Result<Claim, 
     .await;
     result.map_err(|r| match r {
         Refusal::Store(e) => e,
-        other => StoreError(format!("{other:?}")),
+        other => StoreError(other.to_string()),
     })
 }
 
@@ -398,7 +412,7 @@ async fn finish(claimed: &[OutboxEntry], apply: impl Fn(&mut OutboxEntry)) -> Re
     .await;
     result.map_err(|r| match r {
         Refusal::Store(e) => e,
-        other => StoreError(format!("{other:?}")),
+        other => StoreError(other.to_string()),
     })
 }
 

@@ -177,7 +177,7 @@ impl std::fmt::Display for SendError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SendError::Store(e) => write!(f, "outbox unavailable: {e}"),
-            SendError::Api(e) => write!(f, "server unreachable or failing: {e:?}"),
+            SendError::Api(e) => write!(f, "server unreachable or failing: {e}"),
         }
     }
 }
