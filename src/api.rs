@@ -28,6 +28,19 @@ pub enum ApiErr {
     BadAnswer,
 }
 
+// Written out, not `{:?}`: Debug's string escaping is kilobytes of the
+// citizen's download.
+impl std::fmt::Display for ApiErr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApiErr::Network => f.write_str("no answer"),
+            ApiErr::Server(status) => write!(f, "server error {status}"),
+            ApiErr::Refused { status, code, message } => write!(f, "refused ({status} {code}): {message}"),
+            ApiErr::BadAnswer => f.write_str("an answer not as the API promises"),
+        }
+    }
+}
+
 /// `path?k=v&…` with the values encoded.
 fn with_query(path: &str, query: &[(&str, &str)]) -> String {
     let mut url = path.to_owned();

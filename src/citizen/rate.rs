@@ -143,7 +143,7 @@ pub fn Rate(
                     sync.send_soon();
                 }
                 Err(e) => {
-                    leptos::logging::error!("{e:?}");
+                    leptos::logging::error!("{e}");
                     save_failed.set(true);
                 }
             }

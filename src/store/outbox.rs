@@ -124,6 +124,20 @@ pub enum Refusal {
     Store(StoreError),
 }
 
+// Written out, not `{:?}`: Debug's string escaping is kilobytes of the
+// citizen's download.
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Gone => f.write_str("the record is gone"),
+            Refusal::Sending => f.write_str("the record is being sent"),
+            Refusal::AlreadySent => f.write_str("the record was already sent"),
+            Refusal::Changed => f.write_str("the record changed meanwhile"),
+            Refusal::Store(e) => e.fmt(f),
+        }
+    }
+}
+
 impl From<StoreError> for Refusal {
     fn from(e: StoreError) -> Self {
         Refusal::Store(e)
@@ -352,14 +366,14 @@ pub async fn claim(limit: usize, paper: bool, take_over: bool) -> Result<Claim, 
             entry.sending_since = Some(now);
             entry.attempts = entry.attempts.saturating_add(1);
             bump(entry);
-            put(&store, entry).await?;
+            put_unawaited(&store, entry)?;
         }
         Ok(claim)
     })
     .await;
     result.map_err(|r| match r {
         Refusal::Store(e) => e,
-        other => StoreError(format!("{other:?}")),
+        other => StoreError(other.to_string()),
     })
 }
 
@@ -367,18 +381,25 @@ pub async fn claim(limit: usize, paper: bool, take_over: bool) -> Result<Claim, 
 /// others go back to waiting. A record whose version moved on since the
 /// claim is left as it is.
 pub async fn settle(claimed: &[OutboxEntry], answer: Option<&[RecordResult]>) -> Result<(), StoreError> {
-    finish(claimed, move |entry| {
-        if let Some(result) = answer.and_then(|a| a.iter().find(|r| r.id == entry.id)) {
+    finish(claimed, move |at, entry| {
+        if let Some(result) = answer.and_then(|a| find_result(a, at, &entry.id)) {
             entry.settle(result);
         }
     })
     .await
 }
 
+/// The server's verdict on the record sent `at` that place of the batch. It
+/// answers in the order sent, so that place is looked at first (looking
+/// through every answer for each record of the batch was quadratic).
+pub fn find_result<'a>(answer: &'a [RecordResult], at: usize, id: &str) -> Option<&'a RecordResult> {
+    answer.get(at).filter(|r| r.id == id).or_else(|| answer.iter().find(|r| r.id == id))
+}
+
 /// The whole request was refused (it should never be): the records are
 /// parked with the reason rather than retried forever.
 pub async fn refuse(claimed: &[OutboxEntry], code: &str, message: &str) -> Result<(), StoreError> {
-    finish(claimed, move |entry| {
+    finish(claimed, move |_, entry| {
         entry.state = EntryState::Rejected;
         entry.reason = Some(code.to_owned());
         entry.message = Some(message.to_owned());
@@ -386,27 +407,52 @@ pub async fn refuse(claimed: &[OutboxEntry], code: &str, message: &str) -> Resul
     .await
 }
 
-async fn finish(claimed: &[OutboxEntry], apply: impl Fn(&mut OutboxEntry)) -> Result<(), StoreError> {
+/// Puts a record without waiting for the request: for the many records of
+/// a delivery's transaction. IndexedDB carries a transaction's requests out
+/// in order, and a failed one aborts the transaction, which [`write`] then
+/// reports: nothing of it is kept. (Waiting for each put was a round trip to
+/// the database per record: most of the time of a long delivery.)
+fn put_unawaited(store: &web_sys::IdbObjectStore, entry: &OutboxEntry) -> Result<(), StoreError> {
+    store.put(&to_js(entry)?).map(drop).map_err(|_| StoreError("put".into()))
+}
+
+async fn finish(claimed: &[OutboxEntry], apply: impl Fn(usize, &mut OutboxEntry)) -> Result<(), StoreError> {
     if claimed.is_empty() {
         return Ok(());
     }
     let result = write(|store| async move {
-        for claim in claimed {
-            let Some(mut entry) = read(&store, &claim.id).await? else { continue };
-            if entry.version != claim.version {
+        // Every record asked for at once, not one after the other: requests
+        // are carried out in order, so once the last one has its answer, all
+        // have (and if one failed, the transaction aborted and so did the
+        // last one).
+        let requests = claimed
+            .iter()
+            .map(|claim| store.get(&JsValue::from_str(&claim.id)).map_err(|_| StoreError("get".into())))
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(last) = requests.last() {
+            idb::wait(last).await?;
+        }
+        for (at, (claim, req)) in claimed.iter().zip(&requests).enumerate() {
+            // Every write bumps the version: a record still at the claim's
+            // version is the claimed one, so only its version is read (not
+            // the whole record, again, for each record of the batch).
+            let stored = req.result().map_err(|_| StoreError("get".into()))?;
+            let version = js_sys::Reflect::get(&stored, &JsValue::from_str("version")).ok().and_then(|v| v.as_f64());
+            if stored.is_undefined() || version != Some(f64::from(claim.version)) {
                 continue;
             }
-            apply(&mut entry);
+            let mut entry = claim.clone();
+            apply(at, &mut entry);
             entry.sending_since = None;
             bump(&mut entry);
-            put(&store, &entry).await?;
+            put_unawaited(&store, &entry)?;
         }
         Ok(())
     })
     .await;
     result.map_err(|r| match r {
         Refusal::Store(e) => e,
-        other => StoreError(format!("{other:?}")),
+        other => StoreError(other.to_string()),
     })
 }
 

@@ -177,7 +177,7 @@ impl std::fmt::Display for SendError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SendError::Store(e) => write!(f, "outbox unavailable: {e}"),
-            SendError::Api(e) => write!(f, "server unreachable or failing: {e:?}"),
+            SendError::Api(e) => write!(f, "server unreachable or failing: {e}"),
         }
     }
 }
@@ -268,7 +268,9 @@ async fn deliver(sync: Sync, take_over: bool) -> Result<(), SendError> {
         sync.status.update(|s| s.sending = claim.entries.iter().map(|e| e.id.clone()).collect());
         match api::post_ratings(&batch, bearer.as_deref()).await {
             Ok(answer) => {
-                let answered = claim.entries.iter().filter(|e| answer.results.iter().any(|r| r.id == e.id)).count();
+                let answered = (claim.entries.iter().enumerate())
+                    .filter(|(at, e)| outbox::find_result(&answer.results, *at, &e.id).is_some())
+                    .count();
                 outbox::settle(&claim.entries, Some(&answer.results)).await?;
                 if answered == 0 {
                     // An answer about none of them: do not loop on it.

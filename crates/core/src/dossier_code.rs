@@ -30,7 +30,9 @@ impl fmt::Display for DossierCodeError {
         match self {
             Self::Empty => f.write_str("the dossier code is empty"),
             Self::TooLong { max } => write!(f, "the dossier code is longer than {max} characters"),
-            Self::InvalidChar { ch } => write!(f, "the dossier code may not contain {ch:?}"),
+            // The code point, not `{ch:?}`: Debug's escaping is kilobytes of
+            // the citizen's download.
+            Self::InvalidChar { ch } => write!(f, "the dossier code may not contain U+{:04X}", u32::from(*ch)),
             Self::BadEdge => f.write_str("the dossier code must start and end with a letter or digit"),
         }
     }

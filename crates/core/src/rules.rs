@@ -4,7 +4,6 @@
 
 use crate::{CivilDate, Text};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 use std::fmt;
 
 /// Who supplies an indicator's answer.
@@ -143,9 +142,31 @@ impl fmt::Display for RuleError {
 
 impl std::error::Error for RuleError {}
 
+/// The first key seen twice. A linear scan, not a `HashSet`: the lists are a
+/// few dozen keys at most, and this runs in the citizen's app, whose download
+/// then carries no hash table or hasher for it.
 fn unique<'a>(keys: impl IntoIterator<Item = &'a str>) -> Result<(), &'a str> {
-    let mut seen = HashSet::new();
-    keys.into_iter().try_for_each(|k| if seen.insert(k) { Ok(()) } else { Err(k) })
+    let mut seen: Vec<&str> = Vec::new();
+    keys.into_iter().try_for_each(|k| {
+        if seen.contains(&k) {
+            return Err(k);
+        }
+        seen.push(k);
+        Ok(())
+    })
+}
+
+/// A stable insertion sort by key, for the few items of a rule set. The
+/// standard library's stable sort is kilobytes of wasm for each element type
+/// in the citizen's download; these lists hold a handful of items.
+fn sort_small_by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && key(&items[j - 1]) > key(&items[j]) {
+            items.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
 
 impl RuleSet {
@@ -165,9 +186,8 @@ impl RuleSet {
         if let Err(k) = unique(self.indicators.iter().map(|i| i.key.as_str())) {
             return fail(format!("indicator key {k} appears twice"));
         }
-        let mut numbers = HashSet::new();
-        for ind in &self.indicators {
-            if !numbers.insert(ind.number) {
+        for (n, ind) in self.indicators.iter().enumerate() {
+            if self.indicators[..n].iter().any(|i| i.number == ind.number) {
                 return fail(format!("indicator number {} appears twice", ind.number));
             }
             if !ind.label.is_complete() {
@@ -180,7 +200,9 @@ impl RuleSet {
                 return fail(format!("indicator {} option {k} appears twice", ind.number));
             }
             if let Some(o) = ind.options.iter().find(|o| !o.label.is_complete() || o.key.trim().is_empty()) {
-                return fail(format!("indicator {} option {:?} lacks a key or a label", ind.number, o.key));
+                // (Quoted by hand, not `{:?}`: Debug's escaping is kilobytes of
+                // the citizen's download.)
+                return fail(format!("indicator {} option '{}' lacks a key or a label", ind.number, o.key));
             }
             if ind.options.windows(2).any(|w| w[0].points <= w[1].points) {
                 return fail(format!("indicator {} options must be listed best first", ind.number));
@@ -230,7 +252,7 @@ impl RuleSet {
         });
         let mut indicators: Vec<&Indicator> =
             self.indicators.iter().filter(|i| i.supplier == Supplier::Citizen).collect();
-        indicators.sort_by_key(|i| i.number);
+        sort_small_by_key(&mut indicators, |i| i.number);
         let indicators = indicators.into_iter().map(|i| CitizenQuestion {
             key: &i.key,
             label: &i.label,
@@ -262,7 +284,7 @@ impl RuleBook {
         if let Err(v) = unique(sets.iter().map(|s| s.version.as_str())) {
             return Err(RuleError::DuplicateVersion(v.to_owned()));
         }
-        sets.sort_by_key(|s| s.effective_from);
+        sort_small_by_key(&mut sets, |s| s.effective_from);
         if let Some(w) = sets.windows(2).find(|w| w[0].effective_from == w[1].effective_from) {
             return Err(RuleError::DuplicateEffectiveDate(w[0].effective_from));
         }

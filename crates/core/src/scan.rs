@@ -53,7 +53,7 @@ impl fmt::Display for ScanError {
             ScanError::Empty => f.write_str("nothing was read"),
             ScanError::TooLong => f.write_str("the content is too long to be a dossier code"),
             ScanError::ControlChars => f.write_str("the content holds control characters"),
-            ScanError::UnsupportedScheme(s) => write!(f, "links of type {s:?} are not opened"),
+            ScanError::UnsupportedScheme(s) => write!(f, "links of type \"{s}\" are not opened"),
             ScanError::ForeignUrl { host } => write!(f, "{host} is not a dossier rating link"),
             ScanError::MalformedLink => f.write_str("the rating link is incomplete or damaged"),
             ScanError::NotADossierCode(e) => write!(f, "not a dossier code: {e}"),
