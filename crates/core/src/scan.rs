@@ -170,7 +170,13 @@ impl<'a> WebUrl<'a> {
         // The host is after the last `@` (`user:pass@host`), before `:port`.
         let host = authority.rsplit('@').next().unwrap_or_default();
         let host = match host.rsplit_once(':') {
-            Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+            // An empty port is the default one; a number past 65535 is no
+            // address at all (browsers refuse it), so nothing is opened.
+            Some((h, "")) => h,
+            Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => {
+                port.parse::<u16>().ok()?;
+                h
+            }
             _ => host,
         };
         let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
@@ -296,6 +302,12 @@ mod tests {
         // Port and case of the host do not matter; relative links are ours.
         assert!(parse_scan("HTTP://DanhGia.TrieuPhong.gov.vn:8080/r/A1?t=Abcdefgh12", &policy()).is_ok());
         assert!(parse_scan("/r/A1?t=Abcdefgh12", &policy()).is_ok());
+        assert!(parse_scan("https://danhgia.trieuphong.gov.vn:/r/A1?t=Abcdefgh12", &policy()).is_ok());
+        // A port no browser would go to: not an address (found by the fuzz target).
+        assert_eq!(
+            parse_scan("https://danhgia.trieuphong.gov.vn:444443/r/A1?t=Abcdefgh12", &policy()),
+            Err(ScanError::MalformedLink)
+        );
     }
 
     #[test]

@@ -695,6 +695,9 @@ fn gen_record() -> impl Strategy<Value = GenRecord> {
                 let choice = picks[i % picks.len()].get(&q.question.choices).0;
                 answers.insert(q.question.key.to_owned(), choice.to_owned());
             }
+            // A plain comment: without the invisible characters (line and
+            // paragraph separators, bidi controls …) the defects bring in.
+            let comment = comment.map(|c| c.chars().filter(|ch| !danhgia_core::text::is_hidden(*ch)).collect::<String>());
             let comment = comment.map(|c| c.trim().to_owned());
             let mut record = RatingRecord {
                 id,
