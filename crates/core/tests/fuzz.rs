@@ -697,7 +697,8 @@ fn gen_record() -> impl Strategy<Value = GenRecord> {
             }
             // A plain comment: without the invisible characters (line and
             // paragraph separators, bidi controls …) the defects bring in.
-            let comment = comment.map(|c| c.chars().filter(|ch| !danhgia_core::text::is_hidden(*ch)).collect::<String>());
+            let comment =
+                comment.map(|c| c.chars().filter(|ch| !danhgia_core::text::is_hidden(*ch)).collect::<String>());
             let comment = comment.map(|c| c.trim().to_owned());
             let mut record = RatingRecord {
                 id,
