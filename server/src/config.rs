@@ -4,6 +4,8 @@
 use clap::{Parser, Subcommand};
 use std::net::IpAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 #[derive(Debug, Clone, Parser)]
 #[command(
@@ -150,6 +152,20 @@ pub struct Faults {
     /// Extra latency for every rating request, in milliseconds.
     #[arg(long, env = "DANHGIA_FAULT_LATENCY_MS", default_value_t = 0, global = true)]
     pub fault_latency_ms: u64,
+    /// Makes the faults a fixed sequence (the n-th failure roll and the n-th
+    /// lost-answer roll of a process always come out the same), so a test
+    /// sees the same faults whatever the timing. Random without it.
+    #[arg(long, env = "DANHGIA_FAULT_SEED", global = true)]
+    pub fault_seed: Option<u64>,
+    #[arg(skip)]
+    rolls: Arc<[AtomicU64; 2]>,
+}
+
+/// Which kind of fault a roll decides.
+#[derive(Debug, Clone, Copy)]
+pub enum Fault {
+    Fail = 0,
+    Drop = 1,
 }
 
 impl Faults {
@@ -157,13 +173,38 @@ impl Faults {
         self.fault_fail > 0.0 || self.fault_drop > 0.0 || self.fault_latency_ms > 0
     }
 
-    /// True with probability `share`.
-    pub fn roll(share: f64) -> bool {
-        let mut bytes = [0u8; 4];
-        share > 0.0
-            && getrandom::fill(&mut bytes).is_ok()
-            && f64::from(u32::from_le_bytes(bytes)) / f64::from(u32::MAX) < share
+    /// Whether this request gets the fault: true with the fault's share.
+    pub fn roll(&self, fault: Fault) -> bool {
+        let share = match fault {
+            Fault::Fail => self.fault_fail,
+            Fault::Drop => self.fault_drop,
+        };
+        if share <= 0.0 {
+            return false;
+        }
+        let value = match self.fault_seed {
+            Some(seed) => {
+                let n = self.rolls[fault as usize].fetch_add(1, Ordering::Relaxed);
+                (splitmix64(seed ^ (fault as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(n)) >> 32) as u32
+            }
+            None => {
+                let mut bytes = [0u8; 4];
+                if getrandom::fill(&mut bytes).is_err() {
+                    return false;
+                }
+                u32::from_le_bytes(bytes)
+            }
+        };
+        f64::from(value) / f64::from(u32::MAX) < share
     }
+}
+
+/// SplitMix64's output function: well-spread values from consecutive inputs.
+fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// The data folder, created readable by the server's user only (0700); an
@@ -185,4 +226,34 @@ pub fn create_data_dir(dir: &std::path::Path) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn faults(seed: Option<u64>) -> Faults {
+        Faults { fault_fail: 0.35, fault_drop: 0.25, fault_seed: seed, ..Faults::default() }
+    }
+
+    #[test]
+    fn a_seed_fixes_each_kind_of_fault_in_order_of_rolls() {
+        let sequence = |f: &Faults, kind| (0..64).map(|_| f.roll(kind)).collect::<Vec<_>>();
+        let (a, b) = (faults(Some(7)), faults(Some(7)));
+        // Interleaving the kinds differently changes nothing: each has its own sequence.
+        let a_fail = sequence(&a, Fault::Fail);
+        let a_drop = sequence(&a, Fault::Drop);
+        let b_drop = sequence(&b, Fault::Drop);
+        let b_fail = sequence(&b, Fault::Fail);
+        assert_eq!((a_fail.clone(), a_drop.clone()), (b_fail, b_drop));
+        // Roughly the shares asked for, and not one kind mirroring the other.
+        let share = |v: &[bool]| v.iter().filter(|x| **x).count();
+        assert!((10..=36).contains(&share(&a_fail)), "{}", share(&a_fail));
+        assert!((6..=28).contains(&share(&a_drop)), "{}", share(&a_drop));
+        assert_ne!(a_fail, a_drop);
+        assert_ne!(sequence(&faults(Some(8)), Fault::Fail), a_fail);
+        // No share, no fault, seeded or not.
+        let none = Faults { fault_seed: Some(7), ..Faults::default() };
+        assert!(!(0..64).any(|_| none.roll(Fault::Fail) || none.roll(Fault::Drop)));
+    }
 }

@@ -1,7 +1,7 @@
 use super::{ApiFailure, now_rfc3339};
 use crate::AppState;
 use crate::auth::MaybeSignedIn;
-use crate::config::Faults;
+use crate::config::Fault;
 use crate::ratings::{self, BatchError};
 use axum::Json;
 use axum::body::Bytes;
@@ -52,7 +52,7 @@ pub async fn post_ratings(
     if faults.fault_latency_ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(faults.fault_latency_ms)).await;
     }
-    if Faults::roll(faults.fault_fail) {
+    if faults.roll(Fault::Fail) {
         tracing::warn!("fault injection: failing a ratings request before storing it");
         return Err(ApiFailure::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -81,7 +81,7 @@ pub async fn post_ratings(
         officer = ?sender_id,
         "ratings batch"
     );
-    if Faults::roll(faults.fault_drop) {
+    if faults.roll(Fault::Drop) {
         tracing::warn!(records = results.len(), "fault injection: losing the answer to a stored batch");
         return Err(ApiFailure::new(StatusCode::BAD_GATEWAY, "fault_injected", "Injected lost answer (test mode)."));
     }
