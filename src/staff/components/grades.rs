@@ -5,6 +5,7 @@
 use crate::i18n::*;
 use danhgia_core::bands::Bands;
 use danhgia_core::wire::{AgencyRow, Report};
+use leptos::prelude::*;
 
 /// Points with two decimals, "—" when unknown.
 pub fn points(v: Option<f64>) -> String {
@@ -71,6 +72,46 @@ pub fn communes(report: &Report) -> Vec<AgencyRow> {
             .then_with(|| a.agency_id.cmp(&b.agency_id))
     });
     rows
+}
+
+/// Mẫu 05's header row, the same on the reports screen and its print view.
+pub fn commune_head(i18n: I18n) -> impl IntoView {
+    view! {
+        <thead>
+            <tr>
+                <th>{t!(i18n, report.commune_rank)}</th>
+                <th>{t!(i18n, report.commune)}</th>
+                <th>{t!(i18n, report.dossiers)}</th>
+                <th>{t!(i18n, report.rated)}</th>
+                <th>{t!(i18n, report.rate)}</th>
+                <th>{t!(i18n, report.total18)}</th>
+                <th>{t!(i18n, report.band)}</th>
+                <th>{t!(i18n, report.proposals)}</th>
+            </tr>
+        </thead>
+    }
+}
+
+/// Mẫu 05's rows: the communes in rank order, each with its proposals.
+pub fn commune_rows(i18n: I18n, report: &Report) -> impl IntoView + Clone + use<> {
+    communes(report)
+        .into_iter()
+        .map(|a| {
+            let (bands, row) = (report.bands.clone(), a.clone());
+            view! {
+                <tr data-agency=a.agency_id.clone() data-standing=a.standing.clone()>
+                    <td class="rank">{rank(a.commune_rank)}</td>
+                    <td class="name">{a.name.clone()}</td>
+                    <td>{a.dossiers}</td>
+                    <td>{a.rated}</td>
+                    <td class="rate">{rate(a.satisfaction_rate)}</td>
+                    <td class="total">{total(&a)}</td>
+                    <td class="band">{move || grade(i18n, &bands, &row)}</td>
+                    <td class="name proposals">{a.proposals.clone().unwrap_or_default()}</td>
+                </tr>
+            }
+        })
+        .collect_view()
 }
 
 /// A rating's channel in words.

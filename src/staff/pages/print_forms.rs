@@ -10,7 +10,7 @@ use crate::session::CurrentSession;
 use crate::staff::components::grades;
 use crate::staff::components::period::{PeriodChoice, period_label};
 use crate::staff::pages::reports::fetch_report;
-use danhgia_core::wire::{AgencyRow, Report};
+use danhgia_core::wire::Report;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -252,40 +252,10 @@ fn mau03(i18n: I18n, report: &Report) -> impl IntoView + use<> {
 }
 
 fn mau05(i18n: I18n, report: &Report) -> impl IntoView + use<> {
-    let rows = grades::communes(report)
-        .into_iter()
-        .map(|a: AgencyRow| {
-            let (bands, row) = (report.bands.clone(), a.clone());
-            let grade = move || grades::grade(i18n, &bands, &row);
-            view! {
-                <tr data-agency=a.agency_id.clone()>
-                    <td>{grades::rank(a.commune_rank)}</td>
-                    <td class="name">{a.name.clone()}</td>
-                    <td>{a.dossiers}</td>
-                    <td>{a.rated}</td>
-                    <td>{grades::rate(a.satisfaction_rate)}</td>
-                    <td class="total">{grades::total(&a)}</td>
-                    <td>{grade}</td>
-                    <td class="name proposals">{a.proposals.clone().unwrap_or_default()}</td>
-                </tr>
-            }
-        })
-        .collect_view();
     view! {
         <table class="form-table mau-05">
-            <thead>
-                <tr>
-                    <th>{t!(i18n, report.commune_rank)}</th>
-                    <th>{t!(i18n, report.commune)}</th>
-                    <th>{t!(i18n, report.dossiers)}</th>
-                    <th>{t!(i18n, report.rated)}</th>
-                    <th>{t!(i18n, report.rate)}</th>
-                    <th>{t!(i18n, report.total18)}</th>
-                    <th>{t!(i18n, report.band)}</th>
-                    <th>{t!(i18n, report.proposals)}</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
+            {grades::commune_head(i18n)}
+            <tbody>{grades::commune_rows(i18n, report)}</tbody>
         </table>
     }
 }

@@ -226,8 +226,7 @@ fn report_view(i18n: I18n, report: Report, offline_since: Option<f64>) -> impl I
     let quarters: Vec<(String, Option<f64>)> =
         r.quarters.iter().map(|q| (format!("Q{}/{}", q.quarter, q.year), q.rate)).collect();
     let (unit, from, to) = (r.unit_name.clone(), date_vn(&r.from), date_vn(&r.to));
-    let communes = grades::communes(&r);
-    let has_communes = !communes.is_empty();
+    let has_communes = r.agencies.iter().any(grades::is_commune);
     let proportional = r.proportional_totals;
     let reasons: Vec<(String, Vec<(u8, String)>)> = r
         .agencies
@@ -264,25 +263,7 @@ fn report_view(i18n: I18n, report: Report, offline_since: Option<f64>) -> impl I
         })
         .collect_view();
 
-    let commune_rows = communes
-        .into_iter()
-        .map(|a| {
-            let row = a.clone();
-            let proposals = a.proposals.clone();
-            view! {
-                <tr data-agency=a.agency_id.clone() data-standing=a.standing.clone()>
-                    <td class="rank">{grades::rank(a.commune_rank)}</td>
-                    <td>{a.name.clone()}</td>
-                    <td>{a.dossiers}</td>
-                    <td>{a.rated}</td>
-                    <td class="rate">{grades::rate(a.satisfaction_rate)}</td>
-                    <td class="total">{grades::total(&a)}</td>
-                    <td class="band">{move || grade(&row)}</td>
-                    <td class="proposals">{proposals.unwrap_or_default()}</td>
-                </tr>
-            }
-        })
-        .collect_view();
+    let commune_rows = grades::commune_rows(i18n, &r);
 
     let officials = r
         .officials
@@ -359,18 +340,7 @@ fn report_view(i18n: I18n, report: Report, offline_since: Option<f64>) -> impl I
             <h2 id="communes-title">{t!(i18n, report.communes)}</h2>
             <div class="table-wrap" tabindex="0" role="region" aria-labelledby="communes-title">
                 <table class="report communes">
-                    <thead>
-                        <tr>
-                            <th>{t!(i18n, report.commune_rank)}</th>
-                            <th>{t!(i18n, report.commune)}</th>
-                            <th>{t!(i18n, report.dossiers)}</th>
-                            <th>{t!(i18n, report.rated)}</th>
-                            <th>{t!(i18n, report.rate)}</th>
-                            <th>{t!(i18n, report.total18)}</th>
-                            <th>{t!(i18n, report.band)}</th>
-                            <th>{t!(i18n, report.proposals)}</th>
-                        </tr>
-                    </thead>
+                    {grades::commune_head(i18n)}
                     <tbody>{commune_rows.clone()}</tbody>
                 </table>
             </div>
