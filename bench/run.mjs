@@ -9,7 +9,7 @@ import { startServer } from '../tests/e2e/server.mjs';
 import { executablePath } from '../tests/e2e/browser.mjs';
 import { makeClips } from '../tests/e2e/clips.mjs';
 import { benchDecoder, decoderSection } from './decoder.mjs';
-import { bytesCitizen, bytesOfficer, deliverTenThousand, lighthouseCitizen, offlineColdStart, qrToForm, twiggyByCrate } from './app.mjs';
+import { bytesCitizen, bytesOfficer, deliverTenThousand, lighthouseCitizen, offlineColdStart, qrInView, qrToForm, twiggyByCrate } from './app.mjs';
 import { checkCodeGuessing, ingest, loginFlood, postgresCluster } from './server.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -35,12 +35,20 @@ try {
   const page = await (await fetch(`${server.baseUrl}/api/v1/dossiers?limit=50`, { headers: { authorization: `Bearer ${token}` } })).json();
   const d = page.dossiers.find((x) => x.returned_on);
   const clips = join(root, 'tests/e2e/.output/bench-clips');
-  await makeClips(clips, { qr: { qr: `${server.baseUrl}/r/${encodeURIComponent(d.code)}?t=${d.token}`, noise: 4 } });
+  const qrLink = `${server.baseUrl}/r/${encodeURIComponent(d.code)}?t=${d.token}`;
+  await makeClips(clips, {
+    qr: { qr: qrLink, noise: 4 },
+    qr30: { qr: qrLink, noise: 4, fps: 30 },
+    // A phone camera's 30 frames a second: a slip without a code in view, then the slip.
+    next: { qr: qrLink, noise: 4, fps: 30, seconds: 1.5, lead: { seconds: 2.5, noise: 4 } },
+  });
   results.officer = await bytesOfficer(server.baseUrl, OFFICER, join(clips, 'qr.y4m'));
   console.log('measuring offline cold start …');
   results.cold = await offlineColdStart(server.baseUrl);
   console.log('measuring QR → form …');
   results.qr = await qrToForm(server.baseUrl, join(clips, 'qr.y4m'), OFFICER);
+  results.qr30 = await qrToForm(server.baseUrl, join(clips, 'qr30.y4m'), OFFICER);
+  results.inView = await qrInView(server.baseUrl, join(clips, 'next.y4m'), OFFICER);
   console.log('measuring the decoder …');
   results.decoder = await benchDecoder(server.baseUrl);
   console.log('delivering 10,000 queued records …');
@@ -76,7 +84,7 @@ function bytesTable(rows) {
 
 const pgVersion = execFileSync('psql', ['--version'], { encoding: 'utf8' }).trim().replace(/^psql \(PostgreSQL\) /, '').split(' ')[0];
 const chromiumVersion = execFileSync(executablePath, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-const { decoder, bulk, cold, qr, lighthouse, guessing, flood } = results;
+const { decoder, bulk, cold, qr, qr30, inView, lighthouse, guessing, flood } = results;
 const ing = results.ingest;
 const dec = (kind) => decoder.rows.find((r) => r.kind === kind);
 const lh = lighthouse.median;
@@ -118,7 +126,8 @@ const lines = [
   `| Lighthouse ${lh.version}, ${lh.formFactor} preset (${lh.throttling} throttling), citizen link: performance | ≥ 95 | 88 | ${lh.score} (runs: ${lighthouse.runs.map((r) => r.score).join(', ')}) | ${verdict(lh.score >= 95)} |`,
   `| … LCP | ≤ 2.5 s | 3.5 s | ${(lh.lcpMs / 1000).toFixed(2)} s | ${verdict(lh.lcpMs <= 2500)} |`,
   `| … CLS | ≤ 0.1 | 0.106 | ${lh.cls.toFixed(3)} | ${verdict(lh.cls <= 0.1)} |`,
-  `| QR code in view → dossier form | ≤ 300 ms | ${BEFORE.qrMs} ms | ${qr.median} ms | ${verdict(qr.median <= 300)} |`,
+  `| QR code in view → dossier form: the scanner open, the next slip held up to it | ≤ 300 ms | not measured | ${inView.median} ms | ${verdict(inView.median <= 300)} |`,
+  `| … from opening \`/nhap-phieu\` with the slip already in view (camera and decoder start included: how "before" was measured) | ≤ 300 ms | ${BEFORE.qrMs} ms | ${qr.median} ms | ${verdict(qr.median <= 300)} |`,
   `| ${bulk.records.toLocaleString('en')} queued records → all confirmed | ≤ 10 s, heap back near start | ${BEFORE.bulk} | ${bulk.seconds.toFixed(1)} s; JS heap ${bulk.heapBeforeMb.toFixed(1)} → ${bulk.heapAfterMb.toFixed(1)} MB | ${verdict(bulk.seconds <= 10 && bulk.heapAfterMb - bulk.heapBeforeMb <= Math.max(2, bulk.heapBeforeMb * 0.25))} |`,
   '',
   `Lighthouse's median run (by score): FCP ${(lh.fcpMs / 1000).toFixed(2)} s, LCP ${(lh.lcpMs / 1000).toFixed(2)} s, TBT ${lh.tbtMs.toFixed(0)} ms, CLS ${lh.cls.toFixed(3)}, Speed Index ${(lh.siMs / 1000).toFixed(2)} s, ${lh.kb.toFixed(1)} KB transferred. Every run: ${lighthouse.runs.map((r) => `${r.score} (LCP ${(r.lcpMs / 1000).toFixed(2)} s, CLS ${r.cls.toFixed(3)}, TBT ${r.tbtMs.toFixed(0)} ms)`).join('; ')}${lighthouse.failed.length ? `; runs Lighthouse could not complete: ${lighthouse.failed.join(', ')}` : ''}. The 2 cores are shared with other work while this runs: TBT (4× simulated slowdown of what is observed) moves most from run to run. "Heap back near start": within 2 MB or a quarter of the start.`,
@@ -130,7 +139,8 @@ const lines = [
   `| citizen's first visit to a \`/r/…\` link | ${kb(results.citizen.reduce((s, r) => s + r.wire, 0))} KB on the wire | every response of a fresh page (service worker blocked, so nothing is counted twice), bytes from DevTools' \`encodedDataLength\`; the server sends the build's precompressed brotli |`,
   `| officer opening the scanner | ${kb(results.officer.reduce((s, r) => s + r.wire, 0))} KB on the wire | the same, for \`/nhap-phieu\` on a device where the officer is signed in and the camera shows a slip, so the decoder worker loads (worker requests: the brotli size the server sends) |`,
   `| offline cold start, 4× CPU throttling | ${cold.median} ms median (${cold.runs.join(', ')}) | after one online visit, a new tab offline: navigation until the home screen's first link is there; CDP \`Emulation.setCPUThrottlingRate\` 4 |`,
-  `| QR code in view → dossier form | ${qr.median} ms median (${qr.runs.join(', ')}) | fake camera playing a clean slip clip: from opening \`/nhap-phieu\` (camera start, worker start included) to the form shown |`,
+  `| QR code in view → dossier form, scanner open | ${inView.median} ms median (${inView.runs.join(', ')}) | the fake camera at 30 frames a second (a phone camera's rate) shows a slip without a code, then the slip with its QR code: from the first frame with the QR code on screen (the scanner's \`<video>\`, \`requestVideoFrameCallback\`) to the form shown, in the page's clock |`,
+  `| … from opening \`/nhap-phieu\` | ${qr.median} ms median (${qr.runs.join(', ')}); with a 30 fps camera ${qr30.median} ms (${qr30.runs.join(', ')}) | fake camera playing a clean slip clip at 10 frames a second, as before: from \`page.goto('/nhap-phieu')\` (camera start, worker start included) to the form shown |`,
   `| decoder per frame, ours vs zxing-wasm (fast options) | QR ${ms(dec('QR code').ours.median)} vs ${ms(dec('QR code').wasmFast.median)} ms, Code 128 ${ms(dec('Code 128').ours.median)} vs ${ms(dec('Code 128').wasmFast.median)}, no code ${ms(dec('no code').ours.median)} vs ${ms(dec('no code').wasmFast.median)} (medians) | see the decoder tables below |`,
   `| ${bulk.records.toLocaleString('en')} queued records → delivered | ${bulk.seconds.toFixed(1)} s; JS heap ${bulk.heapBeforeMb.toFixed(1)} → ${bulk.heapAfterMb.toFixed(1)} MB | records written to the outbox offline, then "Gửi ngay": until the server holds them all (batches of 100, one at a time); heap from CDP \`Performance.getMetrics\` after a garbage collection, before and once the outbox says all is sent |`,
   `| server ingest, SQLite, one server | ${ing.sqlite.perSecond.toFixed(0)} ratings/s | ${ing.sqlite.accepted} online ratings of distinct dossiers in batches of 100 (what the app sends), 4 clients at once, release build; WAL, \`synchronous = FULL\` (every commit durable) |`,

@@ -106,17 +106,50 @@ function photograph(slip, spec, frame, width, height) {
   return Array.from(luma);
 }
 
-function y4m(frames) {
-  const header = Buffer.from(`YUV4MPEG2 W${WIDTH} H${HEIGHT} F10:1 Ip A1:1 C420jpeg\n`);
+function y4m(frames, fps = 10) {
+  const header = Buffer.from(`YUV4MPEG2 W${WIDTH} H${HEIGHT} F${fps}:1 Ip A1:1 C420jpeg\n`);
   const chroma = Buffer.alloc((WIDTH / 2) * (HEIGHT / 2) * 2, 128);
   return Buffer.concat([header, ...frames.flatMap((luma) => [Buffer.from('FRAME\n'), Buffer.from(luma), chroma])]);
 }
+
+/** Draws the six frames of one slip entry (see makeClips) in `page`. */
+async function drawClip(page, clip) {
+  const spec = {
+    qr: clip.qr ? qrModules(clip.qr) : null,
+    bars: clip.barcode ? barcodeBits(clip.barcode) : null,
+    caption: clip.barcode,
+    angle: clip.angle || 0,
+    blur: clip.blur || 0,
+    noise: clip.noise || 0,
+  };
+  if (clip.image) Object.assign(spec, { image: clip.image, crop: clip.crop, fit: clip.fit });
+  const frames = [];
+  for (let frame = 0; frame < FRAMES; frame++) {
+    frames.push(
+      await page.evaluate(
+        async ({ src, helper, args }) => {
+          const photograph = new Function(`return (${helper})`)();
+          window.photograph = photograph;
+          const draw = new Function('photograph', `return (${src})`)(photograph);
+          return draw(args);
+        },
+        { src: drawFrame.toString(), helper: photograph.toString(), args: { spec, frame, width: WIDTH, height: HEIGHT } },
+      ),
+    );
+  }
+  return frames;
+}
+
+/** `count` frames cycling through `frames`. */
+const cycle = (frames, count) => Array.from({ length: count }, (_, i) => frames[i % frames.length]);
 
 /**
  * Writes one clip per entry of `clips` into `dir` as `name.y4m`. An entry is
  * { qr?, barcode?, angle, blur, noise } (the texts to encode on a drawn slip) or
  * { image: data URL, crop: {x, y, w, h}, fit: {w, h}, angle, blur, noise } (a picture of a printed slip,
- * the crop scaled to fit the `fit` box of the 640×480 frame).
+ * the crop scaled to fit the `fit` box of the 640×480 frame). Six frames at 10 a second, unless it has
+ * `fps` (the camera's rate) and `seconds`; with `lead: { seconds, ...entry }` another slip is in view
+ * first (the clip loops: the lead, then this slip, again and again).
  */
 export async function makeClips(dir, clips) {
   mkdirSync(dir, { recursive: true });
@@ -124,30 +157,11 @@ export async function makeClips(dir, clips) {
   try {
     const page = await browser.newPage();
     for (const [name, clip] of Object.entries(clips)) {
-      const spec = {
-        qr: clip.qr ? qrModules(clip.qr) : null,
-        bars: clip.barcode ? barcodeBits(clip.barcode) : null,
-        caption: clip.barcode,
-        angle: clip.angle || 0,
-        blur: clip.blur || 0,
-        noise: clip.noise || 0,
-      };
-      if (clip.image) Object.assign(spec, { image: clip.image, crop: clip.crop, fit: clip.fit });
-      const frames = [];
-      for (let frame = 0; frame < FRAMES; frame++) {
-        frames.push(
-          await page.evaluate(
-            async ({ src, helper, args }) => {
-              const photograph = new Function(`return (${helper})`)();
-              window.photograph = photograph;
-              const draw = new Function('photograph', `return (${src})`)(photograph);
-              return draw(args);
-            },
-            { src: drawFrame.toString(), helper: photograph.toString(), args: { spec, frame, width: WIDTH, height: HEIGHT } },
-          ),
-        );
-      }
-      writeFileSync(join(dir, `${name}.y4m`), y4m(frames));
+      const fps = clip.fps || 10;
+      let frames = await drawClip(page, clip);
+      if (clip.seconds) frames = cycle(frames, Math.round(clip.seconds * fps));
+      if (clip.lead) frames = [...cycle(await drawClip(page, clip.lead), Math.round(clip.lead.seconds * fps)), ...frames];
+      writeFileSync(join(dir, `${name}.y4m`), y4m(frames, fps));
     }
   } finally {
     await browser.close();

@@ -9,10 +9,10 @@ import { signIn, slips } from './officer.mjs';
 const clip = (name) => join(import.meta.dirname, '.output', 'clips', `${name}.y4m`);
 
 /** A tablet whose camera plays the named clip (a browser of its own: the clip is a launch flag). */
-async function withCameraPage(name, run) {
+async function withCameraPage(name, run, options = {}) {
   const browser = await chromium.launch(withCamera(clip(name)));
   try {
-    const context = await browser.newContext({ baseURL: process.env.BASE_URL, viewport: { width: 768, height: 1024 } });
+    const context = await browser.newContext({ baseURL: process.env.BASE_URL, viewport: { width: 768, height: 1024 }, ...options });
     await run(await context.newPage());
   } finally {
     await browser.close();
@@ -97,4 +97,40 @@ test('reopening the desk signed in: the camera and decoder started with the page
       .poll(() => page.evaluate(() => window.seen.streams.flatMap((s) => s.getVideoTracks()).map((t) => t.readyState)), { timeout: 10_000 })
       .toEqual(['ended']);
   });
+});
+
+test('a slip in view as the desk opens is read while the officers\' app is still on its way', async () => {
+  // No service worker: every request of the page goes through the route below.
+  await withCameraPage(
+    'clean',
+    async (page) => {
+      await signIn(page);
+      await expect(page.locator('.slip .dossier-code')).toHaveText(slips().clean, { timeout: 20_000 });
+      // What the decoder read, and whether the app's scanner was there yet.
+      await page.addInitScript(() => {
+        window.reads = [];
+        window.Worker = new Proxy(window.Worker, {
+          construct(target, args) {
+            const worker = new target(...args);
+            worker.addEventListener('message', (e) => {
+              if (e.data && e.data.text) window.reads.push({ text: e.data.text, scanner: !!document.querySelector('.scanner') });
+            });
+            return worker;
+          },
+        });
+      });
+      // A slow link: the officers' app arrives 3 s late.
+      await page.route(/\/staff-[0-9a-f]+_bg\.wasm$/, async (route) => {
+        await new Promise((r) => setTimeout(r, 3000));
+        await route.continue();
+      });
+      await page.goto('/nhap-phieu');
+      await expect(page.locator('.slip .dossier-code')).toHaveText(slips().clean, { timeout: 20_000 });
+      const reads = await page.evaluate(() => window.reads);
+      // Read by the page's loader before the app showed its scanner; the app opened that slip, once.
+      expect(reads[0]).toEqual({ text: expect.stringContaining(encodeURIComponent(slips().clean)), scanner: false });
+      await expect(page.locator('.slip')).toHaveCount(1);
+    },
+    { serviceWorkers: 'block' },
+  );
 });

@@ -149,10 +149,20 @@ where
         status.set(Status::Starting);
         spawn_local(async move {
             // The decoder's wasm loads while the camera starts, not after.
+            let on_result = handle.clone();
             let worker = match early::take_decoder() {
-                Some((worker, ready)) => Ok(DecoderWorker::adopt(worker, ready, move |d| handle(d), tick)),
-                None => DecoderWorker::start(move |d| handle(d), tick),
+                Some((worker, ready, busy)) => {
+                    Ok(DecoderWorker::adopt(worker, ready, busy, move |d| on_result(d), tick))
+                }
+                None => DecoderWorker::start(move |d| on_result(d), tick),
             };
+            // A slip the page's loader already read (the app was still
+            // starting): taken as this scanner's first frame.
+            if let Some(read) = early::take_read()
+                && active.get_untracked()
+            {
+                handle(read);
+            }
             let opened = match early::take_camera(device.as_deref()).await {
                 Some(stream) => Ok(stream),
                 None => camera::open(device.as_deref()).await,

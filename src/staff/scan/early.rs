@@ -8,8 +8,14 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{MediaStream, Worker};
 
+use super::worker::Decoded;
+
 const DECODER: &str = "danhgiaEarlyDecoder";
 const CAMERA: &str = "danhgiaEarlyCamera";
+const READ: &str = "danhgiaEarlyRead";
+/// A read the loader made longer ago than this is not acted on (the slip
+/// may be gone from view by now).
+const READ_FRESH_MS: f64 = 2000.0;
 
 /// Removes a global the loader left, returning it.
 fn take(name: &str) -> Option<JsValue> {
@@ -20,12 +26,29 @@ fn take(name: &str) -> Option<JsValue> {
     Some(value)
 }
 
-/// The loader's decoder worker, and whether it has already said it is ready
-/// (its message may have come before anyone listened).
-pub fn take_decoder() -> Option<(Worker, bool)> {
+fn flag(obj: &JsValue, key: &str) -> bool {
+    Reflect::get(obj, &JsValue::from_str(key)).ok().and_then(|r| r.as_bool()) == Some(true)
+}
+
+/// The loader's decoder worker, whether it has already said it is ready
+/// (its message may have come before anyone listened), and whether it is
+/// decoding a frame the loader sent (its answer comes to the new owner).
+/// From now on the loader sends no more frames.
+pub fn take_decoder() -> Option<(Worker, bool, bool)> {
     let worker = take(DECODER)?.dyn_into::<Worker>().ok()?;
-    let ready = Reflect::get(&worker, &JsValue::from_str("danhgiaReady")).ok().and_then(|r| r.as_bool()) == Some(true);
-    Some((worker, ready))
+    Some((worker.clone(), flag(&worker, "danhgiaReady"), flag(&worker, "danhgiaBusy")))
+}
+
+/// The code the loader's frames showed before the app took the decoder
+/// over, if it is recent: the scanner treats it as its own frame's read.
+pub fn take_read() -> Option<Decoded> {
+    let read = take(READ)?;
+    let at = Reflect::get(&read, &JsValue::from_str("at")).ok()?.as_f64()?;
+    if js_sys::Date::now() - at > READ_FRESH_MS {
+        return None;
+    }
+    let text = Reflect::get(&read, &JsValue::from_str("text")).ok()?.as_string()?;
+    Some(Decoded { text: Some(text), linear: flag(&read, "linear"), ms: 0.0 })
 }
 
 /// The loader's camera, once it is open, if it opened one (only where the
@@ -45,6 +68,7 @@ pub async fn take_camera(device_id: Option<&str>) -> Option<MediaStream> {
 /// What no scanner took over (the screen turned out to need no camera, or
 /// the session was gone): stopped, so the camera's light goes off.
 pub fn release_unused() {
+    let _ = take(READ);
     if let Some(worker) = take(DECODER).and_then(|w| w.dyn_into::<Worker>().ok()) {
         worker.terminate();
     }

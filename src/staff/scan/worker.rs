@@ -35,19 +35,21 @@ impl DecoderWorker {
     /// Starts the worker; `on_result` gets each frame's outcome, `on_ready`
     /// is called once the decoder has loaded (the first frame can go).
     pub fn start(on_result: impl Fn(Decoded) + 'static, on_ready: impl Fn() + 'static) -> Result<Self, JsValue> {
-        Ok(Self::adopt(Worker::new(LOADER)?, false, on_result, on_ready))
+        Ok(Self::adopt(Worker::new(LOADER)?, false, false, on_result, on_ready))
     }
 
     /// Takes over a worker started from [`LOADER`] elsewhere (the page's
-    /// loader), `ready` if it has already said so.
+    /// loader), `ready` if it has already said so, `busy` if it is decoding
+    /// a frame sent before (its answer comes to `on_result`).
     pub fn adopt(
         worker: Worker,
         ready: bool,
+        busy: bool,
         on_result: impl Fn(Decoded) + 'static,
         on_ready: impl Fn() + 'static,
     ) -> Self {
         let ready = Rc::new(Cell::new(ready));
-        let busy = Rc::new(Cell::new(false));
+        let busy = Rc::new(Cell::new(busy));
         let on_result = RefCell::new(on_result);
         let (r, b) = (ready.clone(), busy.clone());
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
