@@ -134,3 +134,46 @@ test('a slip in view as the desk opens is read while the officers\' app is still
     { serviceWorkers: 'block' },
   );
 });
+
+test('a browser without wasm SIMD gets the decoder built without it, which reads the slip', async () => {
+  await withCameraPage('tilted', async (page) => {
+    // This browser validates no module that uses SIMD (the page's test of it included).
+    await page.addInitScript(() => {
+      WebAssembly.validate = () => false;
+    });
+    await signIn(page);
+    await expect(page.locator('.slip .dossier-code')).toHaveText(slips().tilted, { timeout: 20_000 });
+    const workers = await page.evaluate(() =>
+      performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.startsWith('/scan-worker')),
+    );
+    expect(workers).toContain('/scan-worker-scalar_loader.js');
+    expect(workers).not.toContain('/scan-worker_loader.js');
+    // Opening the desk afresh: the page's loader makes the same choice.
+    await page.goto('/nhap-phieu');
+    await expect(page.locator('.slip .dossier-code')).toHaveText(slips().tilted, { timeout: 20_000 });
+    const loaded = await page.evaluate(() =>
+      performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('_loader.js')),
+    );
+    expect(loaded).toEqual(['/scan-worker-scalar_loader.js']);
+  });
+});
+
+test("an officer's device keeps the decoder build it runs for offline use, not the other", async () => {
+  await withCameraPage('clean', async (page) => {
+    await signIn(page);
+    await expect(page.locator('.slip .dossier-code')).toHaveText(slips().clean, { timeout: 20_000 });
+    const cachedWorkers = () =>
+      page.evaluate(async () => {
+        const urls = [];
+        for (const key of await caches.keys()) {
+          for (const request of await (await caches.open(key)).keys()) urls.push(new URL(request.url).pathname);
+        }
+        return urls.filter((p) => p.startsWith('/scan-worker')).sort();
+      });
+    // The officers' app is cached 5 s after it starts: the device is marked, then the files come (loopback: in
+    // well under a second).
+    await expect.poll(() => page.evaluate(() => caches.has('danhgia-staff-device')), { timeout: 20_000 }).toBe(true);
+    await page.waitForTimeout(2000);
+    expect(await cachedWorkers()).toEqual(['/scan-worker.js', '/scan-worker_bg.wasm', '/scan-worker_loader.js']);
+  });
+});

@@ -5,7 +5,9 @@
 //! Only these functions carry `#[target_feature(enable = "simd128")]`, so
 //! the rest of the workspace (the app above all) is built as before, with no
 //! flag for the whole build. A browser without wasm SIMD (Chrome < 91,
-//! Firefox < 89, Safari < 16.4) cannot load the worker at all.
+//! Firefox < 89, Safari < 16.4) cannot load a module holding them: for it
+//! the worker is built a second time with the `scalar` feature (plain Rust
+//! on wasm too), and the page picks the build the browser can run.
 
 use crate::frame::luma_of;
 
@@ -13,13 +15,13 @@ use crate::frame::luma_of;
 pub fn luma(rgba: &[u8], out: &mut [u8]) {
     // On wasm, calling a `simd128` function is safe: a module using it only
     // runs on an engine that validated it.
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(all(target_arch = "wasm32", not(feature = "scalar")))]
     wasm::luma(rgba, out);
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(any(not(target_arch = "wasm32"), feature = "scalar"))]
     luma_scalar(rgba, out);
 }
 
-#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+#[cfg_attr(all(target_arch = "wasm32", not(feature = "scalar")), allow(dead_code))]
 fn luma_scalar(rgba: &[u8], out: &mut [u8]) {
     for (o, c) in out.iter_mut().zip(rgba.chunks_exact(4)) {
         *o = luma_of(c[0], c[1], c[2]);
@@ -29,13 +31,13 @@ fn luma_scalar(rgba: &[u8], out: &mut [u8]) {
 /// Darkest and lightest value of each block of 16 pixels (the last block
 /// may be shorter).
 pub fn block_extremes(row: &[u8], mins: &mut [u8], maxs: &mut [u8]) {
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(all(target_arch = "wasm32", not(feature = "scalar")))]
     wasm::block_extremes(row, mins, maxs);
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(any(not(target_arch = "wasm32"), feature = "scalar"))]
     block_extremes_scalar(row, mins, maxs);
 }
 
-#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+#[cfg_attr(all(target_arch = "wasm32", not(feature = "scalar")), allow(dead_code))]
 fn block_extremes_scalar(row: &[u8], mins: &mut [u8], maxs: &mut [u8]) {
     for (b, chunk) in row.chunks(16).enumerate() {
         let (mut lo, mut hi) = (255u8, 0u8);
@@ -52,13 +54,13 @@ fn block_extremes_scalar(row: &[u8], mins: &mut [u8], maxs: &mut [u8]) {
 /// `out[0]` is light (possibly 0 long), then dark, light, …
 pub fn runs(row: &[u8], thresholds: &[u8], out: &mut Vec<u16>) {
     out.clear();
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(all(target_arch = "wasm32", not(feature = "scalar")))]
     wasm::runs(row, thresholds, out);
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(any(not(target_arch = "wasm32"), feature = "scalar"))]
     runs_scalar(row, thresholds, out);
 }
 
-#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+#[cfg_attr(all(target_arch = "wasm32", not(feature = "scalar")), allow(dead_code))]
 fn runs_scalar(row: &[u8], thresholds: &[u8], out: &mut Vec<u16>) {
     let mut dark = false;
     let mut start = 0usize;
@@ -76,7 +78,7 @@ fn runs_scalar(row: &[u8], thresholds: &[u8], out: &mut Vec<u16>) {
     out.push((row.len() - start) as u16);
 }
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", not(feature = "scalar")))]
 mod wasm {
     use core::arch::wasm32::*;
 

@@ -9,8 +9,25 @@ use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker};
 
 /// Where Trunk puts the worker's loader (worker names are not hashed; the
-/// service worker caches them per build).
+/// service worker caches them per build), and that of the same decoder
+/// built without wasm SIMD.
 const LOADER: &str = "/scan-worker_loader.js";
+const LOADER_SCALAR: &str = "/scan-worker-scalar_loader.js";
+
+/// A module whose one function uses a SIMD instruction (`i8x16.splat`):
+/// it validates only where wasm SIMD runs. (The page's loader in
+/// `index.html` makes the same test.)
+const SIMD_PROBE: [u8; 29] =
+    [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 15, 11];
+
+/// The decoder this browser can run.
+fn loader() -> &'static str {
+    if js_sys::WebAssembly::validate(&js_sys::Uint8Array::from(&SIMD_PROBE[..]).into()).unwrap_or(false) {
+        LOADER
+    } else {
+        LOADER_SCALAR
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decoded {
@@ -35,7 +52,7 @@ impl DecoderWorker {
     /// Starts the worker; `on_result` gets each frame's outcome, `on_ready`
     /// is called once the decoder has loaded (the first frame can go).
     pub fn start(on_result: impl Fn(Decoded) + 'static, on_ready: impl Fn() + 'static) -> Result<Self, JsValue> {
-        Ok(Self::adopt(Worker::new(LOADER)?, false, false, on_result, on_ready))
+        Ok(Self::adopt(Worker::new(loader())?, false, false, on_result, on_ready))
     }
 
     /// Takes over a worker started from [`LOADER`] elsewhere (the page's
