@@ -72,8 +72,22 @@ async function measure(page, spec, expected) {
     async ({ spec, expected, FRAMES, WARMUP, slipFrameSrc }) => {
       const slipFrame = new Function(`return (${slipFrameSrc})`)();
       const frames = Array.from({ length: FRAMES + WARMUP }, (_, frame) => slipFrame({ ...spec, frame }));
-      const worker = new Worker('/scan-worker_loader.js');
-      await new Promise((ok) => worker.addEventListener('message', (e) => e.data.ready && ok()));
+      const start = async (url) => {
+        const w = new Worker(url);
+        await new Promise((ok) => w.addEventListener('message', (e) => e.data.ready && ok()));
+        return w;
+      };
+      const worker = await start('/scan-worker_loader.js');
+      // The same decoder built without wasm SIMD (for browsers that lack it).
+      const scalarWorker = await start('/scan-worker-scalar_loader.js');
+      const ourDecoder = (w) => async (img, i) => {
+        const buffer = new Uint8ClampedArray(img.data).buffer;
+        const answer = await new Promise((ok) => {
+          w.onmessage = (e) => ok(e.data);
+          w.postMessage({ id: i, frame: i, width: img.width, height: img.height, pixels: buffer }, [buffer]);
+        });
+        return { ms: answer.ms, text: answer.text };
+      };
       const Z = window.ZXing;
       const reader = new Z.MultiFormatReader();
       reader.setHints(new Map([[Z.DecodeHintType.POSSIBLE_FORMATS, [Z.BarcodeFormat.QR_CODE, Z.BarcodeFormat.CODE_128]]]));
@@ -86,14 +100,8 @@ async function measure(page, spec, expected) {
       const decoders = {
         // Ours: the production worker; it times its own decode (copy into
         // wasm memory, then the decoder on the RGBA).
-        ours: async (img, i) => {
-          const buffer = new Uint8ClampedArray(img.data).buffer;
-          const answer = await new Promise((ok) => {
-            worker.onmessage = (e) => ok(e.data);
-            worker.postMessage({ id: i, frame: i, width: img.width, height: img.height, pixels: buffer }, [buffer]);
-          });
-          return { ms: answer.ms, text: answer.text };
-        },
+        ours: ourDecoder(worker),
+        oursScalar: ourDecoder(scalarWorker),
         wasmDefault: async (img) => {
           const t0 = performance.now();
           const found = await W.readBarcodes(img, wasmOptions.default);
@@ -134,6 +142,7 @@ async function measure(page, spec, expected) {
         }
       }
       worker.terminate();
+      scalarWorker.terminate();
       return { out, isolated: crossOriginIsolated };
     },
     { spec, expected, FRAMES, WARMUP, slipFrameSrc: slipFrame.toString() },
@@ -279,6 +288,15 @@ export function decoderSection(decoder) {
     ...decoder.rows.map(
       (r) =>
         `| ${r.kind} | ${(r.wasmDefault.median / r.ours.median).toFixed(2)}× | ${(r.wasmFast.median / r.ours.median).toFixed(2)}× | ${(r.zxingLibrary.median / r.ours.median).toFixed(2)}× | ${readCell(r, r.ours)} | ${readCell(r, r.wasmDefault)} | ${readCell(r, r.wasmFast)} | ${readCell(r, r.zxingLibrary)} |`,
+    ),
+    '',
+    'Ours without wasm SIMD (`/scan-worker-scalar_loader.js`, the build for browsers that lack it), in the same turns:',
+    '',
+    '| frames | median | p90 | slowest, best of runs | read | ÷ ours with SIMD (median) |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...decoder.rows.map(
+      (r) =>
+        `| ${r.kind} | ${ms(r.oursScalar.median)} | ${ms(r.oursScalar.p90)} | ${ms(r.oursScalar.worstBest)} | ${readCell(r, r.oursScalar)} | ${(r.oursScalar.median / r.ours.median).toFixed(2)}× |`,
     ),
     '',
     'Ours by pass (frames read, median ms, slowest ms, slowest frame at its best of the runs):',
