@@ -113,6 +113,11 @@ where
     });
 
     let handle = move |decoded: Decoded| {
+        // Answers to frames sent before scanning paused (or by the page's
+        // loader) count only while scanning.
+        if !active.get_untracked() {
+            return;
+        }
         let read = decoded.text.as_deref().map(|t| (t, decoded.linear));
         let Some(text) = acceptor.try_update_value(|a| a.feed(read)).flatten() else { return };
         match parse_scan(&text, &policy) {
@@ -150,17 +155,15 @@ where
         spawn_local(async move {
             // The decoder's wasm loads while the camera starts, not after.
             let on_result = handle.clone();
-            let worker = match early::take_decoder() {
+            let (worker, early_read) = match early::take_decoder() {
                 Some((worker, ready, busy)) => {
-                    Ok(DecoderWorker::adopt(worker, ready, busy, move |d| on_result(d), tick))
+                    (Ok(DecoderWorker::adopt(worker, ready, busy, move |d| on_result(d), tick)), early::take_read())
                 }
-                None => DecoderWorker::start(move |d| on_result(d), tick),
+                None => (DecoderWorker::start(move |d| on_result(d), tick), None),
             };
             // A slip the page's loader already read (the app was still
             // starting): taken as this scanner's first frame.
-            if let Some(read) = early::take_read()
-                && active.get_untracked()
-            {
+            if let Some(read) = early_read {
                 handle(read);
             }
             let opened = match early::take_camera(device.as_deref()).await {

@@ -97,6 +97,10 @@ impl DecoderWorker {
     pub fn send(&self, pixels: &js_sys::ArrayBuffer, width: u32, height: u32) -> Result<(), JsValue> {
         let n = self.frame.get().wrapping_add(1);
         self.frame.set(n);
+        if n == 1 {
+            // The page's loader, feeding a worker it started, stops now.
+            Reflect::set(&self.worker, &JsValue::from_str("danhgiaScannerSent"), &JsValue::TRUE)?;
+        }
         let msg = Object::new();
         for (key, value) in [
             ("id", JsValue::from(n)),
