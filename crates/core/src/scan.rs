@@ -303,6 +303,12 @@ mod tests {
         assert!(parse_scan("HTTP://DanhGia.TrieuPhong.gov.vn:8080/r/A1?t=Abcdefgh12", &policy()).is_ok());
         assert!(parse_scan("/r/A1?t=Abcdefgh12", &policy()).is_ok());
         assert!(parse_scan("https://danhgia.trieuphong.gov.vn:/r/A1?t=Abcdefgh12", &policy()).is_ok());
+        // The fully qualified name (root dot) is the same host; a second dot is not.
+        assert!(parse_scan("https://danhgia.trieuphong.gov.vn./r/A1?t=Abcdefgh12", &policy()).is_ok());
+        assert_eq!(
+            parse_scan("https://danhgia.trieuphong.gov.vn../r/A1?t=Abcdefgh12", &policy()),
+            Err(ScanError::ForeignUrl { host: "danhgia.trieuphong.gov.vn.".into() })
+        );
         // A port no browser would go to: not an address (found by the fuzz target).
         assert_eq!(
             parse_scan("https://danhgia.trieuphong.gov.vn:444443/r/A1?t=Abcdefgh12", &policy()),
