@@ -109,9 +109,15 @@ test('a slip in view as the desk opens is read while the officers\' app is still
       // What the decoder read, and whether the app's scanner was there yet.
       await page.addInitScript(() => {
         window.reads = [];
+        window.framesSent = 0;
         window.Worker = new Proxy(window.Worker, {
           construct(target, args) {
             const worker = new target(...args);
+            const post = worker.postMessage.bind(worker);
+            worker.postMessage = (...a) => {
+              window.framesSent += 1;
+              return post(...a);
+            };
             worker.addEventListener('message', (e) => {
               if (e.data && e.data.text) window.reads.push({ text: e.data.text, scanner: !!document.querySelector('.scanner') });
             });
@@ -130,6 +136,10 @@ test('a slip in view as the desk opens is read while the officers\' app is still
       // Read by the page's loader before the app showed its scanner; the app opened that slip, once.
       expect(reads[0]).toEqual({ text: expect.stringContaining(encodeURIComponent(slips().clean)), scanner: false });
       await expect(page.locator('.slip')).toHaveCount(1);
+      // While the officer fills in the form, no frame is decoded (the loader stopped when the scanner acted).
+      const sent = await page.evaluate(() => window.framesSent);
+      await page.waitForTimeout(1000);
+      expect(await page.evaluate(() => window.framesSent)).toBe(sent);
     },
     { serviceWorkers: 'block' },
   );

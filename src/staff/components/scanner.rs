@@ -125,6 +125,12 @@ where
                 message.set(None);
                 let _ = window().navigator().vibrate_with_duration(80);
                 announce.set(t_string!(i18n, scanner.read, code = target.code().to_string()));
+                // Scanning pauses for the form: the page's loader stops too.
+                running.with_value(|r| {
+                    if let Some(r) = r {
+                        r.worker.claim();
+                    }
+                });
                 on_scan(target);
             }
             // Shown once: the acceptor does not return the same value again.
@@ -163,7 +169,8 @@ where
             };
             // A slip the page's loader already read (the app was still
             // starting): taken as this scanner's first frame.
-            if let Some(read) = early_read {
+            if let (Some(read), Ok(w)) = (early_read, &worker) {
+                w.claim();
                 handle(read);
             }
             let opened = match early::take_camera(device.as_deref()).await {

@@ -88,6 +88,12 @@ impl DecoderWorker {
         DecoderWorker { worker, ready, busy, frame: Cell::new(0), _on_message: on_message }
     }
 
+    /// From now on only the scanner sends frames: the page's loader, which
+    /// may still be feeding a worker it started, stops.
+    pub fn claim(&self) {
+        let _ = Reflect::set(&self.worker, &JsValue::from_str("danhgiaScannerOwns"), &JsValue::TRUE);
+    }
+
     /// Ready for another frame (started, and not decoding one).
     pub fn idle(&self) -> bool {
         self.ready.get() && !self.busy.get()
@@ -98,8 +104,7 @@ impl DecoderWorker {
         let n = self.frame.get().wrapping_add(1);
         self.frame.set(n);
         if n == 1 {
-            // The page's loader, feeding a worker it started, stops now.
-            Reflect::set(&self.worker, &JsValue::from_str("danhgiaScannerSent"), &JsValue::TRUE)?;
+            self.claim();
         }
         let msg = Object::new();
         for (key, value) in [
