@@ -48,6 +48,8 @@ async function prepareSlips(baseUrl, officer, links) {
     code128: { barcode: barcode.code, noise: 4 },
     foreign: { qr: 'https://example.com/khuyen-mai?ref=qr-phieu', noise: 4 },
     nocode: { noise: 4 },
+    // The clean slip in view for the first 1.5 s after the camera opens, then a slip without a code for 8 s.
+    early: { noise: 4, seconds: 8, lead: { seconds: 1.5, qr: link(clean), noise: 4 } },
   });
   return {
     dir,

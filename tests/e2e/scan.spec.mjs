@@ -100,13 +100,14 @@ test('reopening the desk signed in: the camera and decoder started with the page
 });
 
 test('a slip in view as the desk opens is read while the officers\' app is still on its way', async () => {
+  // The camera shows the slip only for its first 1.5 s, then a slip without a code: the app (held back 2 s)
+  // never sees the code itself, so the form can only come from the read the page's loader made.
   // No service worker: every request of the page goes through the route below.
   await withCameraPage(
-    'clean',
+    'early',
     async (page) => {
       await signIn(page);
-      await expect(page.locator('.slip .dossier-code')).toHaveText(slips().clean, { timeout: 20_000 });
-      // What the decoder read, and whether the app's scanner was there yet.
+      // What the decoder read, whether the app's scanner was there yet, and how many frames went to it.
       await page.addInitScript(() => {
         window.reads = [];
         window.framesSent = 0;
@@ -125,17 +126,17 @@ test('a slip in view as the desk opens is read while the officers\' app is still
           },
         });
       });
-      // A slow link: the officers' app arrives 3 s late.
+      // A slow link: the officers' app arrives 2 s late.
       await page.route(/\/staff-[0-9a-f]+_bg\.wasm$/, async (route) => {
-        await new Promise((r) => setTimeout(r, 3000));
+        await new Promise((r) => setTimeout(r, 2000));
         await route.continue();
       });
       await page.goto('/nhap-phieu');
       await expect(page.locator('.slip .dossier-code')).toHaveText(slips().clean, { timeout: 20_000 });
       const reads = await page.evaluate(() => window.reads);
-      // Read by the page's loader before the app showed its scanner; the app opened that slip, once.
-      expect(reads[0]).toEqual({ text: expect.stringContaining(encodeURIComponent(slips().clean)), scanner: false });
-      await expect(page.locator('.slip')).toHaveCount(1);
+      // Read by the page's loader only, before the app showed its scanner.
+      expect(reads.length).toBeGreaterThan(0);
+      expect(reads.every((r) => !r.scanner && r.text.includes(encodeURIComponent(slips().clean)))).toBe(true);
       // While the officer fills in the form, no frame is decoded (the loader stopped when the scanner acted).
       const sent = await page.evaluate(() => window.framesSent);
       await page.waitForTimeout(1000);
@@ -186,4 +187,43 @@ test("an officer's device keeps the decoder build it runs for offline use, not t
     await page.waitForTimeout(2000);
     expect(await cachedWorkers()).toEqual(['/scan-worker.js', '/scan-worker_bg.wasm', '/scan-worker_loader.js']);
   });
+});
+
+test("the counter's kiosk restarted with a slip in view opens it from the loader's read, and lets the camera go", async () => {
+  await withCameraPage(
+    'clean',
+    async (page) => {
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await signIn(page);
+      await page.goto('/quay');
+      await page.getByLabel('Mã PIN (4–8 chữ số)').fill('2468');
+      await page.getByLabel('Nhập lại mã PIN').fill('2468');
+      await page.getByRole('button', { name: 'Bật chế độ quầy' }).click();
+      // The slip in view is read at the counter.
+      await expect(page.locator('.kiosk .dossier-code')).toHaveText(slips().clean, { timeout: 20_000 });
+      // The tablet restarts with the slip still in view, on a slow link: the page's loader reads it first.
+      await page.addInitScript(() => {
+        window.streams = [];
+        const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+        navigator.mediaDevices.getUserMedia = async (c) => {
+          const s = await gum(c);
+          window.streams.push(s);
+          return s;
+        };
+      });
+      await page.route(/\/staff-[0-9a-f]+_bg\.wasm$/, async (route) => {
+        await new Promise((r) => setTimeout(r, 2000));
+        await route.continue();
+      });
+      await page.reload();
+      await expect(page.locator('.kiosk .dossier-code')).toHaveText(slips().clean, { timeout: 20_000 });
+      // The citizen's form has no scanner: no camera stays on behind it, and nothing broke on the way.
+      await expect
+        .poll(() => page.evaluate(() => window.streams.flatMap((s) => s.getVideoTracks()).map((t) => t.readyState)), { timeout: 10_000 })
+        .toEqual(['ended']);
+      expect(errors).toEqual([]);
+    },
+    { serviceWorkers: 'block' },
+  );
 });

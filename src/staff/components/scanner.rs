@@ -111,11 +111,22 @@ where
         rearm.track();
         acceptor.update_value(Acceptor::rearm);
     });
+    // Scanning paused (a form is open): from now on only this scanner sends
+    // frames, so the page's loader stops if it still fed the decoder.
+    Effect::new(move |_| {
+        if !active.get() {
+            running.with_value(|r| {
+                if let Some(r) = r {
+                    r.worker.claim();
+                }
+            });
+        }
+    });
 
     let handle = move |decoded: Decoded| {
         // Answers to frames sent before scanning paused (or by the page's
         // loader) count only while scanning.
-        if !active.get_untracked() {
+        if !active.try_get_untracked().unwrap_or(false) {
             return;
         }
         let read = decoded.text.as_deref().map(|t| (t, decoded.linear));
@@ -167,11 +178,12 @@ where
                 }
                 None => (DecoderWorker::start(move |d| on_result(d), tick), None),
             };
-            // A slip the page's loader already read (the app was still
-            // starting): taken as this scanner's first frame.
-            if let (Some(read), Ok(w)) = (early_read, &worker) {
+            // The page's loader stops feeding the decoder if the scanner is
+            // to act on its read, or is not scanning now.
+            if let Ok(w) = &worker
+                && (early_read.is_some() || !active.get_untracked())
+            {
                 w.claim();
-                handle(read);
             }
             let opened = match early::take_camera(device.as_deref()).await {
                 Some(stream) => Ok(stream),
@@ -185,12 +197,20 @@ where
                 },
                 Err(e) => return status.set(Status::Failed(e)),
             };
-            let Some(video) = video_ref.get_untracked() else {
+            // The scanner may be gone by now (its screen changed while the
+            // camera opened).
+            let Some(video) = video_ref.try_get_untracked().flatten() else {
                 camera::stop(&stream);
                 return;
             };
             video.set_src_object(Some(&stream));
-            let _ = video.play();
+            // Playing stops with a rejection when the video leaves the page
+            // (the screen changed): expected, so it is caught, not reported.
+            if let Ok(playing) = video.play() {
+                spawn_local(async move {
+                    let _ = wasm_bindgen_futures::JsFuture::from(playing).await;
+                });
+            }
             if let Some(id) = camera::device_id(&stream) {
                 camera::remember_camera(&id);
             }
@@ -213,6 +233,12 @@ where
             // (the decoder's ready message and the video's first frame do the
             // same if they come after this).
             tick();
+            // A slip the page's loader already read (the app was still
+            // starting): taken as this scanner's first frame, now that the
+            // scanner runs (acting on it may change the screen at once).
+            if let Some(read) = early_read {
+                handle(read);
+            }
         });
     };
     // A handle that views may hold (the closure itself is not `Send`).
