@@ -111,17 +111,6 @@ where
         rearm.track();
         acceptor.update_value(Acceptor::rearm);
     });
-    // Scanning paused (a form is open): from now on only this scanner sends
-    // frames, so the page's loader stops if it still fed the decoder.
-    Effect::new(move |_| {
-        if !active.get() {
-            running.with_value(|r| {
-                if let Some(r) = r {
-                    r.worker.claim();
-                }
-            });
-        }
-    });
 
     let handle = move |decoded: Decoded| {
         // Answers to frames sent before scanning paused (or by the page's
@@ -136,12 +125,6 @@ where
                 message.set(None);
                 let _ = window().navigator().vibrate_with_duration(80);
                 announce.set(t_string!(i18n, scanner.read, code = target.code().to_string()));
-                // Scanning pauses for the form: the page's loader stops too.
-                running.with_value(|r| {
-                    if let Some(r) = r {
-                        r.worker.claim();
-                    }
-                });
                 on_scan(target);
             }
             // Shown once: the acceptor does not return the same value again.
@@ -178,13 +161,6 @@ where
                 }
                 None => (DecoderWorker::start(move |d| on_result(d), tick), None),
             };
-            // The page's loader stops feeding the decoder if the scanner is
-            // to act on its read, or is not scanning now.
-            if let Ok(w) = &worker
-                && (early_read.is_some() || !active.get_untracked())
-            {
-                w.claim();
-            }
             let opened = match early::take_camera(device.as_deref()).await {
                 Some(stream) => Ok(stream),
                 None => camera::open(device.as_deref()).await,

@@ -33,9 +33,7 @@ fn flag(obj: &JsValue, key: &str) -> bool {
 /// The loader's decoder worker, whether it has already said it is ready
 /// (its message may have come before anyone listened), and whether it is
 /// decoding a frame the loader sent (its answer comes to the new owner).
-/// The loader goes on sending frames until the scanner claims the worker
-/// (`DecoderWorker::claim`): its first frame, a read acted on, or scanning
-/// paused.
+/// From now on the loader sends no more frames.
 pub fn take_decoder() -> Option<(Worker, bool, bool)> {
     let worker = take(DECODER)?.dyn_into::<Worker>().ok()?;
     Some((worker.clone(), flag(&worker, "danhgiaReady"), flag(&worker, "danhgiaBusy")))

@@ -89,12 +89,6 @@ impl DecoderWorker {
         DecoderWorker { worker, ready, busy, frame: Cell::new(0), _on_message: on_message }
     }
 
-    /// From now on only the scanner sends frames: the page's loader, which
-    /// may still be feeding a worker it started, stops.
-    pub fn claim(&self) {
-        let _ = Reflect::set(&self.worker, &JsValue::from_str("danhgiaScannerOwns"), &JsValue::TRUE);
-    }
-
     /// Ready for another frame (started, and not decoding one).
     pub fn idle(&self) -> bool {
         self.ready.get() && !self.busy.get()
@@ -104,9 +98,6 @@ impl DecoderWorker {
     pub fn send(&self, pixels: &js_sys::ArrayBuffer, width: u32, height: u32) -> Result<(), JsValue> {
         let n = self.frame.get().wrapping_add(1);
         self.frame.set(n);
-        if n == 1 {
-            self.claim();
-        }
         let msg = Object::new();
         for (key, value) in [
             ("id", JsValue::from(n)),
