@@ -103,16 +103,22 @@ export async function offlineColdStart(baseUrl, runs = 5) {
   }
 }
 
+/** A page of a tablet where `officer` is signed in (the session stored as the app keeps it), on the home screen. */
+async function signedInTablet(browser, baseUrl, officer) {
+  const page = await (await browser.newContext({ baseURL: baseUrl })).newPage();
+  await page.goto('/');
+  const session = await (await page.request.post('/api/v1/auth/login', { data: officer })).json();
+  await page.evaluate((s) => localStorage.setItem('danhgia.session', s), JSON.stringify(session));
+  return page;
+}
+
 /** The officer's scanner: from opening the desk (camera showing a slip) to the dossier's form. */
 export async function qrToForm(baseUrl, clip, officer, runs = 3) {
   const times = [];
   for (let i = 0; i < runs; i++) {
     const browser = await chromium.launch(withCamera(clip));
     try {
-      const page = await (await browser.newContext({ baseURL: baseUrl })).newPage();
-      await page.goto('/');
-      const session = await (await page.request.post('/api/v1/auth/login', { data: officer })).json();
-      await page.evaluate((s) => localStorage.setItem('danhgia.session', s), JSON.stringify(session));
+      const page = await signedInTablet(browser, baseUrl, officer);
       const t0 = Date.now();
       await page.goto('/nhap-phieu');
       await page.locator('.slip .dossier-code').waitFor({ timeout: 30_000 });
@@ -137,10 +143,7 @@ export async function qrInView(baseUrl, clip, officer, runs = 5) {
   for (let tries = 0; times.length < runs && tries < runs * 3; tries++) {
     const browser = await chromium.launch(withCamera(clip));
     try {
-      const page = await (await browser.newContext({ baseURL: baseUrl })).newPage();
-      await page.goto('/');
-      const session = await (await page.request.post('/api/v1/auth/login', { data: officer })).json();
-      await page.evaluate((s) => localStorage.setItem('danhgia.session', s), JSON.stringify(session));
+      const page = await signedInTablet(browser, baseUrl, officer);
       await page.goto('/nhap-phieu');
       await page.locator('.scanner video').waitFor({ timeout: 30_000 });
       const run = await page.evaluate(
