@@ -17,6 +17,7 @@
 //! (`still`).
 
 mod frame;
+mod model1;
 mod scout;
 mod simd;
 mod still;

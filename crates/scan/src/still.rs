@@ -2,7 +2,7 @@
 //! photographs): when the frame passes read nothing, rxing's readers go over
 //! the whole image, then over variants of it — inverted before binarising,
 //! downscaled (blur and noise average out), and for Code 128 every row at
-//! several grey levels. Too slow for live frames, which is why the worker
+//! several grey levels, and last a QR Model 1 reading (`model1`). Too slow for live frames, which is why the worker
 //! never comes here (and its wasm does not carry this code).
 
 use crate::{Format, Read};
@@ -98,6 +98,7 @@ pub fn read(luma: &[u8], width: u32, height: u32) -> Option<Read> {
         .or_else(|| whole(fast, &inverted, width, height))
         .or_else(|| attempts.iter().find_map(|(l, w, h)| whole(harder, l, *w, *h)))
         .or_else(|| code128_rows(luma, width))
+        .or_else(|| crate::model1::read_image(luma, width, height).map(|text| Read { text, format: Format::Qr }))
 }
 
 #[cfg(test)]
