@@ -17,25 +17,26 @@ function walk(dir) {
 }
 const sha = (data) => createHash('sha256').update(data).digest('hex').slice(0, 16);
 
-// The officers' app: staff.js + staff_bg.wasm → staff-<hash>.js + staff-<hash>_bg.wasm
-// (one hash of both, like Trunk's names) and staff.css → staff-<hash>.css,
-// announced to the loader by a <meta>.
+// The officers' apps, the counter's (staff) and the district office's (office):
+// <app>.js + <app>_bg.wasm → <app>-<hash>.js + <app>-<hash>_bg.wasm (one hash
+// of both, like Trunk's names), each announced to the loader by a <meta> that
+// also names their shared style sheet, staff.css → staff-<hash>.css.
 const indexPath = join(staging, 'index.html');
 // Comments go first (they may mention the <meta>s sought below).
 let index = readFileSync(indexPath, 'utf8').replace(/<!--[\s\S]*?-->/g, '');
-const staffHash = sha(Buffer.concat([readFileSync(join(staging, 'staff.js')), readFileSync(join(staging, 'staff_bg.wasm'))]));
-const staffJs = `staff-${staffHash}.js`;
-const staffWasm = `staff-${staffHash}_bg.wasm`;
-// Its style sheet (style/staff.css, copied by Trunk): hashed too, and named third in its <meta>.
 const staffCssData = readFileSync(join(staging, 'staff.css'));
 const staffCss = `staff-${sha(staffCssData)}.css`;
+renameSync(join(staging, 'staff.css'), join(staging, staffCss));
 // (Trunk may have minified the HTML: attributes in any order, unquoted.)
 const citizenMeta = /<meta [^>]*name="?danhgia-app"?[^>]*>/;
 if (!citizenMeta.test(index)) throw new Error('index.html: no <meta name="danhgia-app"> of the citizens\' app');
-index = index.replace(citizenMeta, (m) => `${m}\n<meta name="danhgia-app" content="/${staffJs} /${staffWasm} /${staffCss}">`);
-renameSync(join(staging, 'staff.js'), join(staging, staffJs));
-renameSync(join(staging, 'staff_bg.wasm'), join(staging, staffWasm));
-renameSync(join(staging, 'staff.css'), join(staging, staffCss));
+for (const app of ['staff', 'office']) {
+  const hash = sha(Buffer.concat([readFileSync(join(staging, `${app}.js`)), readFileSync(join(staging, `${app}_bg.wasm`))]));
+  const [js, wasm] = [`${app}-${hash}.js`, `${app}-${hash}_bg.wasm`];
+  index = index.replace(citizenMeta, (m) => `${m}\n<meta name="danhgia-app" content="/${js} /${wasm} /${staffCss}">`);
+  renameSync(join(staging, `${app}.js`), join(staging, js));
+  renameSync(join(staging, `${app}_bg.wasm`), join(staging, wasm));
+}
 
 const files = walk(staging)
   .map((path) => relative(staging, path).split(sep).join('/'))
@@ -44,10 +45,10 @@ const files = walk(staging)
 const hash = createHash('sha256');
 for (const name of files) hash.update(name).update('\0').update(readFileSync(join(staging, name)));
 const build = hash.digest('hex').slice(0, 16);
-// Citizens get the shell and their app; the officers' app and the scanner's
+// Citizens get the shell and their app; the officers' apps and the scanner's
 // decoder are cached for devices that run the officers' app (it asks the
 // service worker), so a citizen on mobile data never downloads them.
-const staff = files.filter((name) => name.startsWith('staff-') || name.startsWith('scan-worker'));
+const staff = files.filter((name) => /^(staff-|office-|scan-worker)/.test(name));
 const precache = files.filter((name) => !staff.includes(name));
 const template = readFileSync(new URL('../sw/service-worker.js', import.meta.url), 'utf8');
 const sw = template

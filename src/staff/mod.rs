@@ -1,13 +1,22 @@
-//! The officers' app: every route that is not a citizen's. It is fetched only
-//! on these routes (see the loader in `index.html`), and kept offline by the
-//! service worker on devices that run it.
+//! The officers' apps: every route that is not a citizen's, in two apps. The
+//! counter's (`staff` bin: the scanner's transcription, the kiosk, the
+//! outbox, slips, signing in) is what a desk's tablet opens many times a
+//! day; the district office's (`office` bin: reports, the quarter's
+//! indicators and decisions, administration, imports, printed forms) is
+//! most of the code and not needed there, so a tablet opening the scanner
+//! compiles only the counter's app. Each is fetched only on its own routes
+//! (see the loader in `index.html`), and both are kept offline by the
+//! service worker on devices that run either.
 //!
 //! To add a screen (administration, the district office's quarter, the
 //! kiosk …): a page in `pages/` (its own views in `components/`), a `Route`
-//! in `StaffRoutes` below, and its strings in a section of its own in both
-//! `locales/vi.json` and `locales/en.json`. Nothing here reaches citizens.
-//! Links from here to a citizen's route (`/`, `/danh-gia`, `/r/…`) are page
-//! loads: give them `rel="external"`.
+//! in `DeskRoutes` or `OfficeRoutes` below (and an office route's prefix in
+//! `is_office_path` and the loader), and its strings in a section of its own
+//! in both `locales/vi.json` and `locales/en.json`. Nothing here reaches
+//! citizens. Links from here to a citizen's route (`/`, `/danh-gia`,
+//! `/r/…`) are page loads: give them `rel="external"`. A link to the other
+//! officers' app needs nothing: the router finds no route for it, and
+//! `NotFound` loads that page.
 
 pub mod components;
 pub mod pages;
@@ -19,6 +28,7 @@ use crate::session::CurrentSession;
 use crate::shell::{self, Shell, secure_context};
 use components::nav::StaffNav;
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
@@ -37,34 +47,79 @@ use pages::{
 use components::kiosk_lock::{KIOSK_PATH, KioskLocked, KioskMode};
 use pages::{decide::Decide, indicators::Indicators, kiosk::Kiosk, print_forms::PrintForm, proposals::Proposals};
 
-/// The officers' routes.
-#[component]
-fn StaffRoutes() -> impl IntoView {
+/// The district office's routes (its app's): the first segment of the path.
+/// (Keep in step with OFFICE in the loader, `index.html`.)
+const OFFICE_ROUTES: [&str; 7] = ["nhap-ho-so", "bao-cao", "quan-tri", "chi-so", "danh-gia-hai-lan", "de-xuat", "in"];
+
+/// Whether `path` is one of the district office's screens.
+pub fn is_office_path(path: &str) -> bool {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+    OFFICE_ROUTES.contains(&first)
+}
+
+/// Whether `path` is a screen of the officers' app running here.
+pub fn in_this_app(path: &str) -> bool {
+    let here = window().location().pathname().unwrap_or_default();
+    is_office_path(&here) == is_office_path(path)
+}
+
+/// Goes to `path`: through the router within this app, to the other
+/// officers' app as a page load straight away (not through `NotFound`: the
+/// address then changes only once the page is on its way).
+pub fn go(navigate: impl Fn(&str, NavigateOptions), path: &str) {
+    if in_this_app(path) {
+        navigate(path, NavigateOptions::default());
+    } else if let Err(e) = window().location().assign(path) {
+        leptos::logging::warn!("opening {path}: {e:?}");
+    }
+}
+
+fn is_desk_path(path: &str) -> bool {
+    !is_office_path(path)
+}
+
+/// The counter's routes.
+fn desk_routes() -> AnyView {
     view! {
-        <Routes fallback=NotFound>
+        <Routes fallback=|| view! { <NotFound here=is_desk_path /> }>
             <Route path=path!("/nhap-phieu") view=Transcribe />
             <Route path=path!("/dang-nhap") view=Login />
             <Route path=path!("/hop-thu") view=Outbox />
             <Route path=path!("/slip/:code") view=SlipPage />
             <Route path=path!("/slips") view=SlipsOfDay />
+            <Route path=path!("/mat-khau") view=ChangePassword />
+            <Route path=path!("/quay") view=Kiosk />
+        </Routes>
+    }
+    .into_any()
+}
+
+/// The district office's routes.
+fn office_routes() -> AnyView {
+    view! {
+        <Routes fallback=|| view! { <NotFound here=is_office_path /> }>
             <Route path=path!("/nhap-ho-so") view=Import />
             <Route path=path!("/bao-cao") view=Reports />
             // Accounts and administration (issue #11).
-            <Route path=path!("/mat-khau") view=ChangePassword />
             <Route path=path!("/quan-tri") view=|| view! { <Admin tab=Tab::Agencies /> } />
             <Route path=path!("/quan-tri/can-bo") view=|| view! { <Admin tab=Tab::Officials /> } />
             <Route path=path!("/quan-tri/tai-khoan") view=|| view! { <Admin tab=Tab::Accounts /> } />
             <Route path=path!("/quan-tri/nhap-tep") view=|| view! { <Admin tab=Tab::Import /> } />
             <Route path=path!("/quan-tri/nhat-ky") view=|| view! { <Admin tab=Tab::Audit /> } />
-            // The district office's quarter and the counter's rating device.
+            // The district office's quarter.
             <Route path=path!("/chi-so") view=Indicators />
             <Route path=path!("/danh-gia-hai-lan") view=Decide />
             <Route path=path!("/de-xuat") view=Proposals />
             <Route path=path!("/in/:form") view=PrintForm />
-            <Route path=path!("/quay") view=Kiosk />
         </Routes>
     }
+    .into_any()
 }
+
+/// This app's routes (`desk_routes` or `office_routes`): a plain function
+/// handed down from `main`, so that each app's wasm holds only its own
+/// screens.
+type AppRoutes = fn() -> AnyView;
 
 /// Over plain HTTP (not localhost) the browser gives no camera, no offline
 /// use and no installation: say so once, plainly, instead of dead buttons.
@@ -83,7 +138,7 @@ pub fn InsecureNotice() -> impl IntoView {
 /// rest anyway). The account is read again at start, so that a role or
 /// agency changed by an administrator shows.
 #[component]
-fn Guarded() -> impl IntoView {
+fn Guarded(routes: AppRoutes) -> impl IntoView {
     let session = expect_context::<CurrentSession>();
     let sync = expect_context::<crate::sync::Sync>();
     if let Some(token) = session.token_untracked() {
@@ -98,7 +153,7 @@ fn Guarded() -> impl IntoView {
     // Only a change of this flag swaps the screen (a refreshed name does not).
     let forced = Memo::new(move |_| session.must_change_password());
     move || {
-        if forced.get() { view! { <ChangePassword /> }.into_any() } else { view! { <StaffRoutes /> }.into_any() }
+        if forced.get() { view! { <ChangePassword /> }.into_any() } else { routes() }
     }
 }
 
@@ -106,7 +161,7 @@ fn Guarded() -> impl IntoView {
 /// for the PIN (the menu, links, the back button, a reload all land here),
 /// and the officers' menu is hidden: the screen is the citizen's.
 #[component]
-fn KioskGuard() -> impl IntoView {
+fn KioskGuard(routes: AppRoutes) -> impl IntoView {
     let kiosk = KioskMode::provide();
     let location = use_location();
     let locked = move || kiosk.active() && location.pathname.with(|p| p.trim_end_matches('/') != KIOSK_PATH);
@@ -115,13 +170,13 @@ fn KioskGuard() -> impl IntoView {
             <StaffNav />
         </Show>
         <Show when=move || !locked() fallback=KioskLocked>
-            <Guarded />
+            <Guarded routes />
         </Show>
     }
 }
 
 #[component]
-fn App() -> impl IntoView {
+fn App(routes: AppRoutes) -> impl IntoView {
     shell::start();
     crate::pwa::keep_staff_offline();
     view! {
@@ -131,15 +186,48 @@ fn App() -> impl IntoView {
                 // Installing is for officers' devices (a citizen rates once):
                 // offered on their screens, not on the citizens' pages.
                 <InstallPrompt />
-                <KioskGuard />
+                <KioskGuard routes />
             </Shell>
         </Router>
     }
 }
 
+/// The counter's app (the `staff` bin).
 pub fn main() {
-    leptos::mount::mount_to_body(App);
+    leptos::mount::mount_to_body(|| view! { <App routes=desk_routes /> });
     // A scanner takes what the loader started as soon as its screen shows;
     // whatever is left by then was not needed.
     set_timeout(scan::early::release_unused, std::time::Duration::from_secs(5));
+}
+
+/// The district office's app (the `office` bin).
+pub fn main_office() {
+    leptos::mount::mount_to_body(|| view! { <App routes=office_routes /> });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn office_paths() {
+        for path in ["/bao-cao", "/quan-tri", "/quan-tri/can-bo", "/in/mau-02", "/chi-so/", "/nhap-ho-so"] {
+            assert!(is_office_path(path), "{path}");
+        }
+        for path in [
+            "/nhap-phieu",
+            "/quay",
+            "/hop-thu",
+            "/slip/H45-1",
+            "/slips",
+            "/dang-nhap",
+            "/mat-khau",
+            "/khong-co",
+            "/inbox",
+            "/bao-cao-cu",
+            "/",
+        ] {
+            assert!(!is_office_path(path), "{path}");
+        }
+    }
 }

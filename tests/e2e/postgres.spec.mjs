@@ -67,7 +67,7 @@ test('two servers on one PostgreSQL: 1,000 records through faults and a killed s
     const rulesets = await ruleSets(proxy.url);
     expect(free.length).toBeGreaterThan(RECORDS);
 
-    // The same record posted at once to both servers, eight times each: one accepted.
+    // The same record posted at once to both servers, eight times each: stored once.
     const twin = free.pop();
     const record = {
       id: 'd0b1e000-0000-4000-8000-000000000000',
@@ -91,7 +91,9 @@ test('two servers on one PostgreSQL: 1,000 records through faults and a killed s
         }
       }),
     );
-    expect(statuses.filter((s) => s === 'accepted')).toHaveLength(1);
+    // At most one request hears "accepted": none when the answer of the one
+    // that stored it was lost (--fault-drop), and its retry heard "duplicate".
+    expect(statuses.filter((s) => s === 'accepted').length).toBeLessThanOrEqual(1);
     expect(statuses.every((s) => s === 'accepted' || s === 'duplicate')).toBe(true);
     expect(db.sql(`SELECT count(*) FROM ratings WHERE dossier_code = '${twin.code}'`)).toBe('1');
 

@@ -73,11 +73,47 @@ test("a citizen's link fetches the citizens' app only; an officer's screen fetch
   const apps = (prefix) => fetched.filter((p) => p.startsWith(prefix));
   expect(apps('/citizen-').length).toBe(2);
   // No staff code: not the officers' app, not the scanner's decoder.
-  expect(fetched.filter((p) => /^\/(staff-|scan-worker)/.test(p))).toEqual([]);
+  expect(fetched.filter((p) => /^\/(staff-|office-|scan-worker)/.test(p))).toEqual([]);
   fetched.length = 0;
   await page.goto('/dang-nhap');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Đăng nhập cán bộ');
   // Its script, its wasm and its style sheet.
   expect(apps('/staff-').map((p) => p.split('.').pop()).sort()).toEqual(['css', 'js', 'wasm']);
   expect(apps('/citizen-')).toEqual([]);
+});
+
+test("the counter's screens fetch the counter's app only; the district office's screens come with their own", async ({ page }) => {
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  const apps = (prefix) => fetched.filter((p) => p.startsWith(prefix)).map((p) => p.split('.').pop()).sort();
+  await page.goto('/dang-nhap');
+  await page.getByLabel('Tên đăng nhập').fill('vanphong');
+  await page.getByLabel('Mật khẩu').fill('danhgia-demo');
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page).toHaveURL(/\/nhap-phieu$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Nhập phiếu đánh giá');
+  expect(apps('/staff-')).toEqual(['css', 'js', 'wasm']);
+  expect(apps('/office-')).toEqual([]);
+  // The menu's link to the reports: the district office's app opens there.
+  fetched.length = 0;
+  await page.getByRole('link', { name: 'Báo cáo', exact: true }).click();
+  await expect(page).toHaveURL(/\/bao-cao$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Báo cáo kết quả đánh giá');
+  expect(apps('/office-')).toEqual(['js', 'wasm']);
+  expect(apps('/staff-').filter((ext) => ext !== 'css')).toEqual([]);
+  // Back to the scanner's screen, and from there to the transcription menu link again.
+  await page.goBack();
+  await expect(page).toHaveURL(/\/nhap-phieu$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Nhập phiếu đánh giá');
+  await page.goForward();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Báo cáo kết quả đánh giá');
+  await page.getByRole('link', { name: 'Nhập phiếu', exact: true }).click();
+  await expect(page).toHaveURL(/\/nhap-phieu$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Nhập phiếu đánh giá');
+  // Unknown addresses, under an office prefix or not, are not found in either app (no reloading back and forth).
+  for (const path of ['/quan-tri/khong-co', '/khong-co-trang-nay-nua']) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Không tìm thấy trang');
+    await expect(page).toHaveURL(new RegExp(`${path}$`));
+  }
 });

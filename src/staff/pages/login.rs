@@ -39,7 +39,7 @@ pub fn Login() -> impl IntoView {
                     session.sign_in(s);
                     // Slips queued under an expired session go out now.
                     sync.resume();
-                    navigate(next, Default::default());
+                    crate::staff::go(navigate, next);
                 }
                 Err(ApiErr::Refused { code, .. }) if code == "too_many_attempts" => {
                     problem.set(Some(t_string!(i18n, account.too_many)))

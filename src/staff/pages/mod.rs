@@ -1,5 +1,5 @@
 //! The officers' screens, one file each. A new screen: a file here, its route
-//! in `crate::staff::routes`, its strings under a section of its own in both
+//! in `desk_routes` or `office_routes` (`crate::staff`), its strings under a section of its own in both
 //! `locales/*.json`.
 pub mod admin;
 pub mod import;

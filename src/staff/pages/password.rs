@@ -92,7 +92,7 @@ pub fn ChangePassword() -> impl IntoView {
                     sync.resume();
                     if was_forced {
                         let role = session.role().unwrap_or_default();
-                        navigate(home_for(&role), Default::default());
+                        crate::staff::go(navigate, home_for(&role));
                     } else {
                         done.set(true);
                     }
