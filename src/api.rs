@@ -55,7 +55,16 @@ fn with_query(path: &str, query: &[(&str, &str)]) -> String {
 
 /// Sends a request; the answer as it came (any status), or `Network`.
 async fn send(method: &str, url: &str, bearer: Option<&str>, body: Option<(&str, &str)>) -> Result<Response, ApiErr> {
-    let init = RequestInit::new();
+    send_with(RequestInit::new(), method, url, bearer, body).await
+}
+
+async fn send_with(
+    init: RequestInit,
+    method: &str,
+    url: &str,
+    bearer: Option<&str>,
+    body: Option<(&str, &str)>,
+) -> Result<Response, ApiErr> {
     init.set_method(method);
     let headers = web_sys::Headers::new().map_err(|_| ApiErr::Network)?;
     if let Some(token) = bearer {
@@ -314,9 +323,18 @@ async fn call_empty<B: serde::Serialize + ?Sized>(
     }
 }
 
-/// Ends this session on the server.
+/// Ends this session on the server. `keepalive`: the browser finishes the
+/// request even if the page is left at once (signing out of the district
+/// office's app loads the counter's sign-in page).
 pub async fn logout(bearer: &str) -> Result<(), ApiErr> {
-    call_empty::<()>("POST", "/api/v1/auth/logout", bearer, None).await
+    let init = RequestInit::new();
+    // (web-sys has no setter for it; RequestInit is a plain dictionary.)
+    js_sys::Reflect::set(&init, &"keepalive".into(), &true.into()).map_err(|_| ApiErr::Network)?;
+    let res = send_with(init, "POST", "/api/v1/auth/logout", Some(bearer), None).await?;
+    match res.status() {
+        200..=299 => Ok(()),
+        _ => read::<serde::de::IgnoredAny>(Ok(res)).await.map(|_| ()),
+    }
 }
 
 /// The signed-in account as the server has it now.

@@ -1,16 +1,18 @@
-//! danhgia PWA: two apps built from this library, so that a citizen opening
-//! a slip's link on mobile data downloads only what rating takes.
+//! danhgia PWA: three apps built from this library, so that a citizen opening
+//! a slip's link on mobile data downloads only what rating takes, and a
+//! desk's tablet opening the scanner only the counter's screens.
 //!
 //! - [`citizen`] (binary `citizen`): `/`, `/danh-gia`, `/r/{code}` — home,
 //!   the typed-code entry and the rating form. Small by design: no router,
 //!   no staff screen, no scanner.
-//! - [`staff`] (binary `staff`): every other route — transcription, outbox,
-//!   slips, import, reports, sign-in, and whatever officers get next.
+//! - [`staff`], binary `staff`: the counter's routes — transcription, the
+//!   kiosk, the outbox, slips, sign-in; binary `office`: the district
+//!   office's — reports, the quarter, administration, imports, printed forms.
 //!
-//! `index.html`'s loader picks the app by route before either is fetched;
-//! the service worker precaches the citizen's app for everyone and the
-//! staff app for devices that use it. What both need (the outbox and its sync
-//! engine, the question form, the shell) is here, outside both.
+//! `index.html`'s loader picks the app by route before any is fetched; the
+//! service worker precaches the citizen's app for everyone and both
+//! officers' apps for devices that run either. What they share (the outbox
+//! and its sync engine, the question form, the shell) is here, outside them.
 
 pub mod api;
 pub mod browser;

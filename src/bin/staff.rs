@@ -1,4 +1,5 @@
-//! The officers' app: every route that is not a citizen's (see `danhgia::staff`).
+//! The counter's officers' app: the scanner's transcription, the kiosk, the
+//! outbox, slips, signing in (see `danhgia::staff`).
 fn main() {
     danhgia::staff::main();
 }

@@ -10,8 +10,8 @@
 //!
 //! To add a screen (administration, the district office's quarter, the
 //! kiosk …): a page in `pages/` (its own views in `components/`), a `Route`
-//! in `DeskRoutes` or `OfficeRoutes` below (and an office route's prefix in
-//! `is_office_path` and the loader), and its strings in a section of its own
+//! in `desk_routes` or `office_routes` below (an office route's first
+//! segment also in `OFFICE_ROUTES` and the loader's `OFFICE`), and its strings in a section of its own
 //! in both `locales/vi.json` and `locales/en.json`. Nothing here reaches
 //! citizens. Links from here to a citizen's route (`/`, `/danh-gia`,
 //! `/r/…`) are page loads: give them `rel="external"`. A link to the other
@@ -53,7 +53,8 @@ const OFFICE_ROUTES: [&str; 7] = ["nhap-ho-so", "bao-cao", "quan-tri", "chi-so",
 
 /// Whether `path` is one of the district office's screens.
 pub fn is_office_path(path: &str) -> bool {
-    let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+    // As the loader's OFFICE: one slash, then the route's first segment.
+    let first = path.strip_prefix('/').and_then(|rest| rest.split(['/', '?', '#']).next()).unwrap_or_default();
     OFFICE_ROUTES.contains(&first)
 }
 
@@ -69,9 +70,32 @@ pub fn in_this_app(path: &str) -> bool {
 pub fn go(navigate: impl Fn(&str, NavigateOptions), path: &str) {
     if in_this_app(path) {
         navigate(path, NavigateOptions::default());
-    } else if let Err(e) = window().location().assign(path) {
-        leptos::logging::warn!("opening {path}: {e:?}");
+    } else if path.starts_with('/') && !path.starts_with("//") {
+        load_page(Some(path.to_owned()));
     }
+}
+
+/// Loads a page, so that the loader starts the app it belongs to: `to` (a
+/// path of this origin), or with `None` the current address again (the
+/// router has already put it in the history, so Back returns to the screen
+/// a link was on). Only once no outbox record is being written: leaving the
+/// page would cut the write off.
+pub fn load_page(to: Option<String>) {
+    leptos::task::spawn_local(async move {
+        while crate::store::outbox::writing() {
+            gloo_timers::future::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let location = window().location();
+        // (Not `replace` with the same address: with a #fragment that is a
+        // scroll, not a page load.)
+        let done = match &to {
+            Some(path) => location.assign(path),
+            None => location.reload(),
+        };
+        if let Err(e) = done {
+            leptos::logging::warn!("opening {to:?}: {e:?}");
+        }
+    });
 }
 
 fn is_desk_path(path: &str) -> bool {
@@ -211,7 +235,16 @@ mod tests {
 
     #[test]
     fn office_paths() {
-        for path in ["/bao-cao", "/quan-tri", "/quan-tri/can-bo", "/in/mau-02", "/chi-so/", "/nhap-ho-so"] {
+        for path in [
+            "/bao-cao",
+            "/quan-tri",
+            "/quan-tri/can-bo",
+            "/in/mau-02",
+            "/chi-so/",
+            "/nhap-ho-so",
+            "/bao-cao?nam=2026",
+            "/de-xuat#top",
+        ] {
             assert!(is_office_path(path), "{path}");
         }
         for path in [

@@ -47,6 +47,30 @@ test('after one online visit, the app and a deep link open with no network at al
   await expect(link.locator('form.questions')).toBeVisible();
 });
 
+test("an officer's device that has only opened the counter's screens opens the district office's offline too", async ({ page, context }) => {
+  await page.goto('/dang-nhap');
+  await page.getByLabel('Tên đăng nhập').fill('vanphong');
+  await page.getByLabel('Mật khẩu').fill('danhgia-demo');
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page).toHaveURL(/\/nhap-phieu$/);
+  await controlled(page);
+  // The counter's app asks the service worker to keep the officers' apps (5 s after start).
+  const officeCached = () =>
+    page.evaluate(async () => {
+      for (const name of await caches.keys()) {
+        const keys = await (await caches.open(name)).keys();
+        if (keys.some((r) => /\/office-[0-9a-f]+_bg\.wasm$/.test(r.url))) return true;
+      }
+      return false;
+    });
+  await expect.poll(officeCached, { timeout: 30_000 }).toBe(true);
+  await context.setOffline(true);
+  const office = await context.newPage();
+  await office.goto('/bao-cao');
+  await expect(office.getByRole('heading', { level: 1 })).toHaveText('Báo cáo kết quả đánh giá');
+  await context.setOffline(false);
+});
+
 test('a new build is announced, taken only when accepted, and queued records survive it', async ({ browser }) => {
   // A server of its own, serving a copy of the build that the test can replace.
   const root = resolve(import.meta.dirname, '../..');

@@ -110,6 +110,14 @@ test("the counter's screens fetch the counter's app only; the district office's 
   await page.getByRole('link', { name: 'Nhập phiếu', exact: true }).click();
   await expect(page).toHaveURL(/\/nhap-phieu$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Nhập phiếu đánh giá');
+  // A link with a query and a fragment keeps both on its way to the other app.
+  await page.evaluate(() => {
+    const a = Object.assign(document.createElement('a'), { href: '/bao-cao?nam=2026#ky', textContent: 'Báo cáo năm 2026' });
+    document.querySelector('main, body').appendChild(a);
+  });
+  await page.getByRole('link', { name: 'Báo cáo năm 2026' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Báo cáo kết quả đánh giá');
+  expect(new URL(page.url()).pathname + new URL(page.url()).search + new URL(page.url()).hash).toBe('/bao-cao?nam=2026#ky');
   // Unknown addresses, under an office prefix or not, are not found in either app (no reloading back and forth).
   for (const path of ['/quan-tri/khong-co', '/khong-co-trang-nay-nua']) {
     await page.goto(path);

@@ -42,23 +42,10 @@ pub fn StaffNav() -> impl IntoView {
         move || !session.must_change_password() && session.role().is_some_and(|r| roles.contains(&r.as_str()))
     };
     let leave = move |_| {
-        if crate::staff::in_this_app("/dang-nhap") {
-            sign_out(session);
-            crate::staff::go(&navigate, "/dang-nhap");
-            return;
-        }
-        // From the district office's app the sign-in screen is a page load,
-        // which would cut the server's sign-out off: it goes first (an
-        // unreachable server is given up on after the API's timeout).
-        let token = session.token_untracked();
-        session.sign_out();
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            if let Some(token) = token {
-                let _ = api::logout(&token).await;
-            }
-            crate::staff::go(navigate, "/dang-nhap");
-        });
+        // The server is told with a request that outlives the page (`keepalive`):
+        // the sign-in screen may be a page load away (from the district office's app).
+        sign_out(session);
+        crate::staff::go(&navigate, "/dang-nhap");
     };
     view! {
         <Show when=move || session.get().is_some()>

@@ -11,13 +11,9 @@ pub fn NotFound(here: fn(&str) -> bool) -> impl IntoView {
     let location = use_location();
     move || {
         let path = location.pathname.get();
-        if !here(&path) {
-            let target = format!("{path}{}{}", location.search.get_untracked(), location.hash.get_untracked());
-            // `replace`: the router has already put this address in the
-            // history; Back returns to the screen the link was on.
-            if window().location().replace(&target).is_ok() {
-                return view! { <p class="boot">{t!(i18n, not_found.loading)}</p> }.into_any();
-            }
+        if !here(&path) && path.starts_with('/') && !path.starts_with("//") && !switched_just_now(&path) {
+            crate::staff::load_page(None);
+            return view! { <p class="boot">{t!(i18n, not_found.loading)}</p> }.into_any();
         }
         view! {
             <h1>{t!(i18n, not_found.title)}</h1>
@@ -26,4 +22,20 @@ pub fn NotFound(here: fn(&str) -> bool) -> impl IntoView {
         }
         .into_any()
     }
+}
+
+/// Whether this page was loaded for `path` moments ago already: then the
+/// loader started this app for it, and loading it again would do the same
+/// for ever (were the loader's routes and the apps' ever out of step).
+fn switched_just_now(path: &str) -> bool {
+    const KEY: &str = "danhgia.app-switch";
+    let Ok(Some(storage)) = window().session_storage() else { return false };
+    let now = js_sys::Date::now();
+    let last = storage.get_item(KEY).ok().flatten().unwrap_or_default();
+    let recent =
+        last.split_once(' ').is_some_and(|(at, p)| p == path && at.parse::<f64>().is_ok_and(|at| now - at < 10_000.0));
+    if !recent {
+        let _ = storage.set_item(KEY, &format!("{now} {path}"));
+    }
+    recent
 }
