@@ -316,7 +316,11 @@ async fn call_empty<B: serde::Serialize + ?Sized>(
         Some(b) => Some(crate::json::stringify(b, 0).ok_or(ApiErr::BadAnswer)?),
         None => None,
     };
-    let res = send(method, url, Some(bearer), body.as_deref().map(|b| ("application/json", b))).await?;
+    empty(send(method, url, Some(bearer), body.as_deref().map(|b| ("application/json", b))).await?).await
+}
+
+/// An answer whose success has no body: `Ok`, or the refusal it says.
+async fn empty(res: Response) -> Result<(), ApiErr> {
     match res.status() {
         200..=299 => Ok(()),
         _ => read::<serde::de::IgnoredAny>(Ok(res)).await.map(|_| ()),
@@ -330,11 +334,7 @@ pub async fn logout(bearer: &str) -> Result<(), ApiErr> {
     let init = RequestInit::new();
     // (web-sys has no setter for it; RequestInit is a plain dictionary.)
     js_sys::Reflect::set(&init, &"keepalive".into(), &true.into()).map_err(|_| ApiErr::Network)?;
-    let res = send_with(init, "POST", "/api/v1/auth/logout", Some(bearer), None).await?;
-    match res.status() {
-        200..=299 => Ok(()),
-        _ => read::<serde::de::IgnoredAny>(Ok(res)).await.map(|_| ()),
-    }
+    empty(send_with(init, "POST", "/api/v1/auth/logout", Some(bearer), None).await?).await
 }
 
 /// The signed-in account as the server has it now.

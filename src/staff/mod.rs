@@ -59,7 +59,7 @@ pub fn is_office_path(path: &str) -> bool {
 }
 
 /// Whether `path` is a screen of the officers' app running here.
-pub fn in_this_app(path: &str) -> bool {
+fn in_this_app(path: &str) -> bool {
     let here = window().location().pathname().unwrap_or_default();
     is_office_path(&here) == is_office_path(path)
 }
@@ -70,7 +70,7 @@ pub fn in_this_app(path: &str) -> bool {
 pub fn go(navigate: impl Fn(&str, NavigateOptions), path: &str) {
     if in_this_app(path) {
         navigate(path, NavigateOptions::default());
-    } else if path.starts_with('/') && !path.starts_with("//") {
+    } else {
         load_page(Some(path.to_owned()));
     }
 }
@@ -81,6 +81,10 @@ pub fn go(navigate: impl Fn(&str, NavigateOptions), path: &str) {
 /// a link was on). Only once no outbox record is being written: leaving the
 /// page would cut the write off.
 pub fn load_page(to: Option<String>) {
+    // Only a path of this origin ("//host/…" would be another site).
+    if to.as_deref().is_some_and(|path| !path.starts_with('/') || path.starts_with("//")) {
+        return;
+    }
     leptos::task::spawn_local(async move {
         while crate::store::outbox::writing() {
             gloo_timers::future::sleep(std::time::Duration::from_millis(50)).await;

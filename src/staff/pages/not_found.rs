@@ -11,7 +11,8 @@ pub fn NotFound(here: fn(&str) -> bool) -> impl IntoView {
     let location = use_location();
     move || {
         let path = location.pathname.get();
-        if !here(&path) && path.starts_with('/') && !path.starts_with("//") && !switched_just_now(&path) {
+        // (A reload of this very address: never another site.)
+        if !here(&path) && !switched_just_now(&path) {
             crate::staff::load_page(None);
             return view! { <p class="boot">{t!(i18n, not_found.loading)}</p> }.into_any();
         }
