@@ -2,8 +2,11 @@
 //! region (`{id, frame, width, height, pixels: ArrayBuffer}`, the buffer
 //! transferred, not copied); the worker answers `{id, text?, format?, ms}`.
 //! It announces `{ready: true}` once its wasm runs, because messages posted
-//! before that would be lost.
+//! before that would be lost. After a frame in which nothing was read, it
+//! warms its decoder up a step (`danhgia_scan::warm`), once the answer is
+//! sent: a scanner sends its next frame 90 ms later.
 
+use danhgia_scan::warm::WarmUp;
 use danhgia_scan::{Decoder, Format, Pass};
 use js_sys::{Object, Reflect};
 use std::cell::RefCell;
@@ -31,10 +34,13 @@ fn now(scope: &DedicatedWorkerGlobalScope) -> f64 {
 struct State {
     decoder: Decoder,
     rgba: Vec<u8>,
+    /// The warm-up's steps still to do (`None` once done).
+    warm: Option<WarmUp>,
 }
 
-/// Decodes one message's frame; `None` when the message is not a frame.
-fn handle(scope: &DedicatedWorkerGlobalScope, state: &mut State, data: &JsValue) -> Option<Object> {
+/// Decodes one message's frame: the answer, and whether a code was read.
+/// `None` when the message is not a frame.
+fn handle(scope: &DedicatedWorkerGlobalScope, state: &mut State, data: &JsValue) -> Option<(Object, bool)> {
     let id = get_u32(data, "id")?;
     let frame = get_u32(data, "frame").unwrap_or(0);
     let (width, height) = (get_u32(data, "width")?, get_u32(data, "height")?);
@@ -43,7 +49,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, state: &mut State, data: &JsValue)
     set(&answer, "id", id);
     let len = pixels.byte_length() as usize;
     if Some(len) != (width as usize).checked_mul(height as usize).and_then(|n| n.checked_mul(4)) {
-        return Some(answer);
+        return Some((answer, false));
     }
     // Timed from the copy into wasm memory on, as a decoder given an
     // ImageData would be.
@@ -52,22 +58,31 @@ fn handle(scope: &DedicatedWorkerGlobalScope, state: &mut State, data: &JsValue)
     js_sys::Uint8Array::new(&pixels).copy_to(&mut state.rgba);
     let read = state.decoder.decode_rgba(&state.rgba, width, height, Pass::for_frame(u64::from(frame)));
     set(&answer, "ms", now(scope) - start);
+    let was_read = read.is_some();
     if let Some(read) = read {
         set(&answer, "text", read.text);
         set(&answer, "format", if read.format == Format::Qr { "qr" } else { "code128" });
         set(&answer, "linear", read.format.is_linear());
     }
-    Some(answer)
+    Some((answer, was_read))
 }
 
 /// Listens for frames and says it is ready.
 pub fn run() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let state = RefCell::new(State { decoder: Decoder::new(), rgba: Vec::new() });
+    let state = RefCell::new(State { decoder: Decoder::new(), rgba: Vec::new(), warm: Some(WarmUp::default()) });
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        if let Some(answer) = handle(&reply_scope, &mut state.borrow_mut(), &event.data()) {
+        let state = &mut *state.borrow_mut();
+        if let Some((answer, read)) = handle(&reply_scope, state, &event.data()) {
             let _ = reply_scope.post_message(&answer);
+            // Nothing in view: the officer is aiming, the page is idle.
+            if !read
+                && let Some(warm) = &mut state.warm
+                && !warm.step(&mut state.decoder)
+            {
+                state.warm = None;
+            }
         }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

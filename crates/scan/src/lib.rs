@@ -14,13 +14,15 @@
 //! coarse pass (the same at half resolution, which evens out blur and noise)
 //! read the harder pictures, so the worker spends them on some frames. A
 //! still image gets all three in turn, then rxing over the whole image
-//! (`still`).
+//! (`still`). While a scanner is idle, its worker warms the decoder up on
+//! built-in pictures (`warm`).
 
 mod frame;
 mod model1;
 mod scout;
 mod simd;
 mod still;
+pub mod warm;
 
 pub use frame::{Frame, Pixels, Rect};
 use rxing::common::{BitArray, HybridBinarizer};

@@ -55,14 +55,26 @@ fn today() -> CivilDate {
 /// unknown dossier offline is still transcribed, under today's rule set;
 /// the server checks it when it arrives.
 async fn look_up(code: DossierCode, bearer: Option<String>, needs_sign_in: NeedsSignIn) -> Stage {
-    let cached = store::dossiers::get(code.as_str()).await.ok().flatten().map(|c| c.dossier);
-    let fetched = match &bearer {
-        Some(b) => api::dossier(code.as_str(), Credential::Officer(b)).await,
-        None => Err(ApiErr::Network),
+    // The device's copy, the server's answer and this device's slip for the
+    // dossier are asked for at once: each waits on its own I/O, and the form
+    // waits for the slowest alone.
+    let fetch = async {
+        match &bearer {
+            Some(b) => api::dossier(code.as_str(), Credential::Officer(b)).await,
+            None => Err(ApiErr::Network),
+        }
     };
+    let (cached, fetched, entered_here) =
+        futures::join!(store::dossiers::get(code.as_str()), fetch, outbox::latest_for(code.as_str()));
+    let cached = cached.ok().flatten().map(|c| c.dossier);
+    let entered_here = entered_here.ok().flatten().is_some();
     let dossier = match fetched {
         Ok(d) if d.code == code.as_str() => {
-            let _ = store::dossiers::put(&d).await;
+            // Kept for offline use; the form does not wait for the write.
+            let copy = d.clone();
+            spawn_local(async move {
+                let _ = store::dossiers::put(&copy).await;
+            });
             Some(d)
         }
         Err(ApiErr::Refused { status: 404, .. }) => return Stage::NotFound(code.to_string()),
@@ -82,7 +94,6 @@ async fn look_up(code: DossierCode, bearer: Option<String>, needs_sign_in: Needs
             (rules, DossierDates { received_on: today, appointed_on: today, returned_on: None })
         }
     };
-    let entered_here = outbox::latest_for(code.as_str()).await.ok().flatten().is_some();
     Stage::Open(Box::new(OpenSlip { code, dossier, rules, dates, editing: None, entered_here }))
 }
 
