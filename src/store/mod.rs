@@ -73,12 +73,24 @@ fn upgrade(db: &IdbDatabase, tx: &IdbTransaction, old: u32) -> Result<(), JsValu
     Ok(())
 }
 
+/// The connection kept, if it is open.
+fn kept() -> Option<IdbDatabase> {
+    DB.with(|d| d.borrow().as_ref().filter(|c| !c.closed.get()).map(|c| c.db.clone()))
+}
+
 /// The database, opened (and upgraded) on first use.
 pub async fn db() -> Result<IdbDatabase, StoreError> {
-    if let Some(db) = DB.with(|d| d.borrow().as_ref().filter(|c| !c.closed.get()).map(|c| c.db.clone())) {
+    if let Some(db) = kept() {
         return Ok(db);
     }
     let db = idb::open(DB_NAME, DB_VERSION, upgrade).await?;
+    // Callers that came at once each opened a connection: the first one kept
+    // is shared and the others closed (a connection left open without its
+    // `versionchange` handler would block a newer version's upgrade).
+    if let Some(kept) = kept() {
+        db.close();
+        return Ok(kept);
+    }
     let closed = std::rc::Rc::new(std::cell::Cell::new(false));
     let on_versionchange = Closure::<dyn FnMut()>::new({
         let (db, closed) = (db.clone(), closed.clone());

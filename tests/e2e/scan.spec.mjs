@@ -227,3 +227,30 @@ test("the counter's kiosk restarted with a slip in view opens it from the loader
     { serviceWorkers: 'block' },
   );
 });
+
+test("a scanned slip leaves no stray database connection: a newer version upgrades the device's database at once", async () => {
+  await withCameraPage('clean', async (page) => {
+    await signIn(page);
+    await expect(page.locator('.slip .dossier-code')).toHaveText(slips().clean, { timeout: 20_000 });
+    // What a newer build's first open does: every connection this page holds
+    // must close when told, or the upgrade waits ("blocked") until the tab goes.
+    const upgrade = await page.evaluate(async () => {
+      const open = (version) =>
+        new Promise((ok, fail) => {
+          const req = version ? indexedDB.open('danhgia', version) : indexedDB.open('danhgia');
+          let blocked = false;
+          req.onblocked = () => (blocked = true);
+          req.onsuccess = () => ok({ db: req.result, blocked });
+          req.onerror = () => fail(req.error);
+          setTimeout(() => ok({ db: null, blocked }), 5000);
+        });
+      const current = await open();
+      const version = current.db.version;
+      current.db.close();
+      const next = await open(version + 1);
+      next.db?.close();
+      return { from: version, opened: next.db !== null, blocked: next.blocked };
+    });
+    expect(upgrade).toEqual({ from: upgrade.from, opened: true, blocked: false });
+  });
+});

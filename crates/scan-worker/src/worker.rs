@@ -2,14 +2,15 @@
 //! region (`{id, frame, width, height, pixels: ArrayBuffer}`, the buffer
 //! transferred, not copied); the worker answers `{id, text?, format?, ms}`.
 //! It announces `{ready: true}` once its wasm runs, because messages posted
-//! before that would be lost. After a frame in which nothing was read, it
-//! warms its decoder up a step (`danhgia_scan::warm`), once the answer is
-//! sent: a scanner sends its next frame 90 ms later.
+//! before that would be lost. A moment after answering a frame in which
+//! nothing was read, if no other frame has come, it warms its decoder up a
+//! step (`danhgia_scan::warm`).
 
 use danhgia_scan::warm::WarmUp;
 use danhgia_scan::{Decoder, Format, Pass};
 use js_sys::{Object, Reflect};
 use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
@@ -36,6 +37,36 @@ struct State {
     rgba: Vec<u8>,
     /// The warm-up's steps still to do (`None` once done).
     warm: Option<WarmUp>,
+    /// Frames answered so far.
+    frames: u32,
+}
+
+/// How long after answering a frame in which nothing was read the worker
+/// waits before a warm-up step: a frame that comes before then is not held
+/// up by one (the page's loader sends its waiting frame as soon as an answer
+/// arrives; the scanner's next comes 90 ms after its last).
+const WARM_UP_DELAY_MS: i32 = 20;
+
+/// One step of the warm-up, if any is left.
+fn warm_up_step(state: &mut State) {
+    if let Some(warm) = &mut state.warm
+        && !warm.step(&mut state.decoder)
+    {
+        state.warm = None;
+    }
+}
+
+/// A warm-up step [`WARM_UP_DELAY_MS`] from now, unless another frame has
+/// been answered by then.
+fn warm_up_later(scope: &DedicatedWorkerGlobalScope, state: &Rc<RefCell<State>>) {
+    let (state, frames) = (state.clone(), state.borrow().frames);
+    let step = Closure::once_into_js(move || {
+        let state = &mut *state.borrow_mut();
+        if state.frames == frames {
+            warm_up_step(state);
+        }
+    });
+    let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(step.unchecked_ref(), WARM_UP_DELAY_MS);
 }
 
 /// Decodes one message's frame: the answer, and whether a code was read.
@@ -70,18 +101,27 @@ fn handle(scope: &DedicatedWorkerGlobalScope, state: &mut State, data: &JsValue)
 /// Listens for frames and says it is ready.
 pub fn run() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let state = RefCell::new(State { decoder: Decoder::new(), rgba: Vec::new(), warm: Some(WarmUp::default()) });
+    let state = Rc::new(RefCell::new(State {
+        decoder: Decoder::new(),
+        rgba: Vec::new(),
+        warm: Some(WarmUp::default()),
+        frames: 0,
+    }));
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let state = &mut *state.borrow_mut();
-        if let Some((answer, read)) = handle(&reply_scope, state, &event.data()) {
+        let answered = {
+            let state = &mut *state.borrow_mut();
+            let answered = handle(&reply_scope, state, &event.data());
+            if answered.is_some() {
+                state.frames = state.frames.wrapping_add(1);
+            }
+            answered
+        };
+        if let Some((answer, read)) = answered {
             let _ = reply_scope.post_message(&answer);
             // Nothing in view: the officer is aiming, the page is idle.
-            if !read
-                && let Some(warm) = &mut state.warm
-                && !warm.step(&mut state.decoder)
-            {
-                state.warm = None;
+            if !read && state.borrow().warm.is_some() {
+                warm_up_later(&reply_scope, &state);
             }
         }
     });

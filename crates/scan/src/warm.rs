@@ -13,10 +13,12 @@
 //! first frame's decode from 23 to 9 ms on a tablet's second visit, and the
 //! page open not at all (346 against 340 ms, 12 each): on 2 cores, work
 //! done earlier delays the app and the camera as much. So the worker does
-//! one step after each frame in which nothing was read (`crates/scan-worker`). The pictures: a citizen
-//! link as a version 5 QR code (byte mode, level M, as slips are printed)
-//! and a dossier code as Code 128 (code sets B and C), in 640×480 RGBA
-//! frames.
+//! one step a moment after each frame in which nothing was read, if no
+//! other frame has come (`crates/scan-worker`).
+//!
+//! The pictures: a citizen link as a version 5 QR code (byte mode, level M,
+//! as slips are printed) and a dossier code as Code 128 (code sets B and
+//! C), in 640×480 RGBA frames.
 
 use crate::{Decoder, Pass};
 
@@ -103,8 +105,8 @@ fn picture_number(n: usize) -> Vec<u8> {
 }
 
 /// The warm-up, one decode at a time, so that it can be spread over the
-/// moments a scanner is idle (the worker does one step after each frame in
-/// which nothing was read). Holds one picture at a time.
+/// moments a scanner is idle (see the module's documentation). Holds one
+/// picture at a time.
 #[derive(Default)]
 pub struct WarmUp {
     done: usize,
