@@ -9,7 +9,6 @@
 //! known to be rated gets a polite word instead of the form, and the
 //! server's answer for the others is the last word.
 
-use crate::api::{self, ApiErr, Credential};
 use crate::components::dossier_summary::DossierSummary;
 use crate::components::lang_switch::LangSwitch;
 use crate::components::question_form::QuestionForm;
@@ -21,6 +20,7 @@ use crate::session::CurrentSession;
 use crate::staff::components::download_dossiers::DownloadDossiers;
 use crate::staff::components::kiosk_lock::{KioskMode, PinPrompt, valid_pin};
 use crate::staff::components::scanner::Scanner;
+use crate::staff::lookup::{self, Found};
 use crate::store::outbox::{self, EntryState};
 use crate::store::{self};
 use crate::sync::Sync;
@@ -59,18 +59,10 @@ enum Screen {
 
 /// The dossier from the server if it answers, else from this device.
 async fn look_up(code: &DossierCode, bearer: Option<String>) -> Result<DossierPublic, &'static str> {
-    let cached = store::dossiers::get(code.as_str()).await.ok().flatten().map(|c| c.dossier);
-    let fetched = match &bearer {
-        Some(b) => api::dossier(code.as_str(), Credential::Officer(b)).await,
-        None => Err(ApiErr::Network),
-    };
-    match fetched {
-        Ok(d) if d.code == code.as_str() => {
-            let _ = store::dossiers::put(&d).await;
-            Ok(d)
-        }
-        Err(ApiErr::Refused { status: 404, .. }) => Err("not_found"),
-        _ => cached.ok_or("not_on_device"),
+    match lookup::dossier(code, bearer.as_deref()).await {
+        Found::Server(d) => Ok(d),
+        Found::Unknown => Err("not_found"),
+        Found::Device { copy, .. } => copy.ok_or("not_on_device"),
     }
 }
 

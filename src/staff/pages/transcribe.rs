@@ -2,7 +2,6 @@
 //! paper slips. Each slip is stored in the outbox the moment it is saved,
 //! with channel `paper`; the scanner is ready for the next slip at once.
 
-use crate::api::{self, ApiErr, Credential};
 use crate::components::question_form::QuestionForm;
 use crate::i18n::*;
 use crate::messages::scan_error_text;
@@ -10,8 +9,9 @@ use crate::rules;
 use crate::session::{CurrentSession, NeedsSignIn};
 use crate::staff::components::download_dossiers::DownloadDossiers;
 use crate::staff::components::scanner::Scanner;
+use crate::staff::lookup::{self, Found};
+use crate::store::outbox;
 use crate::store::outbox::{EntryState, OutboxEntry};
-use crate::store::{self, outbox};
 use crate::sync::Sync;
 use danhgia_core::rating::{Channel, DossierDates, Draft, NewRecord, form_for};
 use danhgia_core::wire::DossierPublic;
@@ -55,34 +55,19 @@ fn today() -> CivilDate {
 /// unknown dossier offline is still transcribed, under today's rule set;
 /// the server checks it when it arrives.
 async fn look_up(code: DossierCode, bearer: Option<String>, needs_sign_in: NeedsSignIn) -> Stage {
-    // The device's copy, the server's answer and this device's slip for the
-    // dossier are asked for at once: each waits on its own I/O, and the form
-    // waits for the slowest alone.
-    let fetch = async {
-        match &bearer {
-            Some(b) => api::dossier(code.as_str(), Credential::Officer(b)).await,
-            None => Err(ApiErr::Network),
-        }
-    };
-    let (cached, fetched, entered_here) =
-        futures::join!(store::dossiers::get(code.as_str()), fetch, outbox::latest_for(code.as_str()));
-    let cached = cached.ok().flatten().map(|c| c.dossier);
+    // This device's slip for the dossier is read while the dossier is found.
+    let (found, entered_here) =
+        futures::join!(lookup::dossier(&code, bearer.as_deref()), outbox::latest_for(code.as_str()));
     let entered_here = entered_here.ok().flatten().is_some();
-    let dossier = match fetched {
-        Ok(d) if d.code == code.as_str() => {
-            // Kept for offline use; the form does not wait for the write.
-            let copy = d.clone();
-            spawn_local(async move {
-                let _ = store::dossiers::put(&copy).await;
-            });
-            Some(d)
+    let dossier = match found {
+        Found::Server(d) => Some(d),
+        Found::Unknown => return Stage::NotFound(code.to_string()),
+        Found::Device { copy, signed_out } => {
+            if signed_out {
+                needs_sign_in.0.set(true);
+            }
+            copy
         }
-        Err(ApiErr::Refused { status: 404, .. }) => return Stage::NotFound(code.to_string()),
-        Err(ApiErr::Refused { status: 401, .. }) => {
-            needs_sign_in.0.set(true);
-            cached
-        }
-        _ => cached,
     };
     let Some(book) = rules::book() else { return Stage::NotFound(code.to_string()) };
     let known = dossier.as_ref().and_then(|d| Some((book.by_version(&d.ruleset_version)?, d.dates()?)));
