@@ -35,8 +35,7 @@ fn now(scope: &DedicatedWorkerGlobalScope) -> f64 {
 struct State {
     decoder: Decoder,
     rgba: Vec<u8>,
-    /// The warm-up's steps still to do (`None` once done).
-    warm: Option<WarmUp>,
+    warm: WarmUp,
     /// Frames answered so far.
     frames: u32,
 }
@@ -47,23 +46,14 @@ struct State {
 /// arrives; the scanner's next comes 90 ms after its last).
 const WARM_UP_DELAY_MS: i32 = 20;
 
-/// One step of the warm-up, if any is left.
-fn warm_up_step(state: &mut State) {
-    if let Some(warm) = &mut state.warm
-        && !warm.step(&mut state.decoder)
-    {
-        state.warm = None;
-    }
-}
-
 /// A warm-up step [`WARM_UP_DELAY_MS`] from now, unless another frame has
 /// been answered by then.
 fn warm_up_later(scope: &DedicatedWorkerGlobalScope, state: &Rc<RefCell<State>>) {
     let (state, frames) = (state.clone(), state.borrow().frames);
     let step = Closure::once_into_js(move || {
-        let state = &mut *state.borrow_mut();
-        if state.frames == frames {
-            warm_up_step(state);
+        let State { decoder, warm, frames: answered, .. } = &mut *state.borrow_mut();
+        if *answered == frames {
+            warm.step(decoder);
         }
     });
     let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(step.unchecked_ref(), WARM_UP_DELAY_MS);
@@ -101,12 +91,8 @@ fn handle(scope: &DedicatedWorkerGlobalScope, state: &mut State, data: &JsValue)
 /// Listens for frames and says it is ready.
 pub fn run() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let state = Rc::new(RefCell::new(State {
-        decoder: Decoder::new(),
-        rgba: Vec::new(),
-        warm: Some(WarmUp::default()),
-        frames: 0,
-    }));
+    let state =
+        Rc::new(RefCell::new(State { decoder: Decoder::new(), rgba: Vec::new(), warm: WarmUp::default(), frames: 0 }));
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let answered = {
@@ -120,7 +106,7 @@ pub fn run() {
         if let Some((answer, read)) = answered {
             let _ = reply_scope.post_message(&answer);
             // Nothing in view: the officer is aiming, the page is idle.
-            if !read && state.borrow().warm.is_some() {
+            if !read && !state.borrow().warm.is_done() {
                 warm_up_later(&reply_scope, &state);
             }
         }

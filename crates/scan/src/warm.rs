@@ -91,18 +91,19 @@ fn bars_picture() -> Vec<u8> {
     })
 }
 
-/// The warm-up's decodes: which picture (the QR code, the barcode, an empty
-/// frame), as which frame number (so in that frame's pass,
-/// [`Pass::for_frame`]: thorough 1, fast 2, coarse 3).
-const STEPS: [(usize, u64); 6] = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 1), (2, 1)];
-
-fn picture_number(n: usize) -> Vec<u8> {
-    match n {
-        0 => qr_picture(),
-        1 => bars_picture(),
-        _ => picture(|_, _| false),
-    }
+fn empty_picture() -> Vec<u8> {
+    picture(|_, _| false)
 }
+
+/// A picture's drawing, and what it holds.
+type Picture = (fn() -> Vec<u8>, Option<&'static str>);
+
+/// The pictures.
+const PICTURES: [Picture; 3] = [(qr_picture, Some(QR_TEXT)), (bars_picture, Some(BARS_TEXT)), (empty_picture, None)];
+
+/// The warm-up's decodes: which of [`PICTURES`], as which frame number (so
+/// in that frame's pass, [`Pass::for_frame`]: thorough 1, fast 2, coarse 3).
+const STEPS: [(usize, u64); 6] = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 1), (2, 1)];
 
 /// The warm-up, one decode at a time, so that it can be spread over the
 /// moments a scanner is idle (see the module's documentation). Holds one
@@ -116,35 +117,25 @@ pub struct WarmUp {
 }
 
 impl WarmUp {
-    /// Decodes the next picture; `false` once every step is done.
-    pub fn step(&mut self, decoder: &mut Decoder) -> bool {
-        let Some(&(n, frame)) = STEPS.get(self.done) else {
-            self.picture = None;
-            return false;
-        };
-        if self.picture.as_ref().is_none_or(|(p, _)| *p != n) {
-            self.picture = Some((n, picture_number(n)));
-        }
-        if let Some((_, rgba)) = &self.picture {
-            let want = [Some(QR_TEXT), Some(BARS_TEXT), None][n];
-            let got = decoder.decode_rgba(rgba, WIDTH as u32, HEIGHT as u32, Pass::for_frame(frame));
-            self.read += usize::from(want.is_some() && got.map(|r| r.text).as_deref() == want);
-        }
-        self.done += 1;
-        if self.done == STEPS.len() {
-            self.picture = None;
-        }
-        self.done < STEPS.len()
+    /// Every step done.
+    pub fn is_done(&self) -> bool {
+        self.done >= STEPS.len()
     }
-}
 
-impl Decoder {
-    /// The whole warm-up at once; returns how many decodes read what their
-    /// picture holds (5: tested). Only the decoder's buffers are changed.
-    pub fn warm_up(&mut self) -> usize {
-        let mut warm = WarmUp::default();
-        while warm.step(self) {}
-        warm.read
+    /// Decodes the next picture, if any is left.
+    pub fn step(&mut self, decoder: &mut Decoder) {
+        let Some(&(n, frame)) = STEPS.get(self.done) else { return };
+        let (draw, want) = PICTURES[n];
+        let rgba = match &mut self.picture {
+            Some((p, rgba)) if *p == n => rgba,
+            picture => &mut picture.insert((n, draw())).1,
+        };
+        let got = decoder.decode_rgba(rgba, WIDTH as u32, HEIGHT as u32, Pass::for_frame(frame));
+        self.read += usize::from(want.is_some() && got.map(|r| r.text).as_deref() == want);
+        self.done += 1;
+        if self.is_done() {
+            self.picture = None;
+        }
     }
 }
 
@@ -153,9 +144,18 @@ mod tests {
     use super::*;
     use crate::Format;
 
+    /// The whole warm-up at once: how many decodes read their picture.
+    fn warm_up(decoder: &mut Decoder) -> usize {
+        let mut warm = WarmUp::default();
+        while !warm.is_done() {
+            warm.step(decoder);
+        }
+        warm.read
+    }
+
     #[test]
     fn every_warm_up_decode_reads_its_picture() {
-        assert_eq!(Decoder::new().warm_up(), 5);
+        assert_eq!(warm_up(&mut Decoder::new()), 5);
         let qr_passes: Vec<Pass> = STEPS.iter().filter(|s| s.0 == 0).map(|&(_, n)| Pass::for_frame(n)).collect();
         assert_eq!(qr_passes, [Pass::Thorough, Pass::Fast, Pass::Coarse]);
         // Each picture holds what it says, in its own symbology.
@@ -164,14 +164,14 @@ mod tests {
         };
         assert_eq!(read(&qr_picture(), Pass::Fast), Some((QR_TEXT.into(), Format::Qr)));
         assert_eq!(read(&bars_picture(), Pass::Coarse), Some((BARS_TEXT.into(), Format::Code128)));
-        assert_eq!(read(&picture(|_, _| false), Pass::Thorough), None);
+        assert_eq!(read(&empty_picture(), Pass::Thorough), None);
     }
 
     #[test]
     fn a_warmed_decoder_reads_as_a_fresh_one() {
         let mut warmed = Decoder::new();
-        warmed.warm_up();
-        let empty = picture(|_, _| false);
+        warm_up(&mut warmed);
+        let empty = empty_picture();
         for pass in [Pass::Fast, Pass::Thorough, Pass::Coarse] {
             assert_eq!(warmed.decode_rgba(&empty, WIDTH as u32, HEIGHT as u32, pass), None);
             let got = warmed.decode_rgba(&qr_picture(), WIDTH as u32, HEIGHT as u32, pass).map(|r| r.text);
