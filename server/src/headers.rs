@@ -1,7 +1,8 @@
 //! Security headers on every answer: a Content-Security-Policy the app runs
 //! under with no violation, no sniffing, no framing, no referrer (a citizen
 //! link carries its token), the camera for this origin only, HSTS when a
-//! real certificate is served, and cross-origin isolation.
+//! real certificate is served, cross-origin isolation, and no caching of
+//! what does not set its own policy (the API).
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
@@ -80,6 +81,11 @@ pub async fn apply(State(policy): State<Arc<SecurityHeaders>>, req: Request, nex
     h.insert(HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin"));
     h.insert(HeaderName::from_static("cross-origin-embedder-policy"), HeaderValue::from_static("require-corp"));
     h.insert(HeaderName::from_static("cross-origin-resource-policy"), HeaderValue::from_static("same-origin"));
+    // What does not say how it may be kept (the API's answers: citizen
+    // tokens, accounts, reports) is kept by no cache; the app's files say.
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if policy.hsts {
         h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
     }

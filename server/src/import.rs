@@ -63,38 +63,26 @@ pub fn save(
             continue;
         }
         let existing = stored(sql, row.code.as_str())?;
-        match &existing {
-            Some(d) if !scope.covers(&d.agency_id) => {
-                errors.push(error(
-                    row.line,
-                    "out_of_scope",
-                    format!("{} belongs to an agency outside yours", row.code),
-                ));
-                continue;
-            }
-            Some(d) if d.agency_id != row.agency_id => {
-                errors.push(error(
-                    row.line,
-                    "agency_changed",
-                    format!("{} belongs to {}; an import never moves a dossier", row.code, d.agency_id),
-                ));
-                continue;
-            }
-            None => {
-                // Codes begin with their agency's code (`H45.03-…`): another
-                // agency's codes cannot be taken ahead of it.
-                if let Some(owner) = code_owner(sql, row.code.as_str())?
-                    && !scope.covers(&owner)
-                {
-                    errors.push(error(
-                        row.line,
-                        "code_of_other_agency",
-                        format!("{} is a code of {owner}, outside your agencies", row.code),
-                    ));
-                    continue;
-                }
-            }
-            _ => {}
+        // Another agency's dossier, or a new code that begins with another
+        // agency's code (`H45.05-…`: it cannot be taken ahead of it), answer
+        // alike, so that an import does not tell whether the code exists.
+        let foreign = match &existing {
+            Some(d) => !scope.covers(&d.agency_id),
+            None => other_agency_in_code(sql, scope, row.code.as_str())?,
+        };
+        if foreign {
+            errors.push(error(row.line, "out_of_scope", format!("{} is a code of an agency outside yours", row.code)));
+            continue;
+        }
+        if let Some(d) = &existing
+            && d.agency_id != row.agency_id
+        {
+            errors.push(error(
+                row.line,
+                "agency_changed",
+                format!("{} belongs to {}; an import never moves a dossier", row.code, d.agency_id),
+            ));
+            continue;
         }
         let Some(rule_set) = rules.for_date(row.received_on) else {
             errors.push(error(
@@ -233,15 +221,16 @@ fn stored(sql: &mut dyn Sql, code: &str) -> Result<Option<Stored>, DbError> {
     .transpose()
 }
 
-/// The agency whose code begins a dossier code (`H45.03` for
-/// `H45.03-261101-0001`), the longest that exists.
-fn code_owner(sql: &mut dyn Sql, code: &str) -> Result<Option<String>, DbError> {
-    let prefixes: Vec<String> = code.match_indices('-').map(|(i, _)| code[..i].to_owned()).collect();
-    let mut owner = None;
-    for p in prefixes {
-        if sql.exists("SELECT 1 FROM agencies WHERE id = $1", params![&p])? {
-            owner = Some(p);
+/// Whether a dossier code begins with the code of an agency outside
+/// `scope` (`H45.05` in `H45.05-261101-0001`), at any `-`: not only the
+/// longest agency code that matches, which an agency of the importer's own
+/// named like the code's start would be.
+fn other_agency_in_code(sql: &mut dyn Sql, scope: &Scope, code: &str) -> Result<bool, DbError> {
+    for (i, _) in code.match_indices('-') {
+        let prefix = &code[..i];
+        if !scope.covers(prefix) && sql.exists("SELECT 1 FROM agencies WHERE id = $1", params![prefix])? {
+            return Ok(true);
         }
     }
-    Ok(owner)
+    Ok(false)
 }

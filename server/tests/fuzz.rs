@@ -1005,7 +1005,6 @@ fn import(f: &Fixture, importer: Importer, body: Vec<u8>, rows: Option<&[RowSpec
         "agency_changed",
         "inactive_agency",
         "rated_locked",
-        "code_of_other_agency",
     ];
     prop_assert!(report.errors.iter().all(|e| known.contains(&e.reason.as_str())), "{:?}", report.errors);
     if let Some((errors, created, existing)) = &expected {

@@ -198,16 +198,17 @@ pub fn normalize_username(input: &str) -> Result<String, Problem> {
     Ok(s)
 }
 
-/// An agency code (e.g. `H45.03`): 1–32 ASCII letters, digits, `.`, `-`,
-/// starting with a letter or digit; stored upper-cased. Dossier codes begin
-/// with it, so it follows the same alphabet (and, like dossier codes, only
-/// ASCII letters change case).
+/// An agency code (e.g. `H45.03`, `000.00.21.H56`): 1–32 ASCII letters,
+/// digits and `.`, starting and ending with a letter or digit; stored
+/// upper-cased (like dossier codes, only ASCII letters change case). Dossier
+/// codes begin with it and a `-` (`H45.03-261101-0001`), so it holds no `-`:
+/// an agency named `H45.05-261201` would own another's codes of that day.
 pub fn normalize_agency_code(input: &str) -> Result<String, Problem> {
     let s = input.trim().to_ascii_uppercase();
     if s.is_empty() {
         return Err(Problem::Missing);
     }
-    if let Some(ch) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))) {
+    if let Some(ch) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '.')) {
         return Err(Problem::BadChar { ch });
     }
     if s.len() > 32 {
@@ -299,6 +300,8 @@ mod tests {
         assert!(normalize_agency_code("H45/03").is_err());
         assert!(normalize_agency_code(".H45").is_err());
         assert!(normalize_agency_code("H45.").is_err());
+        assert_eq!(normalize_agency_code("000.00.21.h56"), Ok("000.00.21.H56".into()));
+        assert_eq!(normalize_agency_code("H45.05-261201"), Err(Problem::BadChar { ch: '-' }));
         assert_eq!(clean_line("  Chuyên viên  ", 50), Ok("Chuyên viên".into()));
         assert_eq!(clean_line("a\rb", 50), Err(Problem::ControlChar));
         assert_eq!(clean_line("a\tb", 50), Err(Problem::ControlChar));
@@ -325,7 +328,7 @@ mod tests {
                 prop_assert!(!clean.chars().any(char::is_control));
             }
             if let Ok(code) = normalize_agency_code(&s) {
-                prop_assert!(code.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'));
+                prop_assert!(code.chars().all(|c| c.is_ascii_alphanumeric() || c == '.'));
                 prop_assert_eq!(normalize_agency_code(&code), Ok(code.clone()));
             }
         }

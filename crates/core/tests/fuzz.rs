@@ -989,7 +989,7 @@ fn admin_csv_input() -> impl Strategy<Value = (bool, String)> {
 
 fn is_agency_code(s: &str) -> bool {
     (1..=32).contains(&s.len())
-        && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || ".-".contains(c))
+        && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '.')
         && s.starts_with(|c: char| c.is_ascii_alphanumeric())
         && s.ends_with(|c: char| c.is_ascii_alphanumeric())
 }

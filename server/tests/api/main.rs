@@ -3,6 +3,7 @@
 
 mod admin;
 mod backends;
+mod boundaries;
 mod common;
 mod flows;
 mod quarter;

@@ -1,0 +1,162 @@
+//! A third attack on the server's trust boundaries found these; each is
+//! attacked again here: the attack, the refusal, and what the database holds.
+
+use crate::common::*;
+use axum::http::StatusCode;
+use danhgia_core::wire::quarter::ConflictPage;
+use danhgia_core::wire::{DossierPublic, ImportReport, RecordStatus};
+use serde_json::{Value, json};
+
+const HEADER: &str = "ma_ho_so,thu_tuc,co_quan,can_bo,ngay_tiep_nhan,ngay_hen_tra,ngay_tra\n";
+
+/// A commune named a desk of its own like the start of another commune's
+/// codes (`H45.05-261201`), then imported that commune's dossiers of the day
+/// under it, and the real owner's import was refused.
+#[tokio::test]
+async fn an_agency_named_like_a_dossier_code_cannot_take_another_agencys_codes() {
+    let f = fixture().await;
+    let admin = f.token("quantri.h45").await;
+    let body = json!({ "id": "H45.05-261201", "name": "Tổ", "level": "department", "parent_id": "H45.03" }).to_string();
+    let a = f.with_bearer("POST", "/api/v1/agencies", &admin, Some(body)).await;
+    assert_eq!((a.status, a.code()), (StatusCode::BAD_REQUEST, "bad_id".to_owned()), "{}", a.body);
+    assert_eq!(f.count("SELECT count(*) FROM agencies WHERE id LIKE '%-%'").await, 0);
+
+    // A database from before the rule may hold one: the code's longest
+    // agency is then the commune's own, but the code is still H45.05's.
+    f.exec("INSERT INTO agencies (id, name, level, parent_id) VALUES ('H45.05-261201', 'Tổ', 'department', 'H45.03')")
+        .await;
+    let squatter = f.token("vanphong.h45.03").await;
+    let csv = format!("{HEADER}H45.05-261201-0001,Khai sinh,H45.03,,01/11/2026,02/11/2026,\n");
+    let report: ImportReport = f.csv("/api/v1/dossiers", &squatter, csv).await.json();
+    assert_eq!(
+        (report.created, report.errors.iter().map(|e| (e.line, e.reason.as_str())).collect::<Vec<_>>()),
+        (0, vec![(2, "out_of_scope")])
+    );
+    // Its codes are then ambiguous: the commune's office is refused too (it
+    // would be "taking" the desk's), and the district office, above both, imports them.
+    let csv = format!("{HEADER}H45.05-261201-0001,Khai sinh,H45.05,,01/11/2026,02/11/2026,\n");
+    let owner = f.token("vanphong.h45.05").await;
+    let report: ImportReport = f.csv("/api/v1/dossiers", &owner, csv.clone()).await.json();
+    assert_eq!(report.errors.iter().map(|e| e.reason.as_str()).collect::<Vec<_>>(), ["out_of_scope"]);
+    let district = f.token("vanphong").await;
+    let report: ImportReport = f.csv("/api/v1/dossiers", &district, csv).await.json();
+    assert_eq!((report.created, report.errors.len()), (1, 0), "{report:?}");
+    assert_eq!(
+        f.text("SELECT agency_id FROM dossiers WHERE code = 'H45.05-261201-0001'").await.as_deref(),
+        Some("H45.05")
+    );
+}
+
+/// An import told whether another agency's dossier code exists ("belongs to
+/// an agency outside yours" against "a code of …"), with rows dated where no
+/// rule set applies so that nothing was written.
+#[tokio::test]
+async fn an_import_answers_alike_whether_another_agencys_code_exists() {
+    let f = fixture().await;
+    let existing = f.text("SELECT min(code) FROM dossiers WHERE agency_id = 'H45.05'").await.unwrap();
+    let missing = "H45.05-900101-0001";
+    assert_eq!(f.count(&format!("SELECT count(*) FROM dossiers WHERE code = '{missing}'")).await, 0);
+    let office = f.token("vanphong.h45.03").await;
+    let csv = format!(
+        "{HEADER}{existing},Khai sinh,H45.03,,01/01/1990,02/01/1990,\n{missing},Khai sinh,H45.03,,01/01/1990,02/01/1990,\n"
+    );
+    let report: ImportReport = f.csv("/api/v1/dossiers", &office, csv).await.json();
+    let answers: Vec<(&str, String)> = report
+        .errors
+        .iter()
+        .map(|e| (e.reason.as_str(), e.detail.replace(&existing, "…").replace(missing, "…")))
+        .collect();
+    assert_eq!(answers.len(), 2, "{report:?}");
+    assert_eq!(answers[0], answers[1], "the same answer for both");
+    assert_eq!(answers[0].0, "out_of_scope");
+}
+
+/// After the office decided which of a dossier's two ratings counts, the
+/// citizen's link set another aside, reopening the dossier, as often as the
+/// office decided.
+#[tokio::test]
+async fn a_decided_dossier_takes_no_further_rating() {
+    let f = fixture().await;
+    let (code, token, _) = f.unrated[1].clone();
+    let dossier: DossierPublic = f.get(&format!("/api/v1/dossiers/{code}?t={token}")).await.json();
+    let online = |id: &str| record_for(&dossier, id, "online", Some(&token));
+    const FIRST: &str = "c1000000-0000-4000-8000-000000000001";
+    const SECOND: &str = "c1000000-0000-4000-8000-000000000002";
+    const LATER: [&str; 2] = ["c1000000-0000-4000-8000-000000000003", "c1000000-0000-4000-8000-000000000004"];
+    assert_eq!(f.rate(vec![online(FIRST)]).await.results[0].status, RecordStatus::Accepted);
+    assert_eq!(f.rate(vec![online(SECOND)]).await.results[0].status, RecordStatus::Conflict);
+    let district = f.token("vanphong").await;
+    let decide = json!({ "count": SECOND, "reason": "Công dân xác nhận lần thứ hai" }).to_string();
+    let decided = f.with_bearer("POST", &format!("/api/v1/conflicts/{code}/decide"), &district, Some(decide)).await;
+    assert_eq!(decided.status, StatusCode::OK, "{}", decided.body);
+
+    // The link again, and a paper slip: both answered "already rated".
+    assert_eq!(f.rate(vec![online(LATER[0])]).await.results[0].status, RecordStatus::Duplicate);
+    let officer = f.token("canbo.h45").await;
+    let paper = record_for(&dossier, LATER[1], "paper", None);
+    let sent =
+        f.with_bearer("POST", "/api/v1/ratings", &officer, Some(json!({ "records": [paper] }).to_string())).await;
+    assert_eq!(sent.json::<Value>()["results"][0]["status"], "duplicate");
+    assert_eq!(f.count(&format!("SELECT count(*) FROM rating_conflicts WHERE dossier_code = '{code}'")).await, 1);
+    assert_eq!(f.text(&format!("SELECT id FROM ratings WHERE dossier_code = '{code}'")).await.as_deref(), Some(SECOND));
+    let year = &dossier.returned_on.as_deref().unwrap()[..4];
+    let open: ConflictPage =
+        f.with_bearer("GET", &format!("/api/v1/conflicts?year={year}"), &district, None).await.json();
+    assert!(open.conflicts.iter().all(|c| c.dossier_code != code), "not reopened");
+}
+
+/// An officer holds his desk's links (he prints the slips): a rating he
+/// sends through one with his session counted as a citizen's, with no trace
+/// of him. It still counts as the citizen's channel, and notes his account.
+#[tokio::test]
+async fn a_citizen_rating_sent_with_a_session_notes_the_account() {
+    let f = fixture().await;
+    let officer = f.token("canbo.h45").await;
+    const ID: &str = "c2000000-0000-4000-8000-000000000001";
+    let record = f.online_record(2, ID).await;
+    let sent =
+        f.with_bearer("POST", "/api/v1/ratings", &officer, Some(json!({ "records": [record] }).to_string())).await;
+    assert_eq!(sent.json::<Value>()["results"][0]["status"], "accepted");
+    assert_eq!(
+        f.text(&format!(
+            "SELECT r.channel || ':' || a.username FROM ratings r JOIN accounts a ON a.id = r.officer_id WHERE r.id = '{ID}'"
+        ))
+        .await
+        .as_deref(),
+        Some("online:canbo.h45")
+    );
+    // Without a session, a citizen's rating notes no one.
+    const CITIZEN: &str = "c2000000-0000-4000-8000-000000000002";
+    assert_eq!(f.rate(vec![f.online_record(3, CITIZEN).await]).await.results[0].status, RecordStatus::Accepted);
+    assert_eq!(
+        f.count(&format!("SELECT count(*) FROM ratings WHERE id = '{CITIZEN}' AND officer_id IS NULL")).await,
+        1
+    );
+}
+
+/// The API's answers (citizen tokens in the dossier list, accounts, a
+/// citizen's dossier) carried no caching policy, so a shared cache or the
+/// browser's disk could keep them.
+#[tokio::test]
+async fn api_answers_are_not_cached() {
+    let f = fixture().await;
+    let office = f.token("vanphong").await;
+    let (code, token, _) = f.unrated[0].clone();
+    for (path, bearer) in [
+        ("/api/v1/dossiers?limit=5".to_owned(), Some(&office)),
+        ("/api/v1/auth/me".to_owned(), Some(&office)),
+        ("/api/v1/accounts".to_owned(), Some(&office)),
+        (format!("/api/v1/dossiers/{code}?t={token}"), None),
+        ("/api/v1/nope".to_owned(), None),
+    ] {
+        let a = match bearer {
+            Some(t) => f.with_bearer("GET", &path, t, None).await,
+            None => f.get(&path).await,
+        };
+        assert_eq!(a.header("cache-control"), "no-store", "{path}: {}", a.status);
+    }
+    // The app's own files keep theirs.
+    let js = f.get("/danhgia-0123456789abcdef.js").await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert!(js.header("cache-control").contains("immutable"), "{}", js.header("cache-control"));
+}
