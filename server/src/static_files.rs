@@ -4,7 +4,7 @@
 use axum::Router;
 use axum::extract::Request;
 use axum::http::HeaderValue;
-use axum::http::header::CACHE_CONTROL;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use std::path::Path;
@@ -23,16 +23,27 @@ pub fn router(dist: &Path) -> Router {
 async fn cache_policy(req: Request, next: Next) -> Response {
     let immutable = is_hashed_asset(req.uri().path());
     let mut res = next.run(req).await;
-    let value = if immutable && res.status().is_success() { "public, max-age=31536000, immutable" } else { "no-cache" };
+    // A route answered with index.html is never kept, whatever its path looks like.
+    let page = res.headers().get(CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    let value = if immutable && !page && res.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
     res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(value));
     res
 }
 
-/// `name-0123456789abcdef.ext`: Trunk's hash is a u64 in hex, so up to 16
-/// digits (fewer when it has leading zeros).
+/// `/name-0123456789abcdef.ext`, at the root where Trunk writes it: its hash
+/// is a u64 in hex, so up to 16 digits (fewer when it has leading zeros).
+/// Not a route such as a citizen's `/r/{code}`, however its code ends.
 fn is_hashed_asset(path: &str) -> bool {
-    let file = path.rsplit('/').next().unwrap_or_default();
-    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let Some(file) = path.strip_prefix('/').filter(|f| !f.contains('/')) else {
+        return false;
+    };
+    let Some((stem, _)) = file.rsplit_once('.') else {
+        return false;
+    };
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-')
         .is_some_and(|(_, hash)| (10..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit()))
@@ -50,6 +61,9 @@ mod tests {
         assert!(is_hashed_asset("/main-7425429cfd4c08b.css"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/r/H56-190903-0001"));
+        assert!(!is_hashed_asset("/r/H56-190903-0000012345"));
+        assert!(!is_hashed_asset("/H56-190903-0000012345"));
+        assert!(!is_hashed_asset("/icons/icon-0123456789.png"));
         assert!(!is_hashed_asset("/manifest.webmanifest"));
     }
 }

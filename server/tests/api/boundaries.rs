@@ -155,6 +155,12 @@ async fn api_answers_are_not_cached() {
         };
         assert_eq!(a.header("cache-control"), "no-store", "{path}: {}", a.status);
     }
+    // A citizen's link whose code ends like a file's hash is the app's page:
+    // revalidated, never kept for a year.
+    for path in ["/r/H56-261120-0000012345", "/H45.03-261120-0000012345.x"] {
+        let page = f.get(path).await;
+        assert_eq!((page.status, page.header("cache-control")), (StatusCode::OK, "no-cache".to_owned()), "{path}");
+    }
     // The app's own files keep theirs.
     let js = f.get("/danhgia-0123456789abcdef.js").await;
     assert_eq!(js.status, StatusCode::OK);
