@@ -91,17 +91,8 @@ pub fn reset_password(db: &Db, username: &str) -> Result<String, String> {
                 return Ok(None);
             };
             let (id, agency, active): (i64, String, bool) = (row.get(0)?, row.get(1)?, row.get(2)?);
-            // The replaced password joins the history; a deactivated account stays so.
-            sql.execute(
-                "INSERT INTO password_history (account_id, password_hash, changed_at)
-                 SELECT id, password_hash, $2 FROM accounts WHERE id = $1",
-                params![id, auth::unix_now()],
-            )?;
-            sql.execute(
-                "UPDATE accounts SET password_hash = $1, must_change_password = 1 WHERE id = $2",
-                params![&hash, id],
-            )?;
-            auth::end_sessions(sql, id)?;
+            // A deactivated account stays so.
+            auth::set_one_time_password(sql, id, &username, &hash)?;
             audit::record(sql, &Who::cli(), Some(&agency), "account.reset_password", &username, None, None)?;
             Ok::<_, DbError>(Some(active))
         })

@@ -160,20 +160,10 @@ pub fn update(sql: &mut dyn Sql, actor: &Actor, id: i64, patch: &AccountPatch) -
     Ok(after)
 }
 
-/// A new one-time password (hashed by the caller); every session ends.
+/// A new one-time password (hashed by the caller): see `auth::set_one_time_password`.
 pub fn reset_password(sql: &mut dyn Sql, actor: &Actor, id: i64, password_hash: &str) -> Result<AccountInfo> {
     let account = find(sql, &actor.scope, id)?;
-    // The replaced password joins the history: it cannot come back.
-    sql.execute(
-        "INSERT INTO password_history (account_id, password_hash, changed_at)
-         SELECT id, password_hash, $2 FROM accounts WHERE id = $1",
-        params![id, auth::unix_now()],
-    )?;
-    sql.execute(
-        "UPDATE accounts SET password_hash = $2, must_change_password = 1 WHERE id = $1",
-        params![id, password_hash],
-    )?;
-    auth::end_sessions(sql, id)?;
+    auth::set_one_time_password(sql, id, &account.username, password_hash)?;
     audit::record(sql, &who(actor), Some(&account.agency_id), "account.reset_password", &account.username, None, None)?;
     find(sql, &actor.scope, id)
 }

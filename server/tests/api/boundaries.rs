@@ -3,6 +3,7 @@
 
 use crate::common::*;
 use axum::http::StatusCode;
+use danhgia_core::wire::admin::OneTimePassword;
 use danhgia_core::wire::quarter::ConflictPage;
 use danhgia_core::wire::{DossierPublic, ImportReport, RecordStatus};
 use serde_json::{Value, json};
@@ -165,4 +166,24 @@ async fn api_answers_are_not_cached() {
     let js = f.get("/danhgia-0123456789abcdef.js").await;
     assert_eq!(js.status, StatusCode::OK);
     assert!(js.header("cache-control").contains("immutable"), "{}", js.header("cache-control"));
+}
+
+/// A locked-out officer is told to ask an administrator, but the one-time
+/// password the administrator gave still waited out the lock (up to 15
+/// minutes after wrong passwords).
+#[tokio::test]
+async fn a_password_reset_lifts_the_wait_after_wrong_passwords() {
+    let f = fixture().await;
+    let admin = f.token("quantri.h45").await;
+    for _ in 0..6 {
+        f.login("canbo.h45.03", "not-the-password-7").await;
+    }
+    assert_eq!(f.login("canbo.h45.03", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS, "locked");
+    let id = f.count("SELECT id FROM accounts WHERE username = 'canbo.h45.03'").await;
+    let reset = f.with_bearer("POST", &format!("/api/v1/accounts/{id}/reset-password"), &admin, None).await;
+    assert_eq!(reset.status, StatusCode::OK, "{}", reset.body);
+    let one_time: OneTimePassword = reset.json();
+    assert_eq!(f.login("canbo.h45.03", &one_time.password).await.status, StatusCode::OK);
+    // The old password is gone, and did not become usable by the reset.
+    assert_eq!(f.login("canbo.h45.03", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
 }
