@@ -65,7 +65,7 @@ pub fn save(
         let existing = stored(sql, row.code.as_str())?;
         // Another agency's dossier, or a new code that begins with another
         // agency's code (`H45.05-…`: it cannot be taken ahead of it), answer
-        // alike, so that an import does not tell whether the code exists.
+        // alike, so that an import does not tell whether such a code exists.
         let foreign = match &existing {
             Some(d) => !scope.covers(&d.agency_id),
             None => other_agency_in_code(sql, scope, row.code.as_str())?,
@@ -222,14 +222,19 @@ fn stored(sql: &mut dyn Sql, code: &str) -> Result<Option<Stored>, DbError> {
 }
 
 /// Whether a dossier code begins with the code of an agency outside
-/// `scope` (`H45.05` in `H45.05-261101-0001`), at any `-`: not only the
-/// longest agency code that matches, which an agency of the importer's own
-/// named like the code's start would be.
+/// `scope` (`H45.05` in `H45.05-261101-0001`). The agency is the shortest
+/// start, up to a `-`, that names one: agency codes hold no `-`, so that is
+/// the part before the first; a longer one is looked at only if that names
+/// none (a database from before the rule could hold `H45.05-261201` as a desk
+/// of another commune, which would otherwise own H45.05's codes of the day).
+/// Codes that begin with no agency's code go to the first agency to import
+/// them, and that an import is refused or accepted then tells whether such a
+/// code exists.
 fn other_agency_in_code(sql: &mut dyn Sql, scope: &Scope, code: &str) -> Result<bool, DbError> {
     for (i, _) in code.match_indices('-') {
         let prefix = &code[..i];
-        if !scope.covers(prefix) && sql.exists("SELECT 1 FROM agencies WHERE id = $1", params![prefix])? {
-            return Ok(true);
+        if sql.exists("SELECT 1 FROM agencies WHERE id = $1", params![prefix])? {
+            return Ok(!scope.covers(prefix));
         }
     }
     Ok(false)

@@ -95,6 +95,20 @@ async fn serve(config: Config) -> Result<(), String> {
             tracing::info!("seeded the demo district of Triệu Phong");
         }
     }
+    // Agency codes hold no '-' since dossier codes start with them and one:
+    // one from before the rule still works but is named by no import.
+    let hyphenated: Vec<String> = tokio::task::block_in_place(|| {
+        db.read_blocking(|sql| {
+            sql.column("SELECT id FROM agencies WHERE id LIKE '%-%' ORDER BY id", danhgia_server::params![])
+        })
+    })
+    .map_err(|e| e.to_string())?;
+    if !hyphenated.is_empty() {
+        tracing::warn!(
+            agencies = %hyphenated.join(", "),
+            "agency codes with '-' (dossier codes start with an agency's code and a '-'): imports no longer name them; create each again without the '-' and deactivate it"
+        );
+    }
     if !config.dist.join("index.html").is_file() {
         tracing::warn!(dist = %config.dist.display(), "the PWA is not built: pages will be missing (run ./run.sh)");
     }

@@ -172,11 +172,9 @@ fn ingest_one(
     }
 
     let answers = serde_json::to_string(&r.answers).unwrap_or_default();
-    // Whoever sends with a session is noted: the officer who entered a paper
-    // slip or ran the kiosk, and on a citizen's rating the account of the
-    // device it came from (it still counts as the citizen's, but an officer
-    // who rates his own desk's dossiers with their links is seen doing it).
-    let officer_id = sender.map(Actor::id);
+    // A citizen's rating that happens to travel with an officer's session
+    // stays the citizen's; paper slips and kiosk ratings note the account.
+    let officer_id = staff.map(Actor::id);
     let inserted = sql.execute(
         "INSERT INTO ratings (id, dossier_code, channel, ruleset_version, answers, comment, client_time, received_at, officer_id, content)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
@@ -190,11 +188,13 @@ fn ingest_one(
         return Ok(answer);
     }
     // The dossier holds another rating: set this one aside for the office,
-    // at most one per dossier and channel, and none once the office has
-    // decided (repeats count as delivered). A rating a decision moved aside
-    // makes no room for another, or a link could reopen it after each one.
+    // at most one per dossier and channel in the dossier's life (repeats count
+    // as delivered). One the office has decided on, or a decision moved
+    // aside, counts too: else a citizen's link reopened the dossier after
+    // every decision. (Taken in turn with the office's decisions.)
+    sql.serialize(&format!("decide:{}", code.as_str()))?;
     let no_room = sql.exists(
-        "SELECT 1 FROM rating_conflicts WHERE dossier_code = $1 AND (channel = $2 OR resolved = 1)",
+        "SELECT 1 FROM rating_conflicts WHERE dossier_code = $1 AND channel = $2",
         params![code.as_str(), r.channel.as_str()],
     )?;
     let set_aside = !no_room
