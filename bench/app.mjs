@@ -112,7 +112,35 @@ async function signedInTablet(browser, baseUrl, officer) {
   return page;
 }
 
-/** The officer's scanner: from opening the desk (camera showing a slip) to the dossier's form. */
+/** Opens `/nhap-phieu` (the camera showing a slip): ms until the dossier's form shows. */
+async function openScanner(page) {
+  const t0 = Date.now();
+  await page.goto('/nhap-phieu');
+  await page.locator('.slip .dossier-code').waitFor({ timeout: 30_000 });
+  return Date.now() - t0;
+}
+
+/**
+ * Opening `/nhap-phieu` with the slip in view (as qrToForm, in a fresh
+ * browser each run) for several builds, each with its own server and clip,
+ * taking turns run by run so that they meet the same moments of a busy
+ * machine: `{ [name]: { median, runs } }`.
+ */
+export async function openSideBySide(builds, officer, runs = 8) {
+  const times = Object.fromEntries(builds.map((b) => [b.name, []]));
+  for (let i = 0; i < runs; i++) {
+    for (const b of i % 2 ? [...builds].reverse() : builds) {
+      const browser = await chromium.launch(withCamera(b.clip));
+      try {
+        times[b.name].push(await openScanner(await signedInTablet(browser, b.baseUrl, officer)));
+      } finally {
+        await browser.close();
+      }
+    }
+  }
+  return Object.fromEntries(Object.entries(times).map(([name, t]) => [name, { median: median(t), runs: t }]));
+}
+
 /**
  * Where the time goes on the way to the form, in the page's clock (ms from
  * navigation start): the camera open (getUserMedia resolved), its first
@@ -153,12 +181,7 @@ function timeline() {
 export async function qrToForm(baseUrl, clip, officer, runs = 3, { again = false } = {}) {
   const times = [];
   const steps = [];
-  const open = async (page) => {
-    const t0 = Date.now();
-    await page.goto('/nhap-phieu');
-    await page.locator('.slip .dossier-code').waitFor({ timeout: 30_000 });
-    return Date.now() - t0;
-  };
+  const open = openScanner;
   let browser = null;
   try {
     for (let i = 0; i < runs; i++) {

@@ -9,7 +9,7 @@ import { startServer } from '../tests/e2e/server.mjs';
 import { executablePath } from '../tests/e2e/browser.mjs';
 import { makeClips } from '../tests/e2e/clips.mjs';
 import { benchDecoder, decoderSection } from './decoder.mjs';
-import { bytesCitizen, bytesOfficer, deliverTenThousand, lighthouseCitizen, offlineColdStart, qrInView, qrToForm, twiggyByCrate } from './app.mjs';
+import { bytesCitizen, bytesOfficer, deliverTenThousand, lighthouseCitizen, offlineColdStart, openSideBySide, qrInView, qrToForm, twiggyByCrate } from './app.mjs';
 import { checkCodeGuessing, ingest, loginFlood, postgresCluster } from './server.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -19,12 +19,20 @@ const kb = (x) => (x / 1024).toFixed(1);
 const OFFICER = { username: 'canbo.h45.03', password: 'danhgia-demo' };
 const DISTRICT = { username: 'canbo.h45', password: 'danhgia-demo' };
 
-const server = await startServer({
-  bin: join(root, 'target/server/danhgia-server'),
-  demoLinks: 1,
-  args: ['--demo-dossiers', '40000'],
-  pidFile: join(root, 'tests/e2e/.bench.pid'),
-});
+// The demo district's server of a build (the current one, or the anchor's).
+const demoServer = (bin, dist, name) =>
+  startServer({ bin, dist, demoLinks: 1, args: ['--demo-dossiers', '40000'], pidFile: join(root, `tests/e2e/.${name}.pid`) });
+// A returned dossier of the officer's agency, and its slip's link.
+async function slipDossier(baseUrl) {
+  const token = (await (await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OFFICER) })).json()).token;
+  const page = await (await fetch(`${baseUrl}/api/v1/dossiers?limit=50`, { headers: { authorization: `Bearer ${token}` } })).json();
+  const d = page.dossiers.find((x) => x.returned_on);
+  return { d, link: `${baseUrl}/r/${encodeURIComponent(d.code)}?t=${d.token}` };
+}
+// The build issues 13 and 16 were filed against (scripts/anchor.sh).
+const ANCHOR = { commit: '005e732', bin: join(root, 'target/anchor/danhgia-server'), dist: join(root, 'target/anchor/dist') };
+
+const server = await demoServer(join(root, 'target/server/danhgia-server'), undefined, 'bench');
 const results = {};
 try {
   const link = server.links[0].path;
@@ -32,11 +40,8 @@ try {
   results.citizen = await bytesCitizen(server.baseUrl, link);
   console.log('running Lighthouse on a citizen link …');
   results.lighthouse = await lighthouseCitizen(server.baseUrl, link, 5);
-  const token = (await (await fetch(`${server.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OFFICER) })).json()).token;
-  const page = await (await fetch(`${server.baseUrl}/api/v1/dossiers?limit=50`, { headers: { authorization: `Bearer ${token}` } })).json();
-  const d = page.dossiers.find((x) => x.returned_on);
+  const { d, link: qrLink } = await slipDossier(server.baseUrl);
   const clips = join(root, 'tests/e2e/.output/bench-clips');
-  const qrLink = `${server.baseUrl}/r/${encodeURIComponent(d.code)}?t=${d.token}`;
   await makeClips(clips, {
     qr: { qr: qrLink, noise: 4 },
     qr30: { qr: qrLink, noise: 4, fps: 30 },
@@ -51,6 +56,21 @@ try {
   results.qr30 = await qrToForm(server.baseUrl, join(clips, 'qr30.y4m'), OFFICER);
   results.qrAgain = await qrToForm(server.baseUrl, join(clips, 'qr.y4m'), OFFICER, 6, { again: true });
   results.inView = await qrInView(server.baseUrl, join(clips, 'next.y4m'), OFFICER);
+  console.log(`opening the scanner side by side with the anchor (${ANCHOR.commit}) …`);
+  const anchor = await demoServer(ANCHOR.bin, ANCHOR.dist, 'anchor');
+  try {
+    await makeClips(join(clips, 'anchor'), { qr: { qr: (await slipDossier(anchor.baseUrl)).link, noise: 4 } });
+    results.sideBySide = await openSideBySide(
+      [
+        { name: 'now', baseUrl: server.baseUrl, clip: join(clips, 'qr.y4m') },
+        { name: 'anchor', baseUrl: anchor.baseUrl, clip: join(clips, 'anchor/qr.y4m') },
+      ],
+      OFFICER,
+      8,
+    );
+  } finally {
+    await anchor.stop();
+  }
   console.log('measuring the decoder …');
   results.decoder = await benchDecoder(server.baseUrl);
   console.log('delivering 10,000 queued records …');
@@ -86,7 +106,7 @@ function bytesTable(rows) {
 
 const pgVersion = execFileSync('psql', ['--version'], { encoding: 'utf8' }).trim().replace(/^psql \(PostgreSQL\) /, '').split(' ')[0];
 const chromiumVersion = execFileSync(executablePath, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-const { decoder, bulk, cold, qr, qr30, qrAgain, inView, lighthouse, guessing, flood } = results;
+const { decoder, bulk, cold, qr, qr30, qrAgain, inView, sideBySide, lighthouse, guessing, flood } = results;
 const ing = results.ingest;
 const dec = (kind) => decoder.rows.find((r) => r.kind === kind);
 const lh = lighthouse.median;
@@ -131,6 +151,7 @@ const lines = [
   `| … CLS | ≤ 0.1 | 0.106 | ${lh.cls.toFixed(3)} | ${verdict(lh.cls <= 0.1)} |`,
   `| QR code in view → dossier form: the scanner open, the next slip held up to it | ≤ 300 ms | not measured | ${inView.median} ms | ${verdict(inView.median <= 300)} |`,
   `| … from opening \`/nhap-phieu\` with the slip already in view (camera and decoder start included: how "before" was measured) | ≤ 300 ms | ${BEFORE.qrMs} ms | ${qr.median} ms | ${verdict(qr.median <= 300)} |`,
+  `| … the same, side by side in this run with the build issues 13 and 16 were filed against (${ANCHOR.commit}, "today" in #16: "camera to form at least as fast as today") | ≤ the anchor's | ${sideBySide.anchor.median} ms (${sideBySide.anchor.runs.join(', ')}) | ${sideBySide.now.median} ms (${sideBySide.now.runs.join(', ')}) | ${verdict(sideBySide.now.median <= sideBySide.anchor.median)} |`,
   `| ${bulk.records.toLocaleString('en')} queued records → all confirmed | ≤ 10 s, heap back near start | ${BEFORE.bulk} | ${bulk.seconds.toFixed(1)} s; JS heap ${bulk.heapBeforeMb.toFixed(1)} → ${bulk.heapAfterMb.toFixed(1)} MB | ${verdict(bulk.seconds <= 10 && bulk.heapAfterMb - bulk.heapBeforeMb <= Math.max(2, bulk.heapBeforeMb * 0.25))} |`,
   '',
   `Lighthouse's median run (by score): FCP ${(lh.fcpMs / 1000).toFixed(2)} s, LCP ${(lh.lcpMs / 1000).toFixed(2)} s, TBT ${lh.tbtMs.toFixed(0)} ms, CLS ${lh.cls.toFixed(3)}, Speed Index ${(lh.siMs / 1000).toFixed(2)} s, ${lh.kb.toFixed(1)} KB transferred. Every run: ${lighthouse.runs.map((r) => `${r.score} (LCP ${(r.lcpMs / 1000).toFixed(2)} s, CLS ${r.cls.toFixed(3)}, TBT ${r.tbtMs.toFixed(0)} ms)`).join('; ')}${lighthouse.failed.length ? `; runs Lighthouse could not complete: ${lighthouse.failed.join(', ')}` : ''}. The 2 cores are shared with other work while this runs: TBT (4× simulated slowdown of what is observed) moves most from run to run. "Heap back near start": within 2 MB or a quarter of the start.`,
