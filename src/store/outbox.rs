@@ -50,7 +50,8 @@ pub struct OutboxEntry {
     pub dossier_code: String,
     pub record: RatingRecord,
     pub state: EntryState,
-    /// The server's reason code and message, for conflicts and rejections.
+    /// The server's reason code and message, for conflicts, rejections and
+    /// records not kept.
     pub reason: Option<String>,
     pub message: Option<String>,
     /// ms since the epoch.
@@ -82,6 +83,14 @@ impl OutboxEntry {
             version: 1,
             sending_since: None,
         }
+    }
+
+    /// Delivered, but not kept: the server answered "duplicate" with a
+    /// reason, the dossier already holding its ratings of this channel (a
+    /// paper slip transcribed again after one was set aside for the office).
+    /// A replay of a record the server keeps is a duplicate without one.
+    pub fn not_kept(&self) -> bool {
+        self.state == EntryState::Sent && self.reason.is_some()
     }
 
     /// A delivery holds it now (its claim has not run out).

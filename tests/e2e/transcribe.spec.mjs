@@ -90,3 +90,24 @@ test('an unsent slip can be edited or removed; signing out keeps it', async ({ p
   expect(JSON.parse(stored.answers)[key]).toBe(value);
   expect(db('SELECT count(*) AS n FROM ratings WHERE dossier_code = ?', other[1])[0].n).toBe(0);
 });
+
+test('a slip transcribed again after one was set aside is not kept, and the officer is told', async ({ page }) => {
+  const code = slips().thrice;
+  await signIn(page);
+  // The first slip counts; the second waits for the office; the third is not kept.
+  await transcribe(page, code, () => 0);
+  await expect(page.locator('.batch-list li[data-state=sent]')).toHaveCount(1);
+  await transcribe(page, code, () => 1);
+  await expect(page.locator('.batch-list li[data-state=conflict]')).toHaveCount(1);
+  await transcribe(page, code, () => 0);
+  const notKept = 'Đã gửi, không lưu: hồ sơ đã được đánh giá';
+  await expect(page.locator('.batch-list li[data-state=sent]').filter({ hasText: notKept })).toHaveCount(1);
+  await expect(page.locator('.batch-list li[data-state=sent]')).toHaveCount(2);
+  expect(db('SELECT count(*) AS n FROM ratings WHERE dossier_code = ?', code)[0].n).toBe(1);
+  expect(db('SELECT count(*) AS n FROM rating_conflicts WHERE dossier_code = ?', code)[0].n).toBe(1);
+  // The outbox says it too, with the reason.
+  await page.goto('/hop-thu');
+  const entry = page.locator('.outbox-entry[data-state=sent]').filter({ hasText: code }).filter({ hasText: notKept });
+  await expect(entry).toHaveCount(1);
+  await expect(entry.locator('.reason')).toHaveText('Lý do: hồ sơ đã được đánh giá');
+});

@@ -80,9 +80,11 @@ pub fn Outbox() -> impl IntoView {
         let id = entry.id.clone();
         let sending = move || sync.status.with(|s| s.sending.contains(&id));
         let state = entry.state;
+        let not_kept = entry.not_kept();
         let label = move || match state {
             EntryState::Pending if sending() => t_string!(i18n, outbox.state_sending),
             EntryState::Pending => t_string!(i18n, outbox.state_pending),
+            EntryState::Sent if not_kept => t_string!(i18n, outbox.state_not_kept),
             EntryState::Sent => t_string!(i18n, outbox.state_sent),
             EntryState::Rejected => t_string!(i18n, outbox.state_attention),
             EntryState::Conflict => t_string!(i18n, outbox.state_conflict),
@@ -93,7 +95,7 @@ pub fn Outbox() -> impl IntoView {
             Channel::Kiosk => t!(i18n, outbox.kiosk).into_any(),
         };
         let reason = entry.reason.clone();
-        let has_reason = matches!(state, EntryState::Rejected | EntryState::Conflict);
+        let has_reason = matches!(state, EntryState::Rejected | EntryState::Conflict) || not_kept;
         let (for_retry, for_discard) = (entry.clone(), entry.clone());
         let edit_href = format!("/nhap-phieu?sua={}", entry.id);
         let editable = entry.record.channel == Channel::Paper;

@@ -334,8 +334,9 @@ fn Desk() -> impl IntoView {
         }
     };
 
-    let state_text = move |state: EntryState| match state {
+    let state_text = move |entry: &OutboxEntry| match entry.state {
         EntryState::Pending => t_string!(i18n, officer.state_pending),
+        EntryState::Sent if entry.not_kept() => t_string!(i18n, officer.state_not_kept),
         EntryState::Sent => t_string!(i18n, officer.state_sent),
         EntryState::Conflict => t_string!(i18n, officer.state_conflict),
         EntryState::Rejected => t_string!(i18n, officer.state_rejected),
@@ -384,7 +385,7 @@ fn Desk() -> impl IntoView {
                         view! {
                             <li data-state=format!("{:?}", entry.state).to_lowercase()>
                                 <span class="dossier-code">{entry.dossier_code.clone()}</span>
-                                <span class="state">{move || state_text(entry.state)}</span>
+                                <span class="state">{let e = entry.clone(); move || state_text(&e)}</span>
                                 <Show when=move || pending>
                                     <button class="btn secondary small" type="button" on:click={let e = for_edit.clone(); move |_| edit(e.clone())}>
                                         {t!(i18n, officer.edit)}
