@@ -121,15 +121,17 @@ async function openScanner(page) {
 }
 
 /**
- * Opening `/nhap-phieu` with the slip in view (as qrToForm, in a fresh
- * browser each run) for several builds, each with its own server and clip,
- * taking turns run by run so that they meet the same moments of a busy
- * machine: `{ [name]: { median, runs } }`.
+ * Opening `/nhap-phieu` with the slip in view (qrToForm's method, without
+ * its timeline script; a fresh browser each run) for several builds, each
+ * with its own server and clip, taking turns one run each (never one build
+ * twice in a row) so that they meet the same moments of a busy machine:
+ * `{ [name]: { median, runs } }`. An odd number of runs gives a median
+ * that is one of them.
  */
-export async function openSideBySide(builds, officer, runs = 8) {
+export async function openSideBySide(builds, officer, runs = 9) {
   const times = Object.fromEntries(builds.map((b) => [b.name, []]));
   for (let i = 0; i < runs; i++) {
-    for (const b of i % 2 ? [...builds].reverse() : builds) {
+    for (const b of builds) {
       const browser = await chromium.launch(withCamera(b.clip));
       try {
         times[b.name].push(await openScanner(await signedInTablet(browser, b.baseUrl, officer)));

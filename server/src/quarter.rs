@@ -328,6 +328,9 @@ pub fn conflicts(
 /// The office decides which of a dossier's ratings counts; the other stays,
 /// set aside, for audit. Reports and exports follow.
 pub fn decide(sql: &mut dyn Sql, actor: &Actor, code: &str, decision: &Decision, now: &str) -> Result<ConflictDetail> {
+    // Before reading the dossier's ratings: one set aside meanwhile would
+    // otherwise be marked decided unseen.
+    sql.serialize(crate::ratings::SET_ASIDE_LOCK)?;
     let before = detail(sql, code)?;
     if !actor.scope.covers(&before.agency_id) {
         return Err(AdminError::NotFound("dossier".into()));
@@ -335,7 +338,6 @@ pub fn decide(sql: &mut dyn Sql, actor: &Actor, code: &str, decision: &Decision,
     // Like verified points: an office above the agency decides, never the
     // agency whose desk the ratings judge — but the top agency, with no one
     // above it, decides its own.
-    sql.serialize(&format!("decide:{code}"))?;
     let own_top = before.agency_id == actor.scope.root() && actor.scope.is_top();
     if !(actor.scope.is_below(&before.agency_id) || own_top) {
         return Err(AdminError::Forbidden(

@@ -118,6 +118,10 @@ fn replay(sql: &mut dyn Sql, id: &str, content: &str) -> Result<Option<RecordRes
     Ok(None)
 }
 
+/// What setting a rating aside and the office's decisions take turns on
+/// (`quarter::decide`).
+pub const SET_ASIDE_LOCK: &str = "rating_conflicts";
+
 fn ingest_one(
     sql: &mut dyn Sql,
     rules: &RuleBook,
@@ -189,12 +193,21 @@ fn ingest_one(
     }
     // The dossier holds another rating: set this one aside for the office,
     // at most one per dossier and channel in the dossier's life (repeats count
-    // as delivered). One the office has decided on, or a decision moved
-    // aside, counts too: else a citizen's link reopened the dossier after
-    // every decision. (Taken in turn with the office's decisions.)
-    sql.serialize(&format!("decide:{}", code.as_str()))?;
+    // as delivered, not kept). A rating of the channel set aside before counts
+    // whatever became of it, and so does one a decision made count: else a
+    // citizen's link reopened the dossier after every decision. Set-asides
+    // and decisions take turns (one lock for all: they are rare, and one lock
+    // cannot deadlock two batches), and a copy of this very record that
+    // another request set aside meanwhile is answered as a replay.
+    sql.serialize(SET_ASIDE_LOCK)?;
+    if let Some(answer) = replay(sql, id, &content)? {
+        return Ok(answer);
+    }
     let no_room = sql.exists(
-        "SELECT 1 FROM rating_conflicts WHERE dossier_code = $1 AND channel = $2",
+        "SELECT 1 FROM rating_conflicts WHERE dossier_code = $1 AND channel = $2
+         UNION ALL
+         SELECT 1 FROM rating_decisions d JOIN ratings r ON r.id = d.counted_id
+         WHERE d.dossier_code = $1 AND r.channel = $2",
         params![code.as_str(), r.channel.as_str()],
     )?;
     let set_aside = !no_room

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 pub fn Receipt(entry: OutboxEntry, form: Vec<FormQuestion<'static>>) -> impl IntoView {
     let i18n = use_i18n();
     let state = entry.state;
+    let not_kept = entry.not_kept();
     let reason = entry.reason.clone();
     // One view whatever the state, its texts picked by the state: one copy
     // of the rendering code instead of one per state (this ships to citizens).
@@ -20,12 +21,14 @@ pub fn Receipt(entry: OutboxEntry, form: Vec<FormQuestion<'static>>) -> impl Int
         EntryState::Rejected => "receipt rejected",
     };
     let title = Signal::derive(move || match state {
+        EntryState::Sent if not_kept => t_string!(i18n, receipt.not_kept),
         EntryState::Sent => t_string!(i18n, receipt.sent),
         EntryState::Pending => t_string!(i18n, receipt.pending),
         EntryState::Conflict => t_string!(i18n, receipt.conflict),
         EntryState::Rejected => t_string!(i18n, receipt.rejected),
     });
     let text = Signal::derive(move || match state {
+        EntryState::Sent if not_kept => t_string!(i18n, receipt.not_kept_text).to_owned(),
         EntryState::Sent => t_string!(i18n, receipt.sent_text).to_owned(),
         EntryState::Pending => t_string!(i18n, receipt.pending_text).to_owned(),
         EntryState::Conflict => t_string!(i18n, receipt.conflict_text).to_owned(),

@@ -21,7 +21,8 @@ use wasm_bindgen::JsValue;
 pub enum EntryState {
     /// Waiting to be delivered.
     Pending,
-    /// The server holds it (accepted now or before).
+    /// Delivered: the server holds it (accepted now or before), or answered
+    /// that it does not keep it (`OutboxEntry::not_kept`).
     Sent,
     /// The dossier already had another rating; the server set this one aside.
     Conflict,
@@ -90,7 +91,7 @@ impl OutboxEntry {
     /// paper slip transcribed again after one was set aside for the office).
     /// A replay of a record the server keeps is a duplicate without one.
     pub fn not_kept(&self) -> bool {
-        self.state == EntryState::Sent && self.reason.is_some()
+        self.state == EntryState::Sent && self.reason.as_deref() == Some("already_rated")
     }
 
     /// A delivery holds it now (its claim has not run out).

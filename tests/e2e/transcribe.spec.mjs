@@ -107,7 +107,7 @@ test('a slip transcribed again after one was set aside is not kept, and the offi
   expect(db('SELECT count(*) AS n FROM rating_conflicts WHERE dossier_code = ?', code)[0].n).toBe(1);
   // The outbox says it too, with the reason.
   await page.goto('/hop-thu');
-  const entry = page.locator('.outbox-entry[data-state=sent]').filter({ hasText: code }).filter({ hasText: notKept });
+  const entry = page.locator('.outbox-entry[data-state=sent]').filter({ hasText: code }).filter({ hasText: 'Đã gửi, không lưu' });
   await expect(entry).toHaveCount(1);
   await expect(entry.locator('.reason')).toHaveText('Lý do: hồ sơ đã được đánh giá');
 });

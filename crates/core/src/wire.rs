@@ -71,7 +71,9 @@ pub struct RatingBatch {
 pub enum RecordStatus {
     /// Stored now.
     Accepted,
-    /// Stored before, with the same content: counts as delivered.
+    /// Delivered: stored before with the same content; or, with the reason
+    /// `already_rated`, not kept, the dossier holding its ratings of this
+    /// channel already (one counted or set aside per channel).
     Duplicate,
     /// The dossier already holds a different rating (or the id was reused):
     /// kept aside for the office to resolve, never overwriting.

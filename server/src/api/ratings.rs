@@ -17,7 +17,9 @@ pub const MAX_BODY_BYTES: usize = 512 * 1024;
 /// Delivers a batch of rating records.
 ///
 /// Each record gets its own result: `accepted`, `duplicate` (same id and
-/// content as before — counts as delivered), `conflict` (the dossier already
+/// content as before — counts as delivered; with the reason `already_rated`,
+/// delivered but not kept: the dossier already holds its rating of this
+/// channel and one set aside), `conflict` (the dossier already
 /// holds a different rating, or the id was reused) or `rejected` with a
 /// stable reason code. The batch is one transaction. Paper slips and kiosk
 /// ratings need a signed-in officer (`Authorization: Bearer …`) whose

@@ -105,6 +105,34 @@ async fn a_citizens_link_cannot_reopen_a_decided_dossier() {
     assert!(awaits_decision(&f, &district, year, &code).await, "the paper slip waits for the office");
 }
 
+/// The same across channels: a paper slip counted first, the citizen's
+/// rating set aside and then counted by the office; the citizen's link again
+/// found no rating of its channel set aside, and reopened the dossier.
+#[tokio::test]
+async fn a_decision_for_another_channel_is_not_reopened_either() {
+    let f = fixture().await;
+    // The second district's dossier, its officer and its office.
+    let (code, token, _) = f.unrated[4].clone();
+    assert!(code.starts_with("H46.01-"));
+    let dossier: DossierPublic = f.get(&format!("/api/v1/dossiers/{code}?t={token}")).await.json();
+    let officer = f.token("canbo.h46.01").await;
+    let paper = record_for(&dossier, "c3000000-0000-4000-8000-000000000001", "paper", None);
+    let sent =
+        f.with_bearer("POST", "/api/v1/ratings", &officer, Some(json!({ "records": [paper] }).to_string())).await;
+    assert_eq!(sent.json::<Value>()["results"][0]["status"], "accepted", "{}", sent.body);
+    let online = |n: u32| record_for(&dossier, &format!("c3000000-0000-4000-8000-{n:012}"), "online", Some(&token));
+    assert_eq!(f.rate(vec![online(2)]).await.results[0].status, RecordStatus::Conflict);
+    let district = f.token("vanphong.h46").await;
+    let chosen = online(2)["id"].as_str().unwrap().to_owned();
+    let decide = json!({ "count": chosen, "reason": "Công dân xác nhận trực tuyến" }).to_string();
+    let decided = f.with_bearer("POST", &format!("/api/v1/conflicts/{code}/decide"), &district, Some(decide)).await;
+    assert_eq!(decided.status, StatusCode::OK, "{}", decided.body);
+    assert_eq!(f.rate(vec![online(3)]).await.results[0].status, RecordStatus::Duplicate);
+    let year = &dossier.returned_on.as_deref().unwrap()[..4];
+    assert!(!awaits_decision(&f, &district, year, &code).await, "not reopened");
+    assert_eq!(f.text(&format!("SELECT id FROM ratings WHERE dossier_code = '{code}'")).await, Some(chosen));
+}
+
 /// Whether the district office's list of dossiers to decide holds `code`.
 async fn awaits_decision(f: &Fixture, district: &str, year: &str, code: &str) -> bool {
     let page: ConflictPage =

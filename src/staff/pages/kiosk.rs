@@ -458,6 +458,7 @@ fn Thanks(id: String) -> impl IntoView {
         async move { outbox::get(&id).await.ok().flatten() }
     });
     let state = move || entry.get().flatten().map(|e| e.state);
+    let not_kept = move || entry.get().flatten().is_some_and(|e| e.not_kept());
     view! {
         // The whole section is announced; the heading stays a heading.
         <section class="kiosk-done" role="status" data-state=move || format!("{:?}", state().unwrap_or(EntryState::Pending)).to_lowercase()>
@@ -466,6 +467,7 @@ fn Thanks(id: String) -> impl IntoView {
                 {move || match state() {
                     Some(EntryState::Conflict) => t_string!(i18n, kiosk.thanks_conflict),
                     Some(EntryState::Rejected) => t_string!(i18n, kiosk.thanks_rejected),
+                    Some(EntryState::Sent) if not_kept() => t_string!(i18n, kiosk.thanks_not_kept),
                     _ => t_string!(i18n, kiosk.thanks_text),
                 }}
             </p>
