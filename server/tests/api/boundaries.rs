@@ -191,4 +191,14 @@ async fn a_password_reset_lifts_the_wait_after_wrong_passwords() {
     assert_eq!(f.login("canbo.h45.03", &one_time.password).await.status, StatusCode::OK);
     // The old password is gone, and did not become usable by the reset.
     assert_eq!(f.login("canbo.h45.03", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
+
+    // The same from the command line (an administrator locked out).
+    for _ in 0..6 {
+        f.login("canbo.h45.05", "not-the-password-7").await;
+    }
+    assert_eq!(f.login("canbo.h45.05", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS, "locked");
+    let db = f.db.clone();
+    let line = blocking(move || danhgia_server::cli::reset_password(&db, "canbo.h45.05")).await.unwrap();
+    let one_time = line.split("password=").nth(1).and_then(|p| p.split_whitespace().next()).unwrap();
+    assert_eq!(f.login("canbo.h45.05", one_time).await.status, StatusCode::OK, "{line}");
 }
