@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { startServer } from '../tests/e2e/server.mjs';
 import { executablePath } from '../tests/e2e/browser.mjs';
 import { makeClips } from '../tests/e2e/clips.mjs';
+import { login } from '../tests/e2e/records.mjs';
 import { benchDecoder, decoderSection } from './decoder.mjs';
 import { bytesCitizen, bytesOfficer, deliverTenThousand, lighthouseCitizen, offlineColdStart, openSideBySide, qrInView, qrToForm, twiggyByCrate } from './app.mjs';
 import { checkCodeGuessing, ingest, loginFlood, postgresCluster } from './server.mjs';
@@ -24,7 +25,7 @@ const demoServer = (bin, dist, name) =>
   startServer({ bin, dist, demoLinks: 1, args: ['--demo-dossiers', '40000'], pidFile: join(root, `tests/e2e/.${name}.pid`) });
 // A returned dossier of the officer's agency, and its slip's link.
 async function slipDossier(baseUrl) {
-  const token = (await (await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OFFICER) })).json()).token;
+  const token = await login(baseUrl, OFFICER);
   const page = await (await fetch(`${baseUrl}/api/v1/dossiers?limit=50`, { headers: { authorization: `Bearer ${token}` } })).json();
   const d = page.dossiers.find((x) => x.returned_on);
   return { d, link: `${baseUrl}/r/${encodeURIComponent(d.code)}?t=${d.token}` };

@@ -187,18 +187,14 @@ fn ingest_one(
     if inserted == 1 {
         return Ok(result(id, RecordStatus::Accepted, None));
     }
-    // Another server may have stored this very record a moment ago.
-    if let Some(answer) = replay(sql, id, &content)? {
-        return Ok(answer);
-    }
     // The dossier holds another rating: set this one aside for the office,
     // at most one per dossier and channel in the dossier's life (repeats count
     // as delivered, not kept). A rating of the channel set aside before counts
     // whatever became of it, and so does one a decision made count: else a
     // citizen's link reopened the dossier after every decision. Set-asides
     // and decisions take turns (one lock for all: they are rare, and one lock
-    // cannot deadlock two batches), and a copy of this very record that
-    // another request set aside meanwhile is answered as a replay.
+    // cannot deadlock two batches). Another request (or server) may have
+    // stored or set aside this very record a moment ago: a replay.
     sql.serialize(SET_ASIDE_LOCK)?;
     if let Some(answer) = replay(sql, id, &content)? {
         return Ok(answer);

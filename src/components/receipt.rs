@@ -1,7 +1,7 @@
 use crate::components::answer_list::AnswerList;
 use crate::i18n::*;
 use crate::messages::reason_text;
-use crate::store::outbox::{EntryState, OutboxEntry};
+use crate::store::outbox::{EntryState, OutboxEntry, Shown};
 use danhgia_core::rating::FormQuestion;
 use leptos::prelude::*;
 
@@ -10,7 +10,7 @@ use leptos::prelude::*;
 pub fn Receipt(entry: OutboxEntry, form: Vec<FormQuestion<'static>>) -> impl IntoView {
     let i18n = use_i18n();
     let state = entry.state;
-    let not_kept = entry.not_kept();
+    let shown = entry.shown();
     let reason = entry.reason.clone();
     // One view whatever the state, its texts picked by the state: one copy
     // of the rendering code instead of one per state (this ships to citizens).
@@ -20,19 +20,19 @@ pub fn Receipt(entry: OutboxEntry, form: Vec<FormQuestion<'static>>) -> impl Int
         EntryState::Conflict => "receipt conflict",
         EntryState::Rejected => "receipt rejected",
     };
-    let title = Signal::derive(move || match state {
-        EntryState::Sent if not_kept => t_string!(i18n, receipt.not_kept),
-        EntryState::Sent => t_string!(i18n, receipt.sent),
-        EntryState::Pending => t_string!(i18n, receipt.pending),
-        EntryState::Conflict => t_string!(i18n, receipt.conflict),
-        EntryState::Rejected => t_string!(i18n, receipt.rejected),
+    let title = Signal::derive(move || match shown {
+        Shown::NotKept => t_string!(i18n, receipt.not_kept),
+        Shown::Sent => t_string!(i18n, receipt.sent),
+        Shown::Pending => t_string!(i18n, receipt.pending),
+        Shown::Conflict => t_string!(i18n, receipt.conflict),
+        Shown::Rejected => t_string!(i18n, receipt.rejected),
     });
-    let text = Signal::derive(move || match state {
-        EntryState::Sent if not_kept => t_string!(i18n, receipt.not_kept_text).to_owned(),
-        EntryState::Sent => t_string!(i18n, receipt.sent_text).to_owned(),
-        EntryState::Pending => t_string!(i18n, receipt.pending_text).to_owned(),
-        EntryState::Conflict => t_string!(i18n, receipt.conflict_text).to_owned(),
-        EntryState::Rejected => t_string!(i18n, receipt.reason, reason = reason_text(i18n, reason.as_deref())),
+    let text = Signal::derive(move || match shown {
+        Shown::NotKept => t_string!(i18n, receipt.not_kept_text).to_owned(),
+        Shown::Sent => t_string!(i18n, receipt.sent_text).to_owned(),
+        Shown::Pending => t_string!(i18n, receipt.pending_text).to_owned(),
+        Shown::Conflict => t_string!(i18n, receipt.conflict_text).to_owned(),
+        Shown::Rejected => t_string!(i18n, receipt.reason, reason = reason_text(i18n, reason.as_deref())),
     });
     view! {
         <section class=class data-state=state_name(state)>

@@ -32,10 +32,13 @@ pub async fn dossier(code: &DossierCode, bearer: Option<&str>) -> Found {
     let copy = copy.ok().flatten().map(|c| c.dossier);
     match fetched {
         Ok(d) if d.code == code.as_str() => {
-            let kept = d.clone();
-            spawn_local(async move {
-                let _ = store::dossiers::put(&kept).await;
-            });
+            // Kept for offline use, when the device's copy differs.
+            if copy.as_ref() != Some(&d) {
+                let kept = d.clone();
+                spawn_local(async move {
+                    let _ = store::dossiers::put(&kept).await;
+                });
+            }
             Found::Server(d)
         }
         Err(ApiErr::Refused { status: 404, .. }) => Found::Unknown,

@@ -10,7 +10,7 @@
 
 use super::idb::{self, KeyRange};
 use super::{OUTBOX, StoreError, db, from_js, to_js};
-use danhgia_core::rating::RatingRecord;
+use danhgia_core::rating::{RatingRecord, Reason};
 use danhgia_core::wire::{RecordResult, RecordStatus};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
@@ -22,7 +22,7 @@ pub enum EntryState {
     /// Waiting to be delivered.
     Pending,
     /// Delivered: the server holds it (accepted now or before), or answered
-    /// that it does not keep it (`OutboxEntry::not_kept`).
+    /// that it does not keep it (`Shown::NotKept`).
     Sent,
     /// The dossier already had another rating; the server set this one aside.
     Conflict,
@@ -44,6 +44,21 @@ impl EntryState {
 /// A delivery that has not settled its claim after this long died with its
 /// tab; another may take the records over.
 const CLAIM_LEASE_MS: f64 = 60_000.0;
+
+/// An entry as the screens show it (derived from `EntryState` and the
+/// server's reason, never stored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    Pending,
+    Sent,
+    /// Delivered, but not kept: the server answered "duplicate" with the
+    /// reason `already_rated`, the dossier already holding its ratings of this
+    /// channel (a paper slip transcribed again after one was set aside for the
+    /// office). A replay of a record the server keeps has no reason.
+    NotKept,
+    Conflict,
+    Rejected,
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutboxEntry {
@@ -86,12 +101,18 @@ impl OutboxEntry {
         }
     }
 
-    /// Delivered, but not kept: the server answered "duplicate" with a
-    /// reason, the dossier already holding its ratings of this channel (a
-    /// paper slip transcribed again after one was set aside for the office).
-    /// A replay of a record the server keeps is a duplicate without one.
-    pub fn not_kept(&self) -> bool {
-        self.state == EntryState::Sent && self.reason.as_deref() == Some("already_rated")
+    /// What the entry is to whoever made it: its state, with a delivered
+    /// record the server did not keep told apart (see `Shown::NotKept`).
+    pub fn shown(&self) -> Shown {
+        match self.state {
+            EntryState::Pending => Shown::Pending,
+            EntryState::Sent if self.reason.as_deref().and_then(Reason::from_code) == Some(Reason::AlreadyRated) => {
+                Shown::NotKept
+            }
+            EntryState::Sent => Shown::Sent,
+            EntryState::Conflict => Shown::Conflict,
+            EntryState::Rejected => Shown::Rejected,
+        }
     }
 
     /// A delivery holds it now (its claim has not run out).

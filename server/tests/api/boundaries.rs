@@ -8,8 +8,6 @@ use danhgia_core::wire::quarter::ConflictPage;
 use danhgia_core::wire::{DossierPublic, ImportReport, RecordStatus};
 use serde_json::{Value, json};
 
-const HEADER: &str = "ma_ho_so,thu_tuc,co_quan,can_bo,ngay_tiep_nhan,ngay_hen_tra,ngay_tra\n";
-
 /// A commune named a desk of its own like the start of another commune's
 /// codes (`H45.05-261201`), then imported that commune's dossiers of the day
 /// under it, and the real owner's import was refused.
@@ -27,14 +25,14 @@ async fn an_agency_named_like_a_dossier_code_cannot_take_another_agencys_codes()
     f.exec("INSERT INTO agencies (id, name, level, parent_id) VALUES ('H45.05-261201', 'Tổ', 'department', 'H45.03')")
         .await;
     let squatter = f.token("vanphong.h45.03").await;
-    let csv = format!("{HEADER}H45.05-261201-0001,Khai sinh,H45.03,,01/11/2026,02/11/2026,\n");
+    let csv = format!("{DOSSIER_CSV_HEADER}H45.05-261201-0001,Khai sinh,H45.03,,01/11/2026,02/11/2026,\n");
     let report: ImportReport = f.csv("/api/v1/dossiers", &squatter, csv).await.json();
     assert_eq!(
         (report.created, report.errors.iter().map(|e| (e.line, e.reason.as_str())).collect::<Vec<_>>()),
         (0, vec![(2, "out_of_scope")])
     );
     // The code is H45.05's (agency codes end at the first '-'): its office imports it.
-    let csv = format!("{HEADER}H45.05-261201-0001,Khai sinh,H45.05,,01/11/2026,02/11/2026,\n");
+    let csv = format!("{DOSSIER_CSV_HEADER}H45.05-261201-0001,Khai sinh,H45.05,,01/11/2026,02/11/2026,\n");
     let owner = f.token("vanphong.h45.05").await;
     let report: ImportReport = f.csv("/api/v1/dossiers", &owner, csv).await.json();
     assert_eq!((report.created, report.errors.len()), (1, 0), "{report:?}");
@@ -55,7 +53,7 @@ async fn an_import_answers_alike_whether_another_agencys_code_exists() {
     assert_eq!(f.count(&format!("SELECT count(*) FROM dossiers WHERE code = '{missing}'")).await, 0);
     let office = f.token("vanphong.h45.03").await;
     let csv = format!(
-        "{HEADER}{existing},Khai sinh,H45.03,,01/01/1990,02/01/1990,\n{missing},Khai sinh,H45.03,,01/01/1990,02/01/1990,\n"
+        "{DOSSIER_CSV_HEADER}{existing},Khai sinh,H45.03,,01/01/1990,02/01/1990,\n{missing},Khai sinh,H45.03,,01/01/1990,02/01/1990,\n"
     );
     let report: ImportReport = f.csv("/api/v1/dossiers", &office, csv).await.json();
     let answers: Vec<(&str, String)> = report

@@ -79,6 +79,9 @@ impl Answer {
     }
 }
 
+/// The header row of a dossier import (`POST /api/v1/dossiers`, text/csv).
+pub const DOSSIER_CSV_HEADER: &str = "ma_ho_so,thu_tuc,co_quan,can_bo,ngay_tiep_nhan,ngay_hen_tra,ngay_tra\n";
+
 /// Which database the tests run on.
 pub fn backend_location(dir: &std::path::Path) -> (Location, Option<PgDatabase>) {
     match std::env::var("DANHGIA_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {

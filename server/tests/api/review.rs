@@ -7,15 +7,13 @@ use danhgia_core::wire::admin::OneTimePassword;
 use danhgia_core::wire::{DossierPublic, ImportReport, Session};
 use serde_json::{Value, json};
 
-const HEADER: &str = "ma_ho_so,thu_tuc,co_quan,can_bo,ngay_tiep_nhan,ngay_hen_tra,ngay_tra\n";
-
 /// Another district cannot take a commune's dossier codes ahead of it.
 #[tokio::test]
 async fn dossier_codes_of_another_agency_cannot_be_squatted() {
     let f = fixture().await;
     let other = f.token("vanphong.h46").await;
     let csv = format!(
-        "{HEADER}H45.03-261201-0001,Khai sinh,H46.01,,01/12/2026,02/12/2026,\nH46.01-261201-0001,Khai sinh,H46.01,,01/12/2026,02/12/2026,\n"
+        "{DOSSIER_CSV_HEADER}H45.03-261201-0001,Khai sinh,H46.01,,01/12/2026,02/12/2026,\nH46.01-261201-0001,Khai sinh,H46.01,,01/12/2026,02/12/2026,\n"
     );
     let report: ImportReport = f.csv("/api/v1/dossiers", &other, csv).await.json();
     assert_eq!(report.created, 1, "its own code goes in");
@@ -23,7 +21,7 @@ async fn dossier_codes_of_another_agency_cannot_be_squatted() {
     assert_eq!(f.count("SELECT count(*) FROM dossiers WHERE code = 'H45.03-261201-0001'").await, 0);
     // The commune then imports its own code.
     let own = f.token("vanphong.h45.03").await;
-    let csv = format!("{HEADER}H45.03-261201-0001,Khai sinh,H45.03,,01/12/2026,02/12/2026,\n");
+    let csv = format!("{DOSSIER_CSV_HEADER}H45.03-261201-0001,Khai sinh,H45.03,,01/12/2026,02/12/2026,\n");
     assert_eq!(f.csv("/api/v1/dossiers", &own, csv).await.json::<ImportReport>().created, 1);
 }
 
@@ -47,7 +45,8 @@ async fn a_rated_dossier_cannot_be_rewritten_by_import() {
     let vn = |iso: &str| format!("{}/{}/{}", &iso[8..10], &iso[5..7], &iso[..4]);
     // The return date dropped (the dossier would leave the quarter), then a later appointment.
     for (appointed_cell, returned_cell) in [(vn(appointed), String::new()), ("28/12/2025".to_owned(), vn(returned))] {
-        let csv = format!("{HEADER}{code},Khai sinh,H45.03,,{},{appointed_cell},{returned_cell}\n", vn(received));
+        let csv =
+            format!("{DOSSIER_CSV_HEADER}{code},Khai sinh,H45.03,,{},{appointed_cell},{returned_cell}\n", vn(received));
         let report: ImportReport = f.csv("/api/v1/dossiers", &office, csv).await.json();
         assert_eq!(report.errors.iter().map(|e| e.reason.as_str()).collect::<Vec<_>>(), ["rated_locked"], "{report:?}");
     }
@@ -67,7 +66,7 @@ async fn a_rated_dossier_cannot_be_rewritten_by_import() {
         .await
         .unwrap();
     let csv = format!(
-        "{HEADER}{code},{procedure} (sửa tên),H45.03,{official},{},{},{}\n",
+        "{DOSSIER_CSV_HEADER}{code},{procedure} (sửa tên),H45.03,{official},{},{},{}\n",
         vn(received),
         vn(appointed),
         vn(returned)

@@ -21,7 +21,7 @@ use crate::staff::components::download_dossiers::DownloadDossiers;
 use crate::staff::components::kiosk_lock::{KioskMode, PinPrompt, valid_pin};
 use crate::staff::components::scanner::Scanner;
 use crate::staff::lookup::{self, Found};
-use crate::store::outbox::{self, EntryState};
+use crate::store::outbox::{self, EntryState, Shown};
 use crate::store::{self};
 use crate::sync::Sync;
 use danhgia_core::rating::{Channel, Draft, NewRecord, form_for};
@@ -458,16 +458,16 @@ fn Thanks(id: String) -> impl IntoView {
         async move { outbox::get(&id).await.ok().flatten() }
     });
     let state = move || entry.get().flatten().map(|e| e.state);
-    let not_kept = move || entry.get().flatten().is_some_and(|e| e.not_kept());
+    let shown = move || entry.get().flatten().map(|e| e.shown());
     view! {
         // The whole section is announced; the heading stays a heading.
         <section class="kiosk-done" role="status" data-state=move || format!("{:?}", state().unwrap_or(EntryState::Pending)).to_lowercase()>
             <h1>{t!(i18n, kiosk.thanks)}</h1>
             <p class="kiosk-lead">
-                {move || match state() {
-                    Some(EntryState::Conflict) => t_string!(i18n, kiosk.thanks_conflict),
-                    Some(EntryState::Rejected) => t_string!(i18n, kiosk.thanks_rejected),
-                    Some(EntryState::Sent) if not_kept() => t_string!(i18n, kiosk.thanks_not_kept),
+                {move || match shown() {
+                    Some(Shown::Conflict) => t_string!(i18n, kiosk.thanks_conflict),
+                    Some(Shown::Rejected) => t_string!(i18n, kiosk.thanks_rejected),
+                    Some(Shown::NotKept) => t_string!(i18n, kiosk.thanks_not_kept),
                     _ => t_string!(i18n, kiosk.thanks_text),
                 }}
             </p>

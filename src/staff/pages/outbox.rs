@@ -5,7 +5,7 @@
 use crate::browser::{download, local_time};
 use crate::i18n::*;
 use crate::messages::{reason_text, refusal_text};
-use crate::store::outbox::{self, EntryState, OutboxEntry};
+use crate::store::outbox::{self, EntryState, OutboxEntry, Shown};
 use crate::sync::Sync;
 use danhgia_core::rating::Channel;
 use leptos::prelude::*;
@@ -80,14 +80,14 @@ pub fn Outbox() -> impl IntoView {
         let id = entry.id.clone();
         let sending = move || sync.status.with(|s| s.sending.contains(&id));
         let state = entry.state;
-        let not_kept = entry.not_kept();
-        let label = move || match state {
-            EntryState::Pending if sending() => t_string!(i18n, outbox.state_sending),
-            EntryState::Pending => t_string!(i18n, outbox.state_pending),
-            EntryState::Sent if not_kept => t_string!(i18n, outbox.state_not_kept),
-            EntryState::Sent => t_string!(i18n, outbox.state_sent),
-            EntryState::Rejected => t_string!(i18n, outbox.state_attention),
-            EntryState::Conflict => t_string!(i18n, outbox.state_conflict),
+        let shown = entry.shown();
+        let label = move || match shown {
+            Shown::Pending if sending() => t_string!(i18n, outbox.state_sending),
+            Shown::Pending => t_string!(i18n, outbox.state_pending),
+            Shown::NotKept => t_string!(i18n, outbox.state_not_kept),
+            Shown::Sent => t_string!(i18n, outbox.state_sent),
+            Shown::Rejected => t_string!(i18n, outbox.state_attention),
+            Shown::Conflict => t_string!(i18n, outbox.state_conflict),
         };
         let channel = match entry.record.channel {
             Channel::Online => t!(i18n, outbox.online).into_any(),
@@ -95,7 +95,7 @@ pub fn Outbox() -> impl IntoView {
             Channel::Kiosk => t!(i18n, outbox.kiosk).into_any(),
         };
         let reason = entry.reason.clone();
-        let has_reason = matches!(state, EntryState::Rejected | EntryState::Conflict) || not_kept;
+        let has_reason = matches!(shown, Shown::Rejected | Shown::Conflict | Shown::NotKept);
         let (for_retry, for_discard) = (entry.clone(), entry.clone());
         let edit_href = format!("/nhap-phieu?sua={}", entry.id);
         let editable = entry.record.channel == Channel::Paper;

@@ -11,7 +11,7 @@ use crate::staff::components::download_dossiers::DownloadDossiers;
 use crate::staff::components::scanner::Scanner;
 use crate::staff::lookup::{self, Found};
 use crate::store::outbox;
-use crate::store::outbox::{EntryState, OutboxEntry};
+use crate::store::outbox::{EntryState, OutboxEntry, Shown};
 use crate::sync::Sync;
 use danhgia_core::rating::{Channel, DossierDates, Draft, NewRecord, form_for};
 use danhgia_core::wire::DossierPublic;
@@ -334,12 +334,12 @@ fn Desk() -> impl IntoView {
         }
     };
 
-    let state_text = move |entry: &OutboxEntry| match entry.state {
-        EntryState::Pending => t_string!(i18n, officer.state_pending),
-        EntryState::Sent if entry.not_kept() => t_string!(i18n, officer.state_not_kept),
-        EntryState::Sent => t_string!(i18n, officer.state_sent),
-        EntryState::Conflict => t_string!(i18n, officer.state_conflict),
-        EntryState::Rejected => t_string!(i18n, officer.state_rejected),
+    let state_text = move |shown: Shown| match shown {
+        Shown::Pending => t_string!(i18n, officer.state_pending),
+        Shown::NotKept => t_string!(i18n, officer.state_not_kept),
+        Shown::Sent => t_string!(i18n, officer.state_sent),
+        Shown::Conflict => t_string!(i18n, officer.state_conflict),
+        Shown::Rejected => t_string!(i18n, officer.state_rejected),
     };
 
     view! {
@@ -385,7 +385,7 @@ fn Desk() -> impl IntoView {
                         view! {
                             <li data-state=format!("{:?}", entry.state).to_lowercase()>
                                 <span class="dossier-code">{entry.dossier_code.clone()}</span>
-                                <span class="state">{let e = entry.clone(); move || state_text(&e)}</span>
+                                <span class="state">{let shown = entry.shown(); move || state_text(shown)}</span>
                                 <Show when=move || pending>
                                     <button class="btn secondary small" type="button" on:click={let e = for_edit.clone(); move |_| edit(e.clone())}>
                                         {t!(i18n, officer.edit)}
