@@ -14,11 +14,12 @@ pub fn Receipt(entry: OutboxEntry, form: Vec<FormQuestion<'static>>) -> impl Int
     let reason = entry.reason.clone();
     // One view whatever the state, its texts picked by the state: one copy
     // of the rendering code instead of one per state (this ships to citizens).
-    let class = match state {
-        EntryState::Sent => "receipt sent",
-        EntryState::Pending => "receipt pending",
-        EntryState::Conflict => "receipt conflict",
-        EntryState::Rejected => "receipt rejected",
+    let class = match shown {
+        Shown::Sent => "receipt sent",
+        Shown::Pending => "receipt pending",
+        // Already rated, like a conflict (its data-state stays "sent").
+        Shown::Conflict | Shown::NotKept => "receipt conflict",
+        Shown::Rejected => "receipt rejected",
     };
     let title = Signal::derive(move || match shown {
         Shown::NotKept => t_string!(i18n, receipt.not_kept),

@@ -114,7 +114,7 @@ pub fn Outbox() -> impl IntoView {
             }
         });
         view! {
-            <li class="outbox-entry" data-state=format!("{state:?}").to_lowercase()>
+            <li class=if shown == Shown::NotKept { "outbox-entry not-kept" } else { "outbox-entry" } data-state=format!("{state:?}").to_lowercase()>
                 <div class="line">
                     <span class="dossier-code">{entry.dossier_code.clone()}</span>
                     <span class="channel">{channel}</span>

@@ -383,7 +383,7 @@ fn Desk() -> impl IntoView {
                         let pending = entry.state == EntryState::Pending;
                         let (for_edit, for_remove) = (entry.clone(), entry.clone());
                         view! {
-                            <li data-state=format!("{:?}", entry.state).to_lowercase()>
+                            <li class=if entry.shown() == Shown::NotKept { "not-kept" } else { "" } data-state=format!("{:?}", entry.state).to_lowercase()>
                                 <span class="dossier-code">{entry.dossier_code.clone()}</span>
                                 <span class="state">{let shown = entry.shown(); move || state_text(shown)}</span>
                                 <Show when=move || pending>
