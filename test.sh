@@ -16,6 +16,10 @@ stop_servers() {
   scripts/pg-cluster.sh stop "$pg_dir"
 }
 trap stop_servers EXIT
+# One build from a clean clone: incremental caches would only take disk (CI's
+# is small); `--workspace` everywhere keeps one feature set, so no step
+# rebuilds the dependencies of another.
+export CARGO_INCREMENTAL=0
 
 step "cargo fmt --check"
 cargo fmt --all --check
@@ -26,10 +30,10 @@ cargo test --locked --workspace
 step "server API tests on PostgreSQL"
 DANHGIA_TEST_DATABASE_URL=$(scripts/pg-cluster.sh start "$pg_dir" --fast)
 export DANHGIA_TEST_DATABASE_URL
-cargo test --locked -p danhgia-server --test api
+cargo test --locked --workspace --test api
 step "trunk build --release"
 trunk build --release
 step "server build"
-cargo build --locked -p danhgia-server
+cargo build --locked --workspace --bin danhgia-server
 step "end-to-end (Playwright, Chromium)"
 npx playwright test --config tests/e2e/playwright.config.mjs
