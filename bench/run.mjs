@@ -11,7 +11,7 @@ import { makeClips } from '../tests/e2e/clips.mjs';
 import { login } from '../tests/e2e/records.mjs';
 import { benchDecoder, decoderSection } from './decoder.mjs';
 import { bytesCitizen, bytesOfficer, deliverTenThousand, lighthouseCitizen, offlineColdStart, openSideBySide, qrInView, qrToForm, twiggyByCrate } from './app.mjs';
-import { checkCodeGuessing, ingest, loginFlood, postgresCluster } from './server.mjs';
+import { checkCodeGuessing, importFile, ingest, loginFlood, postgresCluster } from './server.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const ms = (x) => x.toFixed(2);
@@ -88,8 +88,12 @@ try {
 }
 console.log('measuring server ingest: SQLite …');
 results.ingest = { sqlite: await ingest({ servers: 1 }) };
+console.log('measuring a 20,000-row dossier import: SQLite …');
+results.imports = { sqlite: await importFile() };
 const pg = postgresCluster();
 try {
+  console.log('measuring a 20,000-row dossier import: PostgreSQL …');
+  results.imports.pg = await importFile({ databaseUrl: pg.database() });
   console.log('measuring server ingest: PostgreSQL, one server …');
   results.ingest.pg1 = await ingest({ servers: 1, databaseUrl: pg.database() });
   console.log('measuring server ingest: PostgreSQL, two servers …');
@@ -178,6 +182,8 @@ const lines = [
   `| server ingest, SQLite, one server | ${ing.sqlite.perSecond.toFixed(0)} ratings/s | ${ing.sqlite.accepted} online ratings of distinct dossiers in batches of 100 (what the app sends), 4 clients at once, release build; WAL, \`synchronous = FULL\` (every commit durable) |`,
   `| server ingest, PostgreSQL ${pgVersion}, one server | ${ing.pg1.perSecond.toFixed(0)} ratings/s | the same against a local cluster with \`fsync = on\` and \`synchronous_commit = on\` |`,
   `| server ingest, PostgreSQL, two servers on one database | ${ing.pg2.perSecond.toFixed(0)} ratings/s | the same, batches taking turns between two server processes (on the same 2 cores as the database and the clients) |`,
+  `| importing ${results.imports.sqlite.rows.toLocaleString('en')} dossiers, SQLite | ${results.imports.sqlite.seconds.toFixed(1)} s; the same file again ${results.imports.sqlite.againSeconds.toFixed(1)} s | one CSV of ${kb(results.imports.sqlite.bytes)} KB (a district's export: 13 agencies, officials by name), posted by the district office; all rows new, then all unchanged; release build |`,
+  `| importing ${results.imports.pg.rows.toLocaleString('en')} dossiers, PostgreSQL | ${results.imports.pg.seconds.toFixed(1)} s; again ${results.imports.pg.againSeconds.toFixed(1)} s | the same file against the local cluster |`,
   `| health check while sign-in is flooded | ${flood.idleMedian.toFixed(1)} ms at rest → ${flood.floodMedian.toFixed(1)} ms median during the flood | 16 clients sending wrong passwords for unknown names from many loopback addresses (${flood.attempts} tries in ${flood.perSecond.toFixed(0)}/s, ${flood.limited} answered 429); password hashing runs on its own bounded pool, so the rest of the server keeps answering |`,
   `| guessing one slip's check code | ${guessing.evaluated} of ${guessing.tried} guesses judged, ${guessing.limited} refused (429) | 200 guesses from 200 loopback addresses: at most ${guessing.perHour} judged per dossier per hour, so finding one of 10⁶ codes takes ${Math.round(guessing.hoursOnAverage).toLocaleString('en')} hours (about ${guessing.yearsOnAverage.toFixed(1)} years) on average, whatever the number of addresses |`,
   '',

@@ -12,7 +12,7 @@ import { startServer } from '../tests/e2e/server.mjs';
 import { answers, login, rulesets as ruleSets, unratedDossiers } from '../tests/e2e/records.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-const BIN = join(root, 'target/server/danhgia-server');
+const BIN = process.env.DANHGIA_SERVER_BIN || join(root, 'target/server/danhgia-server');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** A request from a chosen loopback address; resolves to { status, ms, body }. */
@@ -111,6 +111,54 @@ export async function ingest({ servers: count = 1, databaseUrl, total = 6000, de
     return { accepted, seconds, perSecond: accepted / seconds, servers: count };
   } finally {
     for (const s of servers) await s.stop();
+  }
+}
+
+/**
+ * A district office's import of the one-stop software's export: `rows`
+ * new dossiers across the district's agencies, with officials by name, as
+ * one file; then the same file again (every row unchanged). Seconds for each.
+ */
+export async function importFile({ databaseUrl, rows = 20000 } = {}) {
+  const [server] = await startServers(1, databaseUrl, 0);
+  try {
+    const base = server.baseUrl;
+    const token = await login(base, { username: 'vanphong', password: 'danhgia-demo' });
+    const agencies = ['H45', ...Array.from({ length: 12 }, (_, i) => `H45.${String(i + 1).padStart(2, '0')}`)];
+    const lines = ['ma_ho_so,thu_tuc,co_quan,can_bo,ngay_tiep_nhan,ngay_hen_tra,ngay_tra'];
+    for (let n = 0; n < rows; n++) {
+      const agency = agencies[n % agencies.length];
+      const day = 1 + (n % 28);
+      const date = `${String(day).padStart(2, '0')}/10/2026`;
+      lines.push(`${agency}-2610${String(day).padStart(2, '0')}-${String(n).padStart(6, '0')},Chứng thực bản sao,${agency},Cán bộ ${n % 7},${date},${date},${date}`);
+    }
+    const body = lines.join('\n') + '\n';
+    const once = async () => {
+      const started = performance.now();
+      const res = await new Promise((ok, fail) => {
+        const url = new URL('/api/v1/dossiers', base);
+        const req = http.request(
+          { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent: false, headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` } },
+          (r) => {
+            const chunks = [];
+            r.on('data', (c) => chunks.push(c));
+            r.on('end', () => ok({ status: r.statusCode, body: Buffer.concat(chunks).toString() }));
+          },
+        );
+        req.on('error', fail);
+        req.end(body);
+      });
+      if (res.status !== 200) throw new Error(`import answered ${res.status}: ${res.body.slice(0, 300)}`);
+      return { seconds: (performance.now() - started) / 1000, report: JSON.parse(res.body) };
+    };
+    const first = await once();
+    const again = await once();
+    const { created, errors } = first.report;
+    if (created !== rows || errors.length) throw new Error(`import created ${created} of ${rows}, ${errors.length} errors: ${JSON.stringify(errors.slice(0, 3))}`);
+    if (again.report.unchanged !== rows) throw new Error(`the same file again left ${again.report.unchanged} of ${rows} unchanged`);
+    return { rows, bytes: Buffer.byteLength(body), seconds: first.seconds, againSeconds: again.seconds };
+  } finally {
+    await server.stop();
   }
 }
 

@@ -10,7 +10,7 @@ use danhgia_core::RuleBook;
 use danhgia_core::import::DossierRow;
 use danhgia_core::wire::{ImportReport, ImportRowError};
 use serde_json::json;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 fn error(line: usize, reason: &str, detail: String) -> ImportRowError {
     ImportRowError { line: line as u32, reason: reason.into(), detail }
@@ -44,13 +44,19 @@ pub fn save(
 ) -> Result<ImportReport, DbError> {
     let (mut created, mut updated, mut unchanged) = (0, 0, 0);
     let mut seen = HashSet::new();
+    // Every agency and whether it is active, read once: a district has a few
+    // hundred, a file may have thousands of rows.
+    let agencies: HashMap<String, bool> = sql
+        .query("SELECT id, active FROM agencies", &[])?
+        .iter()
+        .map(|r| Ok((r.get(0)?, r.get(1)?)))
+        .collect::<Result<_, DbError>>()?;
     for row in rows {
         if !seen.insert(row.code.clone()) {
             errors.push(error(row.line, "duplicate_in_file", format!("{} appears earlier in the file", row.code)));
             continue;
         }
-        let agency = sql.opt::<bool>("SELECT active FROM agencies WHERE id = $1", params![&row.agency_id])?;
-        let Some(active) = agency else {
+        let Some(&active) = agencies.get(&row.agency_id) else {
             errors.push(error(row.line, "unknown_agency", format!("no agency {}", row.agency_id)));
             continue;
         };
@@ -68,7 +74,7 @@ pub fn save(
         // alike, so that an import does not tell whether such a code exists.
         let foreign = match &existing {
             Some(d) => !scope.covers(&d.agency_id),
-            None => other_agency_in_code(sql, scope, row.code.as_str())?,
+            None => other_agency_in_code(&agencies, scope, row.code.as_str()),
         };
         if foreign {
             errors.push(error(row.line, "out_of_scope", format!("{} is a code of an agency outside yours", row.code)));
@@ -230,12 +236,9 @@ fn stored(sql: &mut dyn Sql, code: &str) -> Result<Option<Stored>, DbError> {
 /// Codes that begin with no agency's code go to the first agency to import
 /// them, and that an import is refused or accepted then tells whether such a
 /// code exists.
-fn other_agency_in_code(sql: &mut dyn Sql, scope: &Scope, code: &str) -> Result<bool, DbError> {
-    for (i, _) in code.match_indices('-') {
-        let prefix = &code[..i];
-        if sql.exists("SELECT 1 FROM agencies WHERE id = $1", params![prefix])? {
-            return Ok(!scope.covers(prefix));
-        }
-    }
-    Ok(false)
+fn other_agency_in_code(agencies: &HashMap<String, bool>, scope: &Scope, code: &str) -> bool {
+    code.match_indices('-')
+        .map(|(i, _)| &code[..i])
+        .find(|prefix| agencies.contains_key(*prefix))
+        .is_some_and(|agency| !scope.covers(agency))
 }
