@@ -141,6 +141,11 @@ pub fn update(sql: &mut dyn Sql, actor: &Actor, id: &str, patch: &AgencyPatch) -
     if own && level.is_some_and(|l| l != before.level) {
         return Err(AdminError::bad("own_agency", "your own agency's level is set above you"));
     }
+    // The name shows in the district's reports, on slips and citizens' pages:
+    // set above it too, but for the top agency, which has no one above it.
+    if own && before.parent_id.is_some() && name.as_ref().is_some_and(|n| *n != before.name) {
+        return Err(AdminError::bad("own_agency", "your own agency's name is set above you"));
+    }
     // The level must fit under the parent (the new one if it moves), and the children under it.
     let new_level = level.unwrap_or(&before.level);
     if let Some(parent_id) = parent.as_deref().or(before.parent_id.as_deref())
@@ -266,24 +271,28 @@ pub fn import(
         }
     }
     // Parents first: a row goes once its parent is one of the administrator's
-    // agencies or a row already placed. What never can (an unknown parent, a
-    // loop within the file) is refused.
-    let mut placed: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    let mut ordered = Vec::with_capacity(pending.len());
-    loop {
-        let before = ordered.len();
-        pending.retain(|r| {
-            let ready = r.parent.as_deref().is_none_or(|p| actor.scope.covers(p) || placed.contains(p));
-            if ready {
-                placed.insert(r.code.as_str());
-                ordered.push(*r);
-            }
-            !ready
-        });
-        if ordered.len() == before {
-            break;
+    // agencies or a row already placed, breadth first from the rows that are
+    // ready at once (linear: a file listed children first took one pass per
+    // row, seconds of the database's write turn). What never can be placed
+    // (an unknown parent, a loop within the file) is refused.
+    let mut children: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    let mut queue = std::collections::VecDeque::new();
+    for (i, r) in pending.iter().enumerate() {
+        match r.parent.as_deref() {
+            Some(p) if !actor.scope.covers(p) => children.entry(p).or_default().push(i),
+            _ => queue.push_back(i),
         }
     }
+    let mut placed = vec![false; pending.len()];
+    let mut ordered = Vec::with_capacity(pending.len());
+    while let Some(i) = queue.pop_front() {
+        placed[i] = true;
+        ordered.push(pending[i]);
+        if let Some(below) = children.remove(pending[i].code.as_str()) {
+            queue.extend(below);
+        }
+    }
+    let pending = pending.iter().zip(&placed).filter(|(_, p)| !**p).map(|(r, _)| *r);
     for row in pending {
         errors.push(ImportRowError {
             line: row.line as u32,

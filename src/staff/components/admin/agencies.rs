@@ -244,6 +244,8 @@ pub fn Agencies() -> impl IntoView {
             Editor::Edit(a) => (t_string!(i18n, admin.edit_agency, code = a.id.clone()), Some(a.clone())),
         };
         let own = editing.as_ref().is_some_and(|a| roots(&all()).iter().any(|r| r.id == a.id));
+        // Its name too, unless nothing is above it (the district's own).
+        let name_locked = own && editing.as_ref().is_some_and(|a| a.parent_id.is_some());
         let current = editing.clone();
         Some(view! {
             <section class="card editor" aria-labelledby="agency-editor-title">
@@ -256,7 +258,7 @@ pub fn Agencies() -> impl IntoView {
                         <p class="hint" id="agency-code-hint">{t!(i18n, admin.code_hint)}</p>
                     })}
                     <label for="agency-name">{t!(i18n, admin.name)}</label>
-                    <input id="agency-name" type="text" autocomplete="off" bind:value=name />
+                    <input id="agency-name" type="text" autocomplete="off" bind:value=name disabled=name_locked />
                     <label for="agency-level">{t!(i18n, admin.level)}</label>
                     <select id="agency-level" prop:value=move || level.get() on:change=move |ev| level.set(event_target_value(&ev)) disabled=own>
                         {LEVELS.into_iter().map(|l| view! { <option value=l selected=move || level.get() == l>{move || level_text(i18n, l)}</option> }).collect_view()}
