@@ -1,5 +1,6 @@
 //! The signed-in officer, kept in localStorage so that work goes on offline.
-//! Signing out removes the credentials only: the outbox stays.
+//! Signing out removes the credentials; the outbox stays (each record waits
+//! for the account that queued it) and `staff::device` forgets the rest.
 
 use crate::browser::{forget, store, stored};
 use danhgia_core::wire::Session;
@@ -21,6 +22,11 @@ impl CurrentSession {
 
     pub fn get(self) -> Option<Session> {
         self.0.get()
+    }
+
+    /// The signed-in account's user name.
+    pub fn username_untracked(self) -> Option<String> {
+        self.0.with_untracked(|s| s.as_ref().map(|s| s.officer.username.clone()))
     }
 
     pub fn token_untracked(self) -> Option<String> {

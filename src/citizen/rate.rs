@@ -137,7 +137,7 @@ pub fn Rate(
     let save_failed = RwSignal::new(false);
     let save = move |record: RatingRecord| {
         spawn_local(async move {
-            match outbox::add(record).await {
+            match outbox::add(record, None).await {
                 Ok(_) => {
                     save_failed.set(false);
                     sync.send_soon();

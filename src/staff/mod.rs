@@ -19,6 +19,7 @@
 //! `NotFound` loads that page.
 
 pub mod components;
+pub mod device;
 pub mod lookup;
 pub mod pages;
 pub mod scan;

@@ -43,6 +43,16 @@ pub async fn put_all(dossiers: &[DossierPublic]) -> Result<(), StoreError> {
     idb::done(&tx).await
 }
 
+/// Forgets every dossier on this device (an account signed out).
+pub async fn clear() -> Result<(), StoreError> {
+    let db = db().await?;
+    let tx = idb::transaction(&db, DOSSIERS, true)?;
+    let store = tx.object_store(DOSSIERS).map_err(|_| StoreError("no dossiers store".into()))?;
+    let req = store.clear().map_err(|_| StoreError("clear".into()))?;
+    idb::wait(&req).await?;
+    idb::done(&tx).await
+}
+
 /// Every dossier on this device (the agency's download and those opened),
 /// for picking one at the counter.
 pub async fn all() -> Result<Vec<CachedDossier>, StoreError> {

@@ -81,10 +81,17 @@ pub struct OutboxEntry {
     /// Set while a delivery has the record in a request (ms since the epoch).
     #[serde(default)]
     pub sending_since: Option<f64>,
+    /// The account that queued it, for paper slips and kiosk ratings: they
+    /// go with its session only, and only it changes them. On a shared
+    /// tablet the next officer's session would otherwise send them, credited
+    /// to the wrong officer or refused for another agency. `None` for
+    /// citizens' ratings, and records of builds before it (sent as before).
+    #[serde(default)]
+    pub owner: Option<String>,
 }
 
 impl OutboxEntry {
-    fn new(record: RatingRecord) -> Self {
+    fn new(record: RatingRecord, owner: Option<String>) -> Self {
         let now = js_sys::Date::now();
         OutboxEntry {
             id: record.id.clone(),
@@ -98,7 +105,13 @@ impl OutboxEntry {
             attempts: 0,
             version: 1,
             sending_since: None,
+            owner,
         }
+    }
+
+    /// The account `by` may send and change it: it queued it, or nobody did.
+    pub fn is_for(&self, by: Option<&str>) -> bool {
+        self.owner.is_none() || self.owner.as_deref() == by
     }
 
     /// What the entry is to whoever made it: its state, with a delivered
@@ -152,6 +165,8 @@ pub enum Refusal {
     AlreadySent,
     /// It changed since it was read (another tab, or a delivery settled it).
     Changed,
+    /// Another account queued it on this device (its user name).
+    NotYours(String),
     Store(StoreError),
 }
 
@@ -164,6 +179,7 @@ impl std::fmt::Display for Refusal {
             Refusal::Sending => f.write_str("the record is being sent"),
             Refusal::AlreadySent => f.write_str("the record was already sent"),
             Refusal::Changed => f.write_str("the record changed meanwhile"),
+            Refusal::NotYours(owner) => write!(f, "the record was entered by {owner}"),
             Refusal::Store(e) => e.fmt(f),
         }
     }
@@ -247,8 +263,15 @@ async fn put(store: &web_sys::IdbObjectStore, entry: &OutboxEntry) -> Result<(),
 /// attempt that reached no verdict (offline, a lost answer) moves the version
 /// on but leaves the content, state and reason as they were: what the caller
 /// saw is still what is there, so that alone does not refuse the operation.
-async fn checked(store: &web_sys::IdbObjectStore, seen: &OutboxEntry) -> Result<OutboxEntry, Refusal> {
+async fn checked(
+    store: &web_sys::IdbObjectStore,
+    seen: &OutboxEntry,
+    by: Option<&str>,
+) -> Result<OutboxEntry, Refusal> {
     let entry = read(store, &seen.id).await?.ok_or(Refusal::Gone)?;
+    if !entry.is_for(by) {
+        return Err(Refusal::NotYours(entry.owner.unwrap_or_default()));
+    }
     if entry.is_sending(js_sys::Date::now()) {
         return Err(Refusal::Sending);
     }
@@ -267,8 +290,9 @@ fn bump(entry: &mut OutboxEntry) {
 }
 
 /// Stores a new record, pending. A record with the same id is never replaced.
-pub async fn add(record: RatingRecord) -> Result<OutboxEntry, Refusal> {
-    let entry = OutboxEntry::new(record);
+/// `owner`: the signed-in account, for a paper slip or a kiosk rating.
+pub async fn add(record: RatingRecord, owner: Option<String>) -> Result<OutboxEntry, Refusal> {
+    let entry = OutboxEntry::new(record, owner);
     let value = to_js(&entry)?;
     write(|store| async move {
         let req = store.add(&value).map_err(|_| StoreError("add".into()))?;
@@ -282,9 +306,9 @@ pub async fn add(record: RatingRecord) -> Result<OutboxEntry, Refusal> {
 /// with the server's reason), based on the `version` the editor read. A
 /// record being sent, or already delivered, is refused: its content on the
 /// server is the one before the edit, and the outbox keeps saying so.
-pub async fn edit(seen: &OutboxEntry, record: RatingRecord) -> Result<OutboxEntry, Refusal> {
+pub async fn edit(seen: &OutboxEntry, record: RatingRecord, by: Option<&str>) -> Result<OutboxEntry, Refusal> {
     write(|store| async move {
-        let mut entry = checked(&store, seen).await?;
+        let mut entry = checked(&store, seen, by).await?;
         if matches!(entry.state, EntryState::Sent | EntryState::Conflict) {
             return Err(Refusal::AlreadySent);
         }
@@ -300,9 +324,9 @@ pub async fn edit(seen: &OutboxEntry, record: RatingRecord) -> Result<OutboxEntr
 }
 
 /// Puts a parked record back in the queue.
-pub async fn retry(seen: &OutboxEntry) -> Result<(), Refusal> {
+pub async fn retry(seen: &OutboxEntry, by: Option<&str>) -> Result<(), Refusal> {
     write(|store| async move {
-        let mut entry = checked(&store, seen).await?;
+        let mut entry = checked(&store, seen, by).await?;
         if entry.state != EntryState::Rejected {
             return Err(Refusal::Changed);
         }
@@ -317,9 +341,9 @@ pub async fn retry(seen: &OutboxEntry) -> Result<(), Refusal> {
 }
 
 /// Removes a record that was never sent (and is not being sent).
-pub async fn remove_unsent(seen: &OutboxEntry) -> Result<(), Refusal> {
+pub async fn remove_unsent(seen: &OutboxEntry, by: Option<&str>) -> Result<(), Refusal> {
     write(|store| async move {
-        let entry = checked(&store, seen).await?;
+        let entry = checked(&store, seen, by).await?;
         if entry.state != EntryState::Pending {
             return Err(Refusal::AlreadySent);
         }
@@ -332,9 +356,9 @@ pub async fn remove_unsent(seen: &OutboxEntry) -> Result<(), Refusal> {
 
 /// Deletes a record whatever its state (the user confirmed), unless it is
 /// being sent or changed since the user saw it.
-pub async fn discard(seen: &OutboxEntry) -> Result<(), Refusal> {
+pub async fn discard(seen: &OutboxEntry, by: Option<&str>) -> Result<(), Refusal> {
     write(|store| async move {
-        let entry = checked(&store, seen).await?;
+        let entry = checked(&store, seen, by).await?;
         let req = store.delete(&JsValue::from_str(&entry.id)).map_err(|_| StoreError("delete".into()))?;
         idb::wait(&req).await?;
         Ok(())
@@ -351,10 +375,12 @@ pub struct Claim {
 }
 
 /// Claims up to `limit` pending records, oldest first, for one request: they
-/// are marked as being sent, so an edit meanwhile is refused. `paper`: paper
-/// slips and kiosk ratings may go (an officer's session is there). `take_over`: claims of
-/// others are stale (this delivery holds the cross-tab lock).
-pub async fn claim(limit: usize, paper: bool, take_over: bool) -> Result<Claim, StoreError> {
+/// are marked as being sent, so an edit meanwhile is refused. `sender`: the
+/// account whose session sends them, if any: paper slips and kiosk ratings
+/// go with the session of the account that queued them only; another
+/// account's wait for it. `take_over`: claims of others are stale (this
+/// delivery holds the cross-tab lock).
+pub async fn claim(limit: usize, sender: Option<&str>, take_over: bool) -> Result<Claim, StoreError> {
     let result = write(|store| async move {
         let now = js_sys::Date::now();
         let index = store.index("by_state_time").map_err(|_| StoreError("no by_state_time index".into()))?;
@@ -375,10 +401,15 @@ pub async fn claim(limit: usize, paper: bool, take_over: bool) -> Result<Claim, 
                 if claim.entries.len() >= limit {
                     break;
                 }
-                // Paper slips and kiosk ratings go with an officer's session only.
-                if !paper && entry.record.channel.needs_staff_device() {
-                    claim.paper_waiting = true;
-                    continue;
+                // Paper slips and kiosk ratings go with their officer's session only.
+                if entry.record.channel.needs_staff_device() {
+                    if sender.is_none() {
+                        claim.paper_waiting = true;
+                        continue;
+                    }
+                    if !entry.is_for(sender) {
+                        continue;
+                    }
                 }
                 if entry.is_sending(now) && !take_over {
                     continue;

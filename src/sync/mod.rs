@@ -255,9 +255,11 @@ async fn deliver(sync: Sync, take_over: bool) -> Result<(), SendError> {
     // A session still on its one-time password may do nothing else: paper
     // slips wait until the new password is set (then `resume`).
     let bearer = if sync.needs_sign_in.0.get_untracked() { None } else { sync.session.working_token_untracked() };
+    let sender = bearer.as_ref().and_then(|_| sync.session.username_untracked());
     loop {
-        // Without a (valid) session, paper slips wait for the officer to sign in.
-        let claim = outbox::claim(BATCH, bearer.is_some(), take_over).await?;
+        // Without a (valid) session, paper slips wait for the officer to sign
+        // in; another officer's wait for theirs.
+        let claim = outbox::claim(BATCH, sender.as_deref(), take_over).await?;
         if claim.paper_waiting && bearer.is_none() {
             sync.needs_sign_in.0.set(true);
         }

@@ -111,3 +111,79 @@ test('a slip transcribed again after one was set aside is not kept, and the offi
   await expect(entry).toHaveCount(1);
   await expect(entry.locator('.reason')).toHaveText('Lý do: hồ sơ đã được đánh giá');
 });
+
+async function signInAs(page, username, agency) {
+  await page.goto('/dang-nhap');
+  await page.getByLabel('Tên đăng nhập').fill(username);
+  await page.getByLabel('Mật khẩu').fill('danhgia-demo');
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page).toHaveURL(/\/nhap-phieu$/);
+  await expect(page.locator('.officer-bar')).toContainText(agency);
+}
+
+/** Dossiers in the device's copy (IndexedDB). */
+const dossiersOnDevice = (page) =>
+  page.evaluate(
+    () =>
+      new Promise((ok, fail) => {
+        const open = indexedDB.open('danhgia');
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+          const idb = open.result;
+          const count = idb.transaction('dossiers').objectStore('dossiers').count();
+          count.onsuccess = () => {
+            idb.close();
+            ok(count.result);
+          };
+          count.onerror = () => fail(count.error);
+        };
+      }),
+  );
+
+test('on a shared tablet a slip waits for the officer who entered it, and the next account sees none of the last one’s dossiers or report', async ({ page, context }) => {
+  const code = slips().shared;
+  const me = officer().username;
+  await signIn(page);
+  await page.getByRole('button', { name: 'Tải hồ sơ của cơ quan về máy' }).click();
+  await expect(page.locator('.download [role=status]')).toContainText(/Đã tải \d+ hồ sơ về máy lúc/);
+  await context.setOffline(true);
+  await transcribe(page, code, () => 0);
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await context.setOffline(false);
+
+  // An officer of another commune signs in on the same tablet: the slip is
+  // not sent with their session (it was credited to them, or refused for
+  // their agency), nor theirs to change; the dossiers downloaded are gone.
+  await signInAs(page, 'canbo.h45.05', 'UBND xã Triệu Giang');
+  expect(await dossiersOnDevice(page)).toBe(0);
+  await page.goto('/hop-thu');
+  await page.getByRole('button', { name: 'Gửi ngay' }).click();
+  const entry = page.locator('.outbox-entry').filter({ hasText: code });
+  await expect(entry).toContainText(`Chờ ${me} đăng nhập để gửi`);
+  await page.waitForTimeout(1000);
+  await expect(entry).toHaveAttribute('data-state', 'pending');
+  await expect(entry.getByRole('button')).toHaveCount(0);
+  expect(db('SELECT count(*) AS n FROM ratings WHERE dossier_code = ?', code)[0].n).toBe(0);
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+
+  // The district office looks at a report, then signs out.
+  await signInAs(page, 'vanphong', 'UBND huyện Triệu Phong');
+  await page.goto('/bao-cao');
+  await page.getByRole('button', { name: 'Xem báo cáo' }).click();
+  await expect(page.locator('table.report.agencies tbody tr').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  expect(await page.evaluate(() => localStorage.getItem('danhgia.report'))).toBeNull();
+  await signInAs(page, 'canbo.h45.05', 'UBND xã Triệu Giang');
+  await page.goto('/bao-cao');
+  await expect(page.getByRole('button', { name: 'Xem báo cáo' })).toBeVisible();
+  await expect(page.locator('table.report')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+
+  // Its officer signs in again: the slip goes, credited to them.
+  await signIn(page);
+  await expect
+    .poll(() => db('SELECT o.username FROM ratings r JOIN accounts o ON o.id = r.officer_id WHERE r.dossier_code = ?', code))
+    .toEqual([{ username: me }]);
+  await page.goto('/hop-thu');
+  await expect(page.locator('.outbox-entry[data-state=sent]').filter({ hasText: code })).toBeVisible();
+});

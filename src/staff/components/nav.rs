@@ -25,6 +25,7 @@ pub fn home_for(role: &str) -> &'static str {
 pub fn sign_out(session: CurrentSession) {
     let token = session.token_untracked();
     session.sign_out();
+    crate::staff::device::signed_out();
     if let Some(token) = token {
         leptos::task::spawn_local(async move {
             // Offline or refused: the session expires on the server by itself.

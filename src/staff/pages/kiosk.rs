@@ -229,8 +229,9 @@ fn Counter() -> impl IntoView {
             dates: &dates,
             client_time: String::from(js_sys::Date::new_0().to_iso_string()),
         });
+        let owner = session.username_untracked();
         spawn_local(async move {
-            match outbox::add(record).await {
+            match outbox::add(record, owner).await {
                 Ok(entry) => {
                     show(Screen::Thanks(entry.id));
                     back_later(THANKS_MS);

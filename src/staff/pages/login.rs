@@ -36,6 +36,7 @@ pub fn Login() -> impl IntoView {
                 Ok(s) => {
                     // A one-time password: the new one first (nothing else works).
                     let next = if s.officer.must_change_password { "/mat-khau" } else { home_for(&s.officer.role) };
+                    crate::staff::device::signing_in(&s.officer.username).await;
                     session.sign_in(s);
                     // Slips queued under an expired session go out now.
                     sync.resume();

@@ -5,6 +5,7 @@
 use crate::browser::{download, local_time};
 use crate::i18n::*;
 use crate::messages::{reason_text, refusal_text};
+use crate::session::CurrentSession;
 use crate::store::outbox::{self, EntryState, OutboxEntry, Shown};
 use crate::sync::Sync;
 use danhgia_core::rating::Channel;
@@ -31,6 +32,7 @@ async fn export() {
 pub fn Outbox() -> impl IntoView {
     let i18n = use_i18n();
     let sync = expect_context::<Sync>();
+    let session = expect_context::<CurrentSession>();
     let counts = LocalResource::new(move || {
         sync.changed.track();
         async move { outbox::counts().await.unwrap_or_default() }
@@ -47,13 +49,13 @@ pub fn Outbox() -> impl IntoView {
     let attention = move || count().rejected;
     let sent = move || count().sent + count().conflict;
 
-    let retry = Action::new_local(|entry: &OutboxEntry| {
-        let seen = entry.clone();
-        async move { outbox::retry(&seen).await }
+    let retry = Action::new_local(move |entry: &OutboxEntry| {
+        let (seen, me) = (entry.clone(), session.username_untracked());
+        async move { outbox::retry(&seen, me.as_deref()).await }
     });
-    let discard = Action::new_local(|entry: &OutboxEntry| {
-        let seen = entry.clone();
-        async move { outbox::discard(&seen).await }
+    let discard = Action::new_local(move |entry: &OutboxEntry| {
+        let (seen, me) = (entry.clone(), session.username_untracked());
+        async move { outbox::discard(&seen, me.as_deref()).await }
     });
     // A refused operation is said; a retried record goes at once.
     Effect::new(move |_| match retry.value().get() {
@@ -81,13 +83,20 @@ pub fn Outbox() -> impl IntoView {
         let sending = move || sync.status.with(|s| s.sending.contains(&id));
         let state = entry.state;
         let shown = entry.shown();
+        // Queued by another account on this device: it waits for that
+        // account's session, and only that account changes it.
+        let others = entry.owner.clone().filter(|_| !entry.is_for(session.username_untracked().as_deref()));
+        let waits_for = others.clone();
         let label = move || match shown {
-            Shown::Pending if sending() => t_string!(i18n, outbox.state_sending),
-            Shown::Pending => t_string!(i18n, outbox.state_pending),
-            Shown::NotKept => t_string!(i18n, outbox.state_not_kept),
-            Shown::Sent => t_string!(i18n, outbox.state_sent),
-            Shown::Rejected => t_string!(i18n, outbox.state_attention),
-            Shown::Conflict => t_string!(i18n, outbox.state_conflict),
+            Shown::Pending if sending() => t_string!(i18n, outbox.state_sending).to_owned(),
+            Shown::Pending => match &waits_for {
+                Some(owner) => t_string!(i18n, outbox.state_waiting_owner, owner = owner.clone()).to_string(),
+                None => t_string!(i18n, outbox.state_pending).to_owned(),
+            },
+            Shown::NotKept => t_string!(i18n, outbox.state_not_kept).to_owned(),
+            Shown::Sent => t_string!(i18n, outbox.state_sent).to_owned(),
+            Shown::Rejected => t_string!(i18n, outbox.state_attention).to_owned(),
+            Shown::Conflict => t_string!(i18n, outbox.state_conflict).to_owned(),
         };
         let channel = match entry.record.channel {
             Channel::Online => t!(i18n, outbox.online).into_any(),
@@ -100,7 +109,7 @@ pub fn Outbox() -> impl IntoView {
         let edit_href = format!("/nhap-phieu?sua={}", entry.id);
         let editable = entry.record.channel == Channel::Paper;
         // Parked records can be retried, edited (paper slips) or discarded.
-        let actions = (state == EntryState::Rejected).then(|| {
+        let actions = (state == EntryState::Rejected && others.is_none()).then(|| {
             view! {
                 <div class="actions">
                     <button class="btn secondary small" type="button" on:click=move |_| { retry.dispatch_local(for_retry.clone()); }>

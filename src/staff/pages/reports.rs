@@ -20,7 +20,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
-const CACHE_KEY: &str = "danhgia.report";
+pub const CACHE_KEY: &str = "danhgia.report";
 
 // The last report, in localStorage as serde_json writes it (its maps are
 // keyed by numbers: see `api::report`).
@@ -50,8 +50,10 @@ pub fn cached_report() -> Option<Cached> {
     stored::<Cached>(CACHE_KEY)
 }
 
-/// Fetches a report, keeping it for offline viewing; offline, the kept one
-/// if it is of the same period and unit (with the time it was fetched).
+/// Fetches a report, keeping it for offline viewing; offline (no answer, or
+/// the server failing), the kept one if it is of the same period and unit
+/// (with the time it was fetched). Never when the server refused it: the
+/// account may no longer see it.
 pub async fn fetch_report(
     bearer: &str,
     period: Period,
@@ -62,6 +64,7 @@ pub async fn fetch_report(
             store(CACHE_KEY, &Cached { report: report.clone(), fetched_at: js_sys::Date::now() });
             Ok((report, None))
         }
+        Err(e) if !unreachable(&e) => Err(e),
         Err(e) => match cached_report() {
             Some(c) if c.report.period == period && unit.is_none_or(|u| u == c.report.unit) => {
                 Ok((c.report, Some(c.fetched_at)))
@@ -69,6 +72,11 @@ pub async fn fetch_report(
             _ => Err(e),
         },
     }
+}
+
+/// No answer, or the server failing: what the kept report stands in for.
+fn unreachable(e: &api::ApiErr) -> bool {
+    matches!(e, api::ApiErr::Network | api::ApiErr::Server(_))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,6 +115,7 @@ pub fn Reports() -> impl IntoView {
                     store(CACHE_KEY, &Cached { report: report.clone(), fetched_at: js_sys::Date::now() });
                     state.set(State::Ready { report: Box::new(report), offline_since: None });
                 }
+                Err(e) if !unreachable(&e) => state.set(State::Failed),
                 Err(_) => state.set(match cached_report() {
                     Some(c) => State::Ready { report: Box::new(c.report), offline_since: Some(c.fetched_at) },
                     None => State::Failed,

@@ -189,9 +189,10 @@ fn Desk() -> impl IntoView {
                 dates: &slip.dates,
                 client_time,
             });
+            let me = session.username_untracked();
             match &slip.editing {
-                Some(e) => outbox::edit(e, record).await,
-                None => outbox::add(record).await,
+                Some(e) => outbox::edit(e, record, me.as_deref()).await,
+                None => outbox::add(record, me).await,
             }
         }
     });
@@ -239,7 +240,7 @@ fn Desk() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            match outbox::remove_unsent(&entry).await {
+            match outbox::remove_unsent(&entry, session.username_untracked().as_deref()).await {
                 Ok(()) => {
                     problem.set(None);
                     batch.update(|b| {
