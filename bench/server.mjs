@@ -16,7 +16,7 @@ const BIN = process.env.DANHGIA_SERVER_BIN || join(root, 'target/server/danhgia-
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** A request from a chosen loopback address; resolves to { status, ms, body }. */
-function request(baseUrl, { method = 'GET', path, body, token, from = '127.0.0.1' }) {
+function request(baseUrl, { method = 'GET', path, body, token, type = 'application/json', from = '127.0.0.1' }) {
   const url = new URL(path, baseUrl);
   return new Promise((ok, fail) => {
     const started = performance.now();
@@ -28,7 +28,7 @@ function request(baseUrl, { method = 'GET', path, body, token, from = '127.0.0.1
         method,
         localAddress: from,
         agent: false,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: { 'content-type': type, ...(token ? { authorization: `Bearer ${token}` } : {}) },
       },
       (res) => {
         const chunks = [];
@@ -134,22 +134,9 @@ export async function importFile({ databaseUrl, rows = 20000 } = {}) {
     }
     const body = lines.join('\n') + '\n';
     const once = async () => {
-      const started = performance.now();
-      const res = await new Promise((ok, fail) => {
-        const url = new URL('/api/v1/dossiers', base);
-        const req = http.request(
-          { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent: false, headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` } },
-          (r) => {
-            const chunks = [];
-            r.on('data', (c) => chunks.push(c));
-            r.on('end', () => ok({ status: r.statusCode, body: Buffer.concat(chunks).toString() }));
-          },
-        );
-        req.on('error', fail);
-        req.end(body);
-      });
+      const res = await request(base, { method: 'POST', path: '/api/v1/dossiers', body, token, type: 'text/csv' });
       if (res.status !== 200) throw new Error(`import answered ${res.status}: ${res.body.slice(0, 300)}`);
-      return { seconds: (performance.now() - started) / 1000, report: JSON.parse(res.body) };
+      return { seconds: res.ms / 1000, report: JSON.parse(res.body) };
     };
     const first = await once();
     const again = await once();

@@ -49,7 +49,7 @@ pub fn refusal_text(i18n: I18n, refusal: &crate::store::outbox::Refusal) -> &'st
         Refusal::AlreadySent => t_string!(i18n, refusal.already_sent),
         Refusal::Changed => t_string!(i18n, refusal.changed),
         Refusal::Gone => t_string!(i18n, refusal.gone),
-        Refusal::NotYours(_) => t_string!(i18n, refusal.not_yours),
+        Refusal::NotYours => t_string!(i18n, refusal.not_yours),
         Refusal::Store(_) => t_string!(i18n, refusal.store),
     }
 }

@@ -165,8 +165,8 @@ pub enum Refusal {
     AlreadySent,
     /// It changed since it was read (another tab, or a delivery settled it).
     Changed,
-    /// Another account queued it on this device (its user name).
-    NotYours(String),
+    /// Another account queued it on this device.
+    NotYours,
     Store(StoreError),
 }
 
@@ -179,7 +179,7 @@ impl std::fmt::Display for Refusal {
             Refusal::Sending => f.write_str("the record is being sent"),
             Refusal::AlreadySent => f.write_str("the record was already sent"),
             Refusal::Changed => f.write_str("the record changed meanwhile"),
-            Refusal::NotYours(owner) => write!(f, "the record was entered by {owner}"),
+            Refusal::NotYours => f.write_str("another account entered the record"),
             Refusal::Store(e) => e.fmt(f),
         }
     }
@@ -270,7 +270,7 @@ async fn checked(
 ) -> Result<OutboxEntry, Refusal> {
     let entry = read(store, &seen.id).await?.ok_or(Refusal::Gone)?;
     if !entry.is_for(by) {
-        return Err(Refusal::NotYours(entry.owner.unwrap_or_default()));
+        return Err(Refusal::NotYours);
     }
     if entry.is_sending(js_sys::Date::now()) {
         return Err(Refusal::Sending);
@@ -386,8 +386,9 @@ pub async fn claim(limit: usize, sender: Option<&str>, take_over: bool) -> Resul
         let index = store.index("by_state_time").map_err(|_| StoreError("no by_state_time index".into()))?;
         let range = idb::state_range(EntryState::Pending.key())?;
         let mut claim = Claim::default();
-        // A few more than needed, for those another delivery holds or
-        // (signed out) paper slips; all of them when that was not enough.
+        // A few more than needed, for those another delivery holds and paper
+        // slips that wait (signed out, or another account's); all of them
+        // when that was not enough.
         let mut want = Some(limit as u32 * 2);
         loop {
             let req = match want {

@@ -4,27 +4,14 @@
 import { test, expect } from './fixtures.mjs';
 import { join } from 'node:path';
 import { dbAt } from './helpers.mjs';
-import { login, unratedDossiers } from './records.mjs';
+import { login, storedRecords, unratedDossiers } from './records.mjs';
 import { startServer } from './server.mjs';
 
 test.use({ viewport: { width: 768, height: 1024 } });
 
 /** The outbox record of a dossier, as the app stored it in IndexedDB. */
 async function storedEntry(page, code) {
-  return page.evaluate(async (code) => {
-    const db = await new Promise((ok, fail) => {
-      const req = indexedDB.open('danhgia');
-      req.onsuccess = () => ok(req.result);
-      req.onerror = () => fail(req.error);
-    });
-    const all = await new Promise((ok, fail) => {
-      const req = db.transaction('outbox').objectStore('outbox').getAll();
-      req.onsuccess = () => ok(req.result);
-      req.onerror = () => fail(req.error);
-    });
-    db.close();
-    return all.find((e) => e.dossier_code === code);
-  }, code);
+  return (await storedRecords(page, 'outbox')).find((e) => e.dossier_code === code);
 }
 
 test('an edit while the slip is being sent is refused and said; the server and the outbox agree', async ({ browser }) => {

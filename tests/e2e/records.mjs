@@ -62,3 +62,21 @@ export async function queueInOutbox(page, entries) {
     db.close();
   }, entries);
 }
+
+/** Every record of one of the app's IndexedDB stores ('outbox', 'dossiers'), read from inside the page. */
+export async function storedRecords(page, store) {
+  return page.evaluate(async (store) => {
+    const db = await new Promise((ok, fail) => {
+      const req = indexedDB.open('danhgia');
+      req.onsuccess = () => ok(req.result);
+      req.onerror = () => fail(req.error);
+    });
+    const all = await new Promise((ok, fail) => {
+      const req = db.transaction(store).objectStore(store).getAll();
+      req.onsuccess = () => ok(req.result);
+      req.onerror = () => fail(req.error);
+    });
+    db.close();
+    return all;
+  }, store);
+}

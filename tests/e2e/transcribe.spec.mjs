@@ -3,6 +3,7 @@
 import { test, expect } from './fixtures.mjs';
 import { db } from './helpers.mjs';
 import { officer, signIn, slips } from './officer.mjs';
+import { storedRecords } from './records.mjs';
 
 test.use({ viewport: { width: 768, height: 1024 } });
 
@@ -112,33 +113,8 @@ test('a slip transcribed again after one was set aside is not kept, and the offi
   await expect(entry.locator('.reason')).toHaveText('Lý do: hồ sơ đã được đánh giá');
 });
 
-async function signInAs(page, username, agency) {
-  await page.goto('/dang-nhap');
-  await page.getByLabel('Tên đăng nhập').fill(username);
-  await page.getByLabel('Mật khẩu').fill('danhgia-demo');
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await expect(page).toHaveURL(/\/nhap-phieu$/);
-  await expect(page.locator('.officer-bar')).toContainText(agency);
-}
-
-/** Dossiers in the device's copy (IndexedDB). */
-const dossiersOnDevice = (page) =>
-  page.evaluate(
-    () =>
-      new Promise((ok, fail) => {
-        const open = indexedDB.open('danhgia');
-        open.onerror = () => fail(open.error);
-        open.onsuccess = () => {
-          const idb = open.result;
-          const count = idb.transaction('dossiers').objectStore('dossiers').count();
-          count.onsuccess = () => {
-            idb.close();
-            ok(count.result);
-          };
-          count.onerror = () => fail(count.error);
-        };
-      }),
-  );
+/** Another demo account (they share the demo password). */
+const demoAccount = (username, agency) => ({ username, password: 'danhgia-demo', agency });
 
 test('on a shared tablet a slip waits for the officer who entered it, and the next account sees none of the last one’s dossiers or report', async ({ page, context }) => {
   const code = slips().shared;
@@ -151,35 +127,40 @@ test('on a shared tablet a slip waits for the officer who entered it, and the ne
   await page.getByRole('button', { name: 'Đăng xuất' }).click();
   await context.setOffline(false);
 
-  // An officer of another commune signs in on the same tablet: the slip is
-  // not sent with their session (it was credited to them, or refused for
-  // their agency), nor theirs to change; the dossiers downloaded are gone.
-  await signInAs(page, 'canbo.h45.05', 'UBND xã Triệu Giang');
-  expect(await dossiersOnDevice(page)).toBe(0);
+  // The district's officer signs in on the same tablet: the slip is not sent
+  // with their session (it was stored credited to them), nor theirs to
+  // change; the dossiers downloaded, and the list of slips entered, are gone.
+  await signIn(page, demoAccount('canbo.h45', 'UBND huyện Triệu Phong'));
+  expect(await storedRecords(page, 'dossiers')).toEqual([]);
+  await expect(page.locator('.download [role=status]')).toHaveText(/^Chưa tải hồ sơ về máy/);
+  await expect(page.getByRole('heading', { name: 'Phiếu đã nhập trong phiên này: 0' })).toBeVisible();
   await page.goto('/hop-thu');
   await page.getByRole('button', { name: 'Gửi ngay' }).click();
   const entry = page.locator('.outbox-entry').filter({ hasText: code });
   await expect(entry).toContainText(`Chờ ${me} đăng nhập để gửi`);
-  await page.waitForTimeout(1000);
   await expect(entry).toHaveAttribute('data-state', 'pending');
-  await expect(entry.getByRole('button')).toHaveCount(0);
+  const [queued] = (await storedRecords(page, 'outbox')).filter((e) => e.dossier_code === code);
+  await page.goto(`/nhap-phieu?sua=${queued.id}`);
+  await page.locator('.slip fieldset.question:not(.derived)').first().locator('label.choice').nth(1).click();
+  await page.getByRole('button', { name: 'Lưu phiếu' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Phiếu này do một tài khoản khác nhập trên máy này' })).toBeVisible();
   expect(db('SELECT count(*) AS n FROM ratings WHERE dossier_code = ?', code)[0].n).toBe(0);
   await page.getByRole('button', { name: 'Đăng xuất' }).click();
 
   // The district office looks at a report, then signs out.
-  await signInAs(page, 'vanphong', 'UBND huyện Triệu Phong');
+  await signIn(page, demoAccount('vanphong', 'UBND huyện Triệu Phong'));
   await page.goto('/bao-cao');
   await page.getByRole('button', { name: 'Xem báo cáo' }).click();
   await expect(page.locator('table.report.agencies tbody tr').first()).toBeVisible();
   await page.getByRole('button', { name: 'Đăng xuất' }).click();
   expect(await page.evaluate(() => localStorage.getItem('danhgia.report'))).toBeNull();
-  await signInAs(page, 'canbo.h45.05', 'UBND xã Triệu Giang');
+  await signIn(page, demoAccount('canbo.h45.05', 'UBND xã Triệu Giang'));
   await page.goto('/bao-cao');
   await expect(page.getByRole('button', { name: 'Xem báo cáo' })).toBeVisible();
   await expect(page.locator('table.report')).toHaveCount(0);
   await page.getByRole('button', { name: 'Đăng xuất' }).click();
 
-  // Its officer signs in again: the slip goes, credited to them.
+  // Its officer signs in again: the slip goes as entered, credited to them.
   await signIn(page);
   await expect
     .poll(() => db('SELECT o.username FROM ratings r JOIN accounts o ON o.id = r.officer_id WHERE r.dossier_code = ?', code))

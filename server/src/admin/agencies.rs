@@ -143,7 +143,7 @@ pub fn update(sql: &mut dyn Sql, actor: &Actor, id: &str, patch: &AgencyPatch) -
     }
     // The name shows in the district's reports, on slips and citizens' pages:
     // set above it too, but for the top agency, which has no one above it.
-    if own && before.parent_id.is_some() && name.as_ref().is_some_and(|n| *n != before.name) {
+    if own && !actor.scope.is_top() && name.as_ref().is_some_and(|n| *n != before.name) {
         return Err(AdminError::bad("own_agency", "your own agency's name is set above you"));
     }
     // The level must fit under the parent (the new one if it moves), and the children under it.
@@ -283,17 +283,15 @@ pub fn import(
             _ => queue.push_back(i),
         }
     }
-    let mut placed = vec![false; pending.len()];
     let mut ordered = Vec::with_capacity(pending.len());
     while let Some(i) = queue.pop_front() {
-        placed[i] = true;
         ordered.push(pending[i]);
         if let Some(below) = children.remove(pending[i].code.as_str()) {
             queue.extend(below);
         }
     }
-    let pending = pending.iter().zip(&placed).filter(|(_, p)| !**p).map(|(r, _)| *r);
-    for row in pending {
+    // Whose parent was never placed is still waiting for it.
+    for row in children.into_values().flatten().map(|i| pending[i]) {
         errors.push(ImportRowError {
             line: row.line as u32,
             reason: "unknown_parent".into(),

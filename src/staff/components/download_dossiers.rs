@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 
-const KEY: &str = "danhgia.download";
+pub const KEY: &str = "danhgia.download";
 const PAGE: u32 = 500;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +43,10 @@ pub fn DownloadDossiers() -> impl IntoView {
                 let Ok(page) = api::dossier_page(&bearer, offset, PAGE).await else {
                     return state.set(State::Failed);
                 };
+                // Signed out meanwhile: the page is not kept (`staff::device`).
+                if session.token_untracked().as_deref() != Some(bearer.as_str()) {
+                    return state.set(State::Idle);
+                }
                 if store::dossiers::put_all(&page.dossiers).await.is_err() {
                     return state.set(State::Failed);
                 }

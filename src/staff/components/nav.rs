@@ -20,8 +20,8 @@ pub fn home_for(role: &str) -> &'static str {
 }
 
 /// Signs out on this device at once (online or not), then tells the server,
-/// best effort. Only the credentials go: queued records stay in the outbox
-/// and are sent after the next sign-in.
+/// best effort. Queued records stay in the outbox and are sent when their
+/// officer signs in again; what else the account left goes (`device`).
 pub fn sign_out(session: CurrentSession) {
     let token = session.token_untracked();
     session.sign_out();

@@ -64,8 +64,7 @@ pub async fn fetch_report(
             store(CACHE_KEY, &Cached { report: report.clone(), fetched_at: js_sys::Date::now() });
             Ok((report, None))
         }
-        Err(e) if !unreachable(&e) => Err(e),
-        Err(e) => match cached_report() {
+        Err(e) => match kept_instead(&e) {
             Some(c) if c.report.period == period && unit.is_none_or(|u| u == c.report.unit) => {
                 Ok((c.report, Some(c.fetched_at)))
             }
@@ -74,9 +73,10 @@ pub async fn fetch_report(
     }
 }
 
-/// No answer, or the server failing: what the kept report stands in for.
-fn unreachable(e: &api::ApiErr) -> bool {
-    matches!(e, api::ApiErr::Network | api::ApiErr::Server(_))
+/// The kept report, when the server could not be asked (no answer, or it
+/// failing); never after a refusal: the account may no longer see it.
+fn kept_instead(e: &api::ApiErr) -> Option<Cached> {
+    matches!(e, api::ApiErr::Network | api::ApiErr::Server(_)).then(cached_report).flatten()
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -105,21 +105,16 @@ pub fn Reports() -> impl IntoView {
         let u = choice.unit_untracked();
         state.set(State::Loading);
         spawn_local(async move {
-            match api::report(&bearer, period.year, period.quarter, u.as_deref()).await {
-                Ok(report) => {
+            match fetch_report(&bearer, period, u.as_deref()).await {
+                Ok((report, offline_since)) => {
                     // A district's first report lists the units it may pick.
-                    if units.with_untracked(Vec::is_empty) && report.agencies.len() > 1 {
+                    if offline_since.is_none() && units.with_untracked(Vec::is_empty) && report.agencies.len() > 1 {
                         units.set(report.agencies.iter().map(|a| (a.agency_id.clone(), a.name.clone())).collect());
                         choice.unit.set(report.unit.clone());
                     }
-                    store(CACHE_KEY, &Cached { report: report.clone(), fetched_at: js_sys::Date::now() });
-                    state.set(State::Ready { report: Box::new(report), offline_since: None });
+                    state.set(State::Ready { report: Box::new(report), offline_since });
                 }
-                Err(e) if !unreachable(&e) => state.set(State::Failed),
-                Err(_) => state.set(match cached_report() {
-                    Some(c) => State::Ready { report: Box::new(c.report), offline_since: Some(c.fetched_at) },
-                    None => State::Failed,
-                }),
+                Err(_) => state.set(State::Failed),
             }
         });
     };

@@ -21,7 +21,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-const BATCH_KEY: &str = "danhgia.batch";
+pub const BATCH_KEY: &str = "danhgia.batch";
 
 /// The slip being transcribed.
 #[derive(Debug, Clone)]

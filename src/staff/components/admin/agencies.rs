@@ -273,7 +273,11 @@ pub fn Agencies() -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </Show>
-                    {own.then(|| view! { <p class="hint">{t!(i18n, admin.own_agency_hint)}</p> })}
+                    {own.then(|| if name_locked {
+                        view! { <p class="hint">{t!(i18n, admin.own_agency_hint)}</p> }.into_any()
+                    } else {
+                        view! { <p class="hint">{t!(i18n, admin.own_top_agency_hint)}</p> }.into_any()
+                    })}
                     <div class="actions">
                         <button class="btn" type="submit" disabled=move || busy.get()>
                             {if editing.is_none() { t!(i18n, admin.create) } else { t!(i18n, admin.save) }}
