@@ -3,6 +3,7 @@
 // start under 4× CPU throttling, QR code in view → dossier form, and 10,000
 // queued records delivered (time, page memory).
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
@@ -118,6 +119,61 @@ async function openScanner(page) {
   await page.goto('/nhap-phieu');
   await page.locator('.slip .dossier-code').waitFor({ timeout: 30_000 });
   return Date.now() - t0;
+}
+
+/**
+ * The camera's own start, with no app: a bare page whose first script asks
+ * for the camera (as index.html's loader does on `/nhap-phieu`, the same
+ * constraints) and shows it in a <video>, served from loopback by this
+ * script. A fresh browser each run, a page already open first (as
+ * signedInTablet's home screen): ms from `page.goto` until the video's first
+ * frame (`requestVideoFrameCallback`), node-side as openScanner counts, and
+ * in the page's clock the camera open and that frame. No app can show a
+ * form before the frame it reads, so this is the floor of qrToForm's figure.
+ */
+export async function cameraFloor(clip, runs = 9) {
+  const bare =
+    '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>camera</title><script>' +
+    'var t = (window.__floor = {});' +
+    'var mark = function (k) { if (!(k in t)) t[k] = performance.now(); };' +
+    "navigator.permissions.query({ name: 'camera' }).then(function () {" +
+    "  return navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 } }, audio: false });" +
+    '}).then(function (stream) {' +
+    "  mark('cameraOpen');" +
+    "  var video = document.createElement('video');" +
+    '  video.muted = true; video.playsInline = true; video.srcObject = stream;' +
+    "  video.requestVideoFrameCallback(function () { mark('firstFrame'); });" +
+    '  video.play(); document.documentElement.appendChild(video);' +
+    '});' +
+    '</script></head><body></body></html>';
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(req.url === '/floor' ? bare : '<!doctype html><title>home</title>');
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const times = [];
+  const steps = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const browser = await chromium.launch(withCamera(clip));
+      try {
+        const page = await (await browser.newContext()).newPage();
+        await page.goto(`${base}/`);
+        const t0 = Date.now();
+        await page.goto(`${base}/floor`);
+        await page.waitForFunction(() => 'firstFrame' in (window.__floor || {}), null, { timeout: 30_000 });
+        times.push(Date.now() - t0);
+        steps.push(await page.evaluate(() => window.__floor));
+      } finally {
+        await browser.close();
+      }
+    }
+  } finally {
+    server.close();
+  }
+  const step = (k) => median(steps.map((s) => s[k] ?? NaN));
+  return { median: median(times), runs: times, steps: { cameraOpen: step('cameraOpen'), firstFrame: step('firstFrame') } };
 }
 
 /**
