@@ -168,3 +168,33 @@ test('on a shared tablet a slip waits for the officer who entered it, and the ne
   await page.goto('/hop-thu');
   await expect(page.locator('.outbox-entry[data-state=sent]').filter({ hasText: code })).toBeVisible();
 });
+
+test('after a session ended on the server, the same officer signing in keeps the dossiers on the tablet; another account does not see them', async ({ page }) => {
+  // What the server does when a session expires or an administrator ends
+  // it: the tablet still holds the session and is told only by a refusal.
+  const endSessionOnServer = async () => {
+    const { token } = await page.evaluate(() => JSON.parse(localStorage.getItem('danhgia.session')));
+    const ended = await page.request.post('/api/v1/auth/logout', { headers: { authorization: `Bearer ${token}` } });
+    expect(ended.status()).toBe(204);
+    await page.goto('/nhap-phieu');
+    await expect(page.getByRole('alert').filter({ hasText: 'Phiên đăng nhập đã hết hạn' })).toBeVisible();
+  };
+  await signIn(page);
+  await page.getByRole('button', { name: 'Tải hồ sơ của cơ quan về máy' }).click();
+  await expect(page.locator('.download [role=status]')).toContainText(/Đã tải \d+ hồ sơ về máy lúc/);
+  const downloaded = (await storedRecords(page, 'dossiers')).length;
+  expect(downloaded).toBeGreaterThan(0);
+
+  // Expired while out in a commune: nothing is cleared, and the same officer signing in again finds it all.
+  await endSessionOnServer();
+  expect(await storedRecords(page, 'dossiers')).toHaveLength(downloaded);
+  await signIn(page);
+  expect(await storedRecords(page, 'dossiers')).toHaveLength(downloaded);
+  await expect(page.locator('.download [role=status]')).toContainText(/Đã tải \d+ hồ sơ về máy lúc/);
+
+  // Expired again, and another commune's officer picks the tablet up.
+  await endSessionOnServer();
+  await signIn(page, demoAccount('canbo.h45.05', 'UBND xã Triệu Giang'));
+  expect(await storedRecords(page, 'dossiers')).toEqual([]);
+  await expect(page.locator('.download [role=status]')).toHaveText(/^Chưa tải hồ sơ về máy/);
+});
