@@ -5,7 +5,7 @@
 use crate::admin::audit::{self, Who};
 use crate::params;
 use crate::scope::Scope;
-use crate::store::{DbError, Sql};
+use crate::store::{DbError, Sql, Value};
 use danhgia_core::RuleBook;
 use danhgia_core::import::DossierRow;
 use danhgia_core::wire::{ImportReport, ImportRowError};
@@ -51,6 +51,11 @@ pub fn save(
         .iter()
         .map(|r| Ok((r.get(0)?, r.get(1)?)))
         .collect::<Result<_, DbError>>()?;
+    // The file's dossiers as stored, read in a few queries rather than one a
+    // row (a code appears once: a second is refused below, so this stays
+    // true while rows are saved), and each official looked up once.
+    let mut existing = stored(sql, rows.iter().map(|r| r.code.as_str()))?;
+    let mut officials: HashMap<(&str, &str), i64> = HashMap::new();
     for row in rows {
         if !seen.insert(row.code.clone()) {
             errors.push(error(row.line, "duplicate_in_file", format!("{} appears earlier in the file", row.code)));
@@ -68,7 +73,7 @@ pub fn save(
             errors.push(error(row.line, "inactive_agency", format!("{} is deactivated", row.agency_id)));
             continue;
         }
-        let existing = stored(sql, row.code.as_str())?;
+        let existing = existing.remove(row.code.as_str());
         // Another agency's dossier, or a new code that begins with another
         // agency's code (`H45.05-…`: it cannot be taken ahead of it), answer
         // alike, so that an import does not tell whether such a code exists.
@@ -98,10 +103,21 @@ pub fn save(
             ));
             continue;
         };
-        let official = row.official.as_deref().map(|n| official_id(sql, &row.agency_id, n)).transpose()?;
+        let official = match row.official.as_deref() {
+            None => None,
+            Some(name) => Some(match officials.get(&(row.agency_id.as_str(), name)) {
+                Some(&id) => id,
+                None => {
+                    let id = official_id(sql, &row.agency_id, name)?;
+                    officials.insert((row.agency_id.as_str(), name), id);
+                    id
+                }
+            }),
+        };
         let after = Stored {
             agency_id: row.agency_id.clone(),
             procedure: row.procedure.clone(),
+            applicant: row.applicant.clone(),
             official_id: official,
             received_on: row.received_on.to_string(),
             appointed_on: row.appointed_on.to_string(),
@@ -110,6 +126,11 @@ pub fn save(
             rated: false,
         };
         if let Some(before) = &existing {
+            // The same file again: nothing to write.
+            if before.saved_fields() == after.saved_fields() {
+                unchanged += 1;
+                continue;
+            }
             // A rated dossier's dates and official decide its scores: they
             // stay as rated (a correction goes through the district office).
             if before.rated && before.scored_facts() != after.scored_facts() {
@@ -183,6 +204,7 @@ pub fn save(
 struct Stored {
     agency_id: String,
     procedure: String,
+    applicant: Option<String>,
     official_id: Option<i64>,
     received_on: String,
     appointed_on: String,
@@ -193,6 +215,14 @@ struct Stored {
 }
 
 impl Stored {
+    /// What an import writes (the statement below changes a row only where
+    /// one of these differs).
+    #[allow(clippy::type_complexity)]
+    fn saved_fields(&self) -> (&str, &Option<String>, &Option<i64>, &str, &str, &Option<String>, &str) {
+        let (official, received, appointed, returned, ruleset) = self.scored_facts();
+        (&self.procedure, &self.applicant, official, received, appointed, returned, ruleset)
+    }
+
     /// What the scores are computed from.
     fn scored_facts(&self) -> (&Option<i64>, &str, &str, &Option<String>, &str) {
         (&self.official_id, &self.received_on, &self.appointed_on, &self.returned_on, &self.ruleset_version)
@@ -204,27 +234,43 @@ impl Stored {
     }
 }
 
-fn stored(sql: &mut dyn Sql, code: &str) -> Result<Option<Stored>, DbError> {
-    sql.row(
-        "SELECT d.agency_id, d.procedure_name, d.official_id, d.received_on, d.appointed_on, d.returned_on, d.ruleset_version,
-                EXISTS (SELECT 1 FROM ratings r WHERE r.dossier_code = d.code)
-                OR EXISTS (SELECT 1 FROM rating_conflicts c WHERE c.dossier_code = d.code)
-         FROM dossiers d WHERE d.code = $1",
-        params![code],
-    )?
-    .map(|r| {
-        Ok(Stored {
-            agency_id: r.get(0)?,
-            procedure: r.get(1)?,
-            official_id: r.get(2)?,
-            received_on: r.get(3)?,
-            appointed_on: r.get(4)?,
-            returned_on: r.get(5)?,
-            ruleset_version: r.get(6)?,
-            rated: r.get(7)?,
-        })
-    })
-    .transpose()
+/// How many codes one lookup asks for (PostgreSQL takes up to 65,535
+/// parameters a statement, SQLite 32,766).
+const LOOKUP_CHUNK: usize = 1000;
+
+/// The dossiers stored under these codes, by code.
+fn stored<'a>(sql: &mut dyn Sql, codes: impl Iterator<Item = &'a str>) -> Result<HashMap<String, Stored>, DbError> {
+    let codes: Vec<&str> = codes.collect();
+    let mut found = HashMap::new();
+    for chunk in codes.chunks(LOOKUP_CHUNK) {
+        let placeholders = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let params: Vec<Value> = chunk.iter().map(|&c| Value::from(c)).collect();
+        let rows = sql.query(
+            &format!(
+                "SELECT d.code, d.agency_id, d.procedure_name, d.official_id, d.received_on, d.appointed_on, d.returned_on,
+                        d.ruleset_version, d.applicant_name,
+                        EXISTS (SELECT 1 FROM ratings r WHERE r.dossier_code = d.code)
+                        OR EXISTS (SELECT 1 FROM rating_conflicts c WHERE c.dossier_code = d.code)
+                 FROM dossiers d WHERE d.code IN ({placeholders})"
+            ),
+            &params,
+        )?;
+        for r in rows {
+            let stored = Stored {
+                agency_id: r.get(1)?,
+                procedure: r.get(2)?,
+                official_id: r.get(3)?,
+                received_on: r.get(4)?,
+                appointed_on: r.get(5)?,
+                returned_on: r.get(6)?,
+                ruleset_version: r.get(7)?,
+                applicant: r.get(8)?,
+                rated: r.get(9)?,
+            };
+            found.insert(r.get(0)?, stored);
+        }
+    }
+    Ok(found)
 }
 
 /// Whether a dossier code begins with the code of an agency outside
