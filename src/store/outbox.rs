@@ -366,6 +366,28 @@ pub async fn discard(seen: &OutboxEntry, by: Option<&str>) -> Result<(), Refusal
     .await
 }
 
+/// Hands a record that another account queued on this device to `by`, who
+/// confirmed it, told whose it was (that account may never sign in here
+/// again): from then on it goes with `by`'s session, the server credits it to
+/// `by`, and only `by` changes it. Refused if it is being sent, was
+/// delivered, or changed or changed hands since it was seen.
+pub async fn hand_to(seen: &OutboxEntry, by: &str) -> Result<OutboxEntry, Refusal> {
+    write(|store| async move {
+        let mut entry = checked(&store, seen, seen.owner.as_deref()).await?;
+        if entry.owner != seen.owner {
+            return Err(Refusal::Changed);
+        }
+        if matches!(entry.state, EntryState::Sent | EntryState::Conflict) {
+            return Err(Refusal::AlreadySent);
+        }
+        entry.owner = Some(by.to_owned());
+        bump(&mut entry);
+        put(&store, &entry).await?;
+        Ok(entry)
+    })
+    .await
+}
+
 /// What a delivery claimed: the records to send, as claimed.
 #[derive(Debug, Default)]
 pub struct Claim {

@@ -38,7 +38,7 @@ async function prepareSlips(baseUrl, officer, links) {
   // One from before QĐ 766 (its slip has no satisfaction questions), the rest newest first.
   const old = free.find((d) => d.received_on < '2020-01-01');
   const recent = free.filter((d) => d !== old).reverse();
-  if (!old || recent.length < 14) throw new Error(`not enough free dossiers for the officer's tests (${recent.length})`);
+  if (!old || recent.length < 15) throw new Error(`not enough free dossiers for the officer's tests (${recent.length})`);
   const link = (d) => `${baseUrl}/r/${encodeURIComponent(d.code)}?t=${d.token}`;
   const [clean, tilted, barcode, ...rest] = recent;
   const dir = join(import.meta.dirname, '.output', 'clips');
@@ -66,6 +66,8 @@ async function prepareSlips(baseUrl, officer, links) {
     thrice: rest[9].code,
     // Entered on a tablet another officer signs in on next (transcribe.spec.mjs).
     shared: rest[10].code,
+    // Entered by an officer who does not come back; another sends it instead (transcribe.spec.mjs).
+    handed: rest[11].code,
     old: old.code,
   };
 }

@@ -198,3 +198,38 @@ test('after a session ended on the server, the same officer signing in keeps the
   expect(await storedRecords(page, 'dossiers')).toEqual([]);
   await expect(page.locator('.download [role=status]')).toHaveText(/^Chưa tải hồ sơ về máy/);
 });
+
+test('a slip whose officer does not come back is sent by another officer who confirms it, credited to them', async ({ page, context }) => {
+  const code = slips().handed;
+  const me = officer().username;
+  await signIn(page);
+  await page.getByRole('button', { name: 'Tải hồ sơ của cơ quan về máy' }).click();
+  await expect(page.locator('.download [role=status]')).toContainText(/Đã tải \d+ hồ sơ về máy lúc/);
+  await context.setOffline(true);
+  await transcribe(page, code, () => 0);
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await context.setOffline(false);
+
+  await signIn(page, demoAccount('canbo.h45', 'UBND huyện Triệu Phong'));
+  await page.goto('/hop-thu');
+  const entry = page.locator('.outbox-entry').filter({ hasText: code });
+  await expect(entry).toContainText(`Chờ ${me} đăng nhập để gửi`);
+  // Asked first, naming whose it was and to whom it will count; saying no changes nothing.
+  const asked = [];
+  page.once('dialog', (d) => (asked.push(d.message()), d.dismiss()));
+  await entry.getByRole('button', { name: 'Gửi bằng tài khoản của tôi' }).click();
+  await expect.poll(() => asked.length).toBe(1);
+  expect(asked[0]).toContain(`do tài khoản ${me} nhập trên máy này`);
+  expect(asked[0]).toContain('Gửi bằng tài khoản canbo.h45?');
+  await expect(entry).toContainText(`Chờ ${me} đăng nhập để gửi`);
+  expect(db('SELECT count(*) AS n FROM ratings WHERE dossier_code = ?', code)[0].n).toBe(0);
+
+  page.once('dialog', (d) => d.accept());
+  await entry.getByRole('button', { name: 'Gửi bằng tài khoản của tôi' }).click();
+  await expect(page.locator('.outbox-entry[data-state=sent]').filter({ hasText: code })).toBeVisible();
+  expect(db('SELECT o.username FROM ratings r JOIN accounts o ON o.id = r.officer_id WHERE r.dossier_code = ?', code)).toEqual([
+    { username: 'canbo.h45' },
+  ]);
+  const [sent] = (await storedRecords(page, 'outbox')).filter((e) => e.dossier_code === code);
+  expect(sent.owner).toBe('canbo.h45');
+});

@@ -57,8 +57,20 @@ pub fn Outbox() -> impl IntoView {
         let (seen, me) = (entry.clone(), session.username_untracked());
         async move { outbox::discard(&seen, me.as_deref()).await }
     });
+    let hand_over = Action::new_local(move |(entry, me): &(OutboxEntry, String)| {
+        let (seen, me) = (entry.clone(), me.clone());
+        async move { outbox::hand_to(&seen, &me).await.map(|_| ()) }
+    });
     // A refused operation is said; a retried record goes at once.
     Effect::new(move |_| match retry.value().get() {
+        Some(Ok(())) => {
+            problem.set(None);
+            sync.send_now();
+        }
+        Some(Err(r)) => problem.set(Some(r)),
+        None => {}
+    });
+    Effect::new(move |_| match hand_over.value().get() {
         Some(Ok(())) => {
             problem.set(None);
             sync.send_now();
@@ -75,6 +87,22 @@ pub fn Outbox() -> impl IntoView {
         let question = t_string!(i18n, outbox.confirm_discard, code = entry.dossier_code.clone());
         if window().confirm_with_message(&question).unwrap_or(false) {
             discard.dispatch_local(entry);
+        }
+    };
+
+    // Another account's record, sent with the signed-in account instead
+    // once the officer confirmed whose it was and to whom it will count.
+    let ask_hand_over = move |entry: OutboxEntry| {
+        let (Some(me), Some(owner)) = (session.username_untracked(), entry.owner.clone()) else { return };
+        let question = t_string!(
+            i18n,
+            outbox.confirm_hand_over,
+            code = entry.dossier_code.clone(),
+            owner = owner,
+            me = me.clone()
+        );
+        if window().confirm_with_message(&question).unwrap_or(false) {
+            hand_over.dispatch_local((entry, me));
         }
     };
 
@@ -105,7 +133,7 @@ pub fn Outbox() -> impl IntoView {
         };
         let reason = entry.reason.clone();
         let has_reason = matches!(shown, Shown::Rejected | Shown::Conflict | Shown::NotKept);
-        let (for_retry, for_discard) = (entry.clone(), entry.clone());
+        let (for_retry, for_discard, for_hand_over) = (entry.clone(), entry.clone(), entry.clone());
         let edit_href = format!("/nhap-phieu?sua={}", entry.id);
         let editable = entry.record.channel == Channel::Paper;
         // Parked records can be retried, edited (paper slips) or discarded.
@@ -118,6 +146,19 @@ pub fn Outbox() -> impl IntoView {
                     {editable.then(|| view! { <a href=edit_href class="btn secondary small">{t!(i18n, outbox.edit)}</a> })}
                     <button class="btn secondary small" type="button" on:click=move |_| ask_discard(for_discard.clone())>
                         {t!(i18n, outbox.discard)}
+                    </button>
+                </div>
+            }
+        });
+        // Another account's record not yet delivered: a signed-in officer may send it instead.
+        let handed = (others.is_some()
+            && matches!(state, EntryState::Pending | EntryState::Rejected)
+            && session.username_untracked().is_some())
+        .then(|| {
+            view! {
+                <div class="actions">
+                    <button class="btn secondary small" type="button" on:click=move |_| ask_hand_over(for_hand_over.clone())>
+                        {t!(i18n, outbox.hand_over)}
                     </button>
                 </div>
             }
@@ -136,6 +177,7 @@ pub fn Outbox() -> impl IntoView {
                     }</p>
                 </Show>
                 {actions}
+                {handed}
             </li>
         }
     };
