@@ -5,7 +5,7 @@
 use crate::admin::audit::{self, Who};
 use crate::params;
 use crate::scope::Scope;
-use crate::store::{DbError, Sql, Value};
+use crate::store::{Backend, DbError, Sql, Value};
 use danhgia_core::RuleBook;
 use danhgia_core::import::DossierRow;
 use danhgia_core::wire::{ImportReport, ImportRowError};
@@ -42,6 +42,10 @@ pub fn save(
     rows: &[DossierRow],
     mut errors: Vec<ImportRowError>,
 ) -> Result<ImportReport, DbError> {
+    // One import at a time (on PostgreSQL; SQLite writes one transaction at
+    // a time anyway): what it read of the file's dossiers stays true while it
+    // writes them.
+    sql.serialize("dossier-import")?;
     let (mut created, mut updated, mut unchanged) = (0, 0, 0);
     let mut seen = HashSet::new();
     // Every agency and whether it is active, read once: a district has a few
@@ -235,23 +239,33 @@ impl Stored {
 }
 
 /// How many codes one lookup asks for (PostgreSQL takes up to 65,535
-/// parameters a statement, SQLite 32,766).
-const LOOKUP_CHUNK: usize = 1000;
+/// parameters a statement, SQLite 32,766), and the sizes a last, shorter
+/// lookup is padded to (its last code repeated): statements are prepared
+/// and cached by their text, so a few shapes, not one per file length.
+const LOOKUP_SIZES: [usize; 4] = [1, 10, 100, 1000];
 
-/// The dossiers stored under these codes, by code.
+/// The dossiers stored under these codes, by code. On PostgreSQL their rows
+/// are locked until the import commits: a rating of one of them (its
+/// reference to the dossier) waits, so a dossier read as not rated is not
+/// rated before the import has changed it.
 fn stored<'a>(sql: &mut dyn Sql, codes: impl Iterator<Item = &'a str>) -> Result<HashMap<String, Stored>, DbError> {
     let codes: Vec<&str> = codes.collect();
+    let most = LOOKUP_SIZES[LOOKUP_SIZES.len() - 1];
+    let lock = if sql.backend() == Backend::Postgres { " FOR UPDATE OF d" } else { "" };
     let mut found = HashMap::new();
-    for chunk in codes.chunks(LOOKUP_CHUNK) {
-        let placeholders = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
-        let params: Vec<Value> = chunk.iter().map(|&c| Value::from(c)).collect();
+    for chunk in codes.chunks(most) {
+        let size = LOOKUP_SIZES.iter().copied().find(|&n| n >= chunk.len()).unwrap_or(most);
+        let placeholders = (1..=size).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let last = chunk.last().copied().unwrap_or_default();
+        let params: Vec<Value> =
+            chunk.iter().copied().chain(std::iter::repeat(last)).take(size).map(Value::from).collect();
         let rows = sql.query(
             &format!(
                 "SELECT d.code, d.agency_id, d.procedure_name, d.official_id, d.received_on, d.appointed_on, d.returned_on,
                         d.ruleset_version, d.applicant_name,
                         EXISTS (SELECT 1 FROM ratings r WHERE r.dossier_code = d.code)
                         OR EXISTS (SELECT 1 FROM rating_conflicts c WHERE c.dossier_code = d.code)
-                 FROM dossiers d WHERE d.code IN ({placeholders})"
+                 FROM dossiers d WHERE d.code IN ({placeholders}){lock}"
             ),
             &params,
         )?;

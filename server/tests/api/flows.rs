@@ -242,6 +242,49 @@ H45.03-261101-0903,<b>Chứng thực</b> bản sao,H45.03,Lê Thị Hoa,,01/11/2
 H45.03-261101-0904,Chứng thực,H99,,,01/11/2026,02/11/2026,
 ";
 
+/// A file longer than one lookup of stored dossiers (1,000 codes): every row
+/// is counted once, again unchanged, and a change in the second lookup's part
+/// is found and audited.
+#[tokio::test]
+async fn a_long_dossier_file_is_read_whole_and_again_changes_nothing() {
+    let f = fixture().await;
+    let office: danhgia_core::wire::Session = f.login("vanphong", demo::DEMO_PASSWORD).await.json();
+    let file = |last_procedure: &str| {
+        let mut csv = String::from("ma_ho_so,thu_tuc,co_quan,can_bo,nguoi_nop,ngay_tiep_nhan,ngay_hen_tra,ngay_tra\n");
+        for n in 0..1234 {
+            let procedure = if n == 1233 { last_procedure } else { "Chứng thực" };
+            let official = ["Lê Thị Hoa", "Trần Văn Bình", ""][n % 3];
+            csv.push_str(&format!("H45.03-261102-{n:04},{procedure},H45.03,{official},,02/11/2026,03/11/2026,\n"));
+        }
+        csv
+    };
+    let import = |csv: String| {
+        let f = &f;
+        let token = office.token.clone();
+        async move {
+            f.with_bearer("POST", "/api/v1/dossiers", &token, Some(csv))
+                .await
+                .json::<danhgia_core::wire::ImportReport>()
+        }
+    };
+    let first = import(file("Chứng thực")).await;
+    assert_eq!((first.created, first.updated, first.unchanged, first.errors.len()), (1234, 0, 0, 0));
+    assert_eq!(f.count("SELECT count(*) FROM dossiers WHERE code LIKE 'H45.03-261102-%'").await, 1234);
+    assert_eq!(
+        f.count("SELECT count(*) FROM officials WHERE agency_id = 'H45.03' AND full_name = 'Trần Văn Bình'").await,
+        1
+    );
+    let again = import(file("Chứng thực")).await;
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 1234));
+    let changed = import(file("Chứng thực bản sao")).await;
+    assert_eq!((changed.created, changed.updated, changed.unchanged), (0, 1, 1233));
+    assert_eq!(
+        f.count("SELECT count(*) FROM audit_log WHERE action = 'dossier.update' AND target = 'H45.03-261102-1233'")
+            .await,
+        1
+    );
+}
+
 #[tokio::test]
 async fn office_staff_import_dossiers_row_by_row_and_twice_changes_nothing() {
     let f = fixture().await;

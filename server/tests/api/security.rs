@@ -356,9 +356,12 @@ async fn slip_links_ignore_the_host_header() {
 }
 
 /// #17: request logs carry paths, never query strings (tokens, check codes).
+/// The log is caught by a process-wide subscriber of the request log only:
+/// one set for this thread alone missed events now and then while other
+/// tests ran (tracing caches, per call site, whether anyone listens).
 #[tokio::test]
 async fn logs_never_carry_tokens_or_check_codes() {
-    use std::sync::{Arc, Mutex};
+    use std::sync::{Arc, Mutex, OnceLock};
     #[derive(Clone, Default)]
     struct Sink(Arc<Mutex<Vec<u8>>>);
     impl std::io::Write for Sink {
@@ -370,20 +373,26 @@ async fn logs_never_carry_tokens_or_check_codes() {
             Ok(())
         }
     }
+    static SINK: OnceLock<Sink> = OnceLock::new();
+    let sink = SINK.get_or_init(|| {
+        use tracing_subscriber::prelude::*;
+        let sink = Sink::default();
+        let writer = sink.clone();
+        let requests =
+            tracing_subscriber::filter::Targets::new().with_target("danhgia_server::net", tracing::Level::DEBUG);
+        tracing_subscriber::registry()
+            .with(tracing_subscriber::fmt::layer().with_writer(move || writer.clone()).with_filter(requests))
+            .try_init()
+            .expect("no other test sets a global subscriber");
+        sink
+    });
     let f = fixture().await;
-    let sink = Sink::default();
-    let writer = sink.clone();
-    let subscriber =
-        tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(move || writer.clone()).finish();
     let (code, token, check) = f.unrated[0].clone();
-    {
-        let _guard = tracing::subscriber::set_default(subscriber);
-        assert_eq!(f.get(&format!("/api/v1/dossiers/{code}?t={token}")).await.status, StatusCode::OK);
-        assert_eq!(f.get(&format!("/api/v1/dossiers/{code}?check={check}")).await.status, StatusCode::OK);
-        f.get(&format!("/r/{code}?t={token}")).await;
-    }
+    assert_eq!(f.get(&format!("/api/v1/dossiers/{code}?t={token}")).await.status, StatusCode::OK);
+    assert_eq!(f.get(&format!("/api/v1/dossiers/{code}?check={check}")).await.status, StatusCode::OK);
+    f.get(&format!("/r/{code}?t={token}")).await;
     let logged = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
-    assert!(logged.contains("/api/v1/dossiers/"), "requests are logged: {logged}");
+    assert!(logged.contains(&format!("/api/v1/dossiers/{code}")), "requests are logged: {logged}");
     assert!(!logged.contains(&token) && !logged.contains(&format!("check={check}")), "{logged}");
 }
 
