@@ -5,12 +5,16 @@
 use crate::admin::audit::{self, Who};
 use crate::params;
 use crate::scope::Scope;
-use crate::store::{Backend, DbError, Sql, Value};
+use crate::store::{DbError, Sql, Value};
 use danhgia_core::RuleBook;
 use danhgia_core::import::DossierRow;
 use danhgia_core::wire::{ImportReport, ImportRowError};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
+
+/// What a dossier import runs alone on, and ratings alongside one another
+/// (an import reads whether each dossier is rated before it changes it).
+pub const IMPORT_LOCK: &str = "dossier-import";
 
 fn error(line: usize, reason: &str, detail: String) -> ImportRowError {
     ImportRowError { line: line as u32, reason: reason.into(), detail }
@@ -42,10 +46,11 @@ pub fn save(
     rows: &[DossierRow],
     mut errors: Vec<ImportRowError>,
 ) -> Result<ImportReport, DbError> {
-    // One import at a time (on PostgreSQL; SQLite writes one transaction at
-    // a time anyway): what it read of the file's dossiers stays true while it
-    // writes them.
-    sql.serialize("dossier-import")?;
+    // Alone (on PostgreSQL; SQLite writes one transaction at a time anyway):
+    // no other import, and no rating, changes what it reads of the file's
+    // dossiers before it has written them. Ratings wait for it
+    // (`ratings::ingest`).
+    sql.serialize(IMPORT_LOCK)?;
     let (mut created, mut updated, mut unchanged) = (0, 0, 0);
     let mut seen = HashSet::new();
     // Every agency and whether it is active, read once: a district has a few
@@ -244,14 +249,10 @@ impl Stored {
 /// and cached by their text, so a few shapes, not one per file length.
 const LOOKUP_SIZES: [usize; 4] = [1, 10, 100, 1000];
 
-/// The dossiers stored under these codes, by code. On PostgreSQL their rows
-/// are locked until the import commits: a rating of one of them (its
-/// reference to the dossier) waits, so a dossier read as not rated is not
-/// rated before the import has changed it.
+/// The dossiers stored under these codes, by code.
 fn stored<'a>(sql: &mut dyn Sql, codes: impl Iterator<Item = &'a str>) -> Result<HashMap<String, Stored>, DbError> {
     let codes: Vec<&str> = codes.collect();
     let most = LOOKUP_SIZES[LOOKUP_SIZES.len() - 1];
-    let lock = if sql.backend() == Backend::Postgres { " FOR UPDATE OF d" } else { "" };
     let mut found = HashMap::new();
     for chunk in codes.chunks(most) {
         let size = LOOKUP_SIZES.iter().copied().find(|&n| n >= chunk.len()).unwrap_or(most);
@@ -265,7 +266,7 @@ fn stored<'a>(sql: &mut dyn Sql, codes: impl Iterator<Item = &'a str>) -> Result
                         d.ruleset_version, d.applicant_name,
                         EXISTS (SELECT 1 FROM ratings r WHERE r.dossier_code = d.code)
                         OR EXISTS (SELECT 1 FROM rating_conflicts c WHERE c.dossier_code = d.code)
-                 FROM dossiers d WHERE d.code IN ({placeholders}){lock}"
+                 FROM dossiers d WHERE d.code IN ({placeholders})"
             ),
             &params,
         )?;

@@ -80,6 +80,9 @@ pub fn ingest(
     if records.len() > MAX_BATCH {
         return Err(BatchError::TooLarge);
     }
+    // Not while a dossier import runs: it decides from whether a dossier is
+    // rated what it may still change.
+    sql.alongside(crate::import::IMPORT_LOCK)?;
     let mut results = Vec::with_capacity(records.len());
     for record in records {
         results.push(ingest_one(sql, rules, signer, sender, record, now)?);

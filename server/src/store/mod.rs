@@ -147,6 +147,20 @@ impl dyn Sql + '_ {
             }
         }
     }
+
+    /// The other side of [`serialize`](Self::serialize): transactions taking
+    /// `key` this way run together, but not while one that serializes on it
+    /// runs (a shared advisory lock on PostgreSQL). Taken first, before any
+    /// row is written, so that it cannot deadlock with the exclusive side.
+    pub fn alongside(&mut self, key: &str) -> Result<(), DbError> {
+        match self.backend() {
+            Backend::Sqlite => Ok(()),
+            Backend::Postgres => {
+                self.query("SELECT 1 FROM pg_advisory_xact_lock_shared(hashtext($1))", crate::params![key])?;
+                Ok(())
+            }
+        }
+    }
 }
 
 enum Pool {
