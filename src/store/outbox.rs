@@ -368,19 +368,26 @@ pub async fn discard(seen: &OutboxEntry, by: Option<&str>) -> Result<(), Refusal
 
 /// Hands a record that another account queued on this device to `by`, who
 /// confirmed it, told whose it was (that account may never sign in here
-/// again): from then on it goes with `by`'s session, the server credits it to
-/// `by`, and only `by` changes it. Refused if it is being sent, was
-/// delivered, or changed or changed hands since it was seen.
+/// again): from then on it goes with `by`'s session, the server records `by`
+/// as the account that entered it, and only `by` changes it. Refused if it is
+/// being sent, was delivered, or changed or changed hands since it was seen.
 pub async fn hand_to(seen: &OutboxEntry, by: &str) -> Result<OutboxEntry, Refusal> {
     write(|store| async move {
-        let mut entry = checked(&store, seen, seen.owner.as_deref()).await?;
-        if entry.owner != seen.owner {
+        // Taken over by someone else meanwhile: it changed, whoever has it now.
+        let now_owner = read(&store, &seen.id).await?.ok_or(Refusal::Gone)?.owner;
+        if now_owner != seen.owner {
             return Err(Refusal::Changed);
         }
+        let mut entry = checked(&store, seen, seen.owner.as_deref()).await?;
         if matches!(entry.state, EntryState::Sent | EntryState::Conflict) {
             return Err(Refusal::AlreadySent);
         }
         entry.owner = Some(by.to_owned());
+        // Parked with the server's reason for its old owner: it goes again,
+        // now with `by`'s session (refused again, it is `by`'s to fix).
+        entry.state = EntryState::Pending;
+        entry.reason = None;
+        entry.message = None;
         bump(&mut entry);
         put(&store, &entry).await?;
         Ok(entry)

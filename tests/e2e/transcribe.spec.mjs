@@ -199,7 +199,7 @@ test('after a session ended on the server, the same officer signing in keeps the
   await expect(page.locator('.download [role=status]')).toHaveText(/^Chưa tải hồ sơ về máy/);
 });
 
-test('a slip whose officer does not come back is sent by another officer who confirms it, credited to them', async ({ page, context }) => {
+test('a slip whose officer does not come back is sent by another officer who confirms it, recorded as theirs; not by one outside the dossier’s agency', async ({ page, context }) => {
   const code = slips().handed;
   const me = officer().username;
   await signIn(page);
@@ -209,27 +209,41 @@ test('a slip whose officer does not come back is sent by another officer who con
   await transcribe(page, code, () => 0);
   await page.getByRole('button', { name: 'Đăng xuất' }).click();
   await context.setOffline(false);
+  const queued = async () => (await storedRecords(page, 'outbox')).find((e) => e.dossier_code === code);
+  const before = await queued();
+  const entry = page.locator('.outbox-entry').filter({ hasText: code });
+  const takeOver = async (answer) => {
+    const asked = [];
+    page.once('dialog', (d) => (asked.push(d.message()), answer === 'yes' ? d.accept() : d.dismiss()));
+    await entry.getByRole('button', { name: 'Gửi bằng tài khoản của tôi' }).click();
+    await expect.poll(() => asked.length).toBe(1);
+    return asked[0];
+  };
 
+  // Another commune's officer: asked, says yes, and is refused: the dossier is not their agency's.
+  await signIn(page, demoAccount('canbo.h45.05', 'UBND xã Triệu Giang'));
+  await page.goto('/hop-thu');
+  await expect(entry).toContainText(`Chờ ${me} đăng nhập để gửi`);
+  await takeOver('yes');
+  await expect(page.getByRole('alert').filter({ hasText: `Hồ sơ ${code} không thuộc cơ quan của tài khoản bạn` })).toBeVisible();
+  await expect(entry).toContainText(`Chờ ${me} đăng nhập để gửi`);
+  expect(await queued()).toMatchObject({ owner: me, version: before.version, state: 'pending' });
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+
+  // The district's officer: the question names whose it was and as whose it will count; no changes nothing.
   await signIn(page, demoAccount('canbo.h45', 'UBND huyện Triệu Phong'));
   await page.goto('/hop-thu');
-  const entry = page.locator('.outbox-entry').filter({ hasText: code });
-  await expect(entry).toContainText(`Chờ ${me} đăng nhập để gửi`);
-  // Asked first, naming whose it was and to whom it will count; saying no changes nothing.
-  const asked = [];
-  page.once('dialog', (d) => (asked.push(d.message()), d.dismiss()));
-  await entry.getByRole('button', { name: 'Gửi bằng tài khoản của tôi' }).click();
-  await expect.poll(() => asked.length).toBe(1);
-  expect(asked[0]).toContain(`do tài khoản ${me} nhập trên máy này`);
-  expect(asked[0]).toContain('Gửi bằng tài khoản canbo.h45?');
+  const question = await takeOver('no');
+  expect(question).toContain(`nhập trên máy này bằng tài khoản ${me}`);
+  expect(question).toContain('Gửi bằng tài khoản canbo.h45?');
+  expect(await queued()).toMatchObject({ owner: me, version: before.version });
   await expect(entry).toContainText(`Chờ ${me} đăng nhập để gửi`);
   expect(db('SELECT count(*) AS n FROM ratings WHERE dossier_code = ?', code)[0].n).toBe(0);
 
-  page.once('dialog', (d) => d.accept());
-  await entry.getByRole('button', { name: 'Gửi bằng tài khoản của tôi' }).click();
+  await takeOver('yes');
   await expect(page.locator('.outbox-entry[data-state=sent]').filter({ hasText: code })).toBeVisible();
   expect(db('SELECT o.username FROM ratings r JOIN accounts o ON o.id = r.officer_id WHERE r.dossier_code = ?', code)).toEqual([
     { username: 'canbo.h45' },
   ]);
-  const [sent] = (await storedRecords(page, 'outbox')).filter((e) => e.dossier_code === code);
-  expect(sent.owner).toBe('canbo.h45');
+  expect((await queued()).owner).toBe('canbo.h45');
 });

@@ -43,6 +43,8 @@ pub fn Outbox() -> impl IntoView {
     });
     let persisted = LocalResource::new(crate::pwa::ask_persistent_storage);
     let problem = RwSignal::new(None::<outbox::Refusal>);
+    // Why another account's record was not taken over (checked with the server first).
+    let not_handed = RwSignal::new(None::<String>);
 
     let count = move || counts.get().unwrap_or_default();
     let pending = move || count().pending;
@@ -57,9 +59,27 @@ pub fn Outbox() -> impl IntoView {
         let (seen, me) = (entry.clone(), session.username_untracked());
         async move { outbox::discard(&seen, me.as_deref()).await }
     });
-    let hand_over = Action::new_local(move |(entry, me): &(OutboxEntry, String)| {
-        let (seen, me) = (entry.clone(), me.clone());
-        async move { outbox::hand_to(&seen, &me).await.map(|_| ()) }
+    // Only a dossier the signed-in account may rate for is taken over: the
+    // server is asked first (it answers "not found" for another agency's), so
+    // a slip is never parked under an account that cannot send it.
+    let hand_over = Action::new_local(move |(entry, me, bearer): &(OutboxEntry, String, String)| {
+        let (seen, me, bearer) = (entry.clone(), me.clone(), bearer.clone());
+        async move {
+            let code = seen.dossier_code.clone();
+            let owner = seen.owner.clone().unwrap_or_default();
+            match crate::api::dossier(&code, crate::api::Credential::Officer(&bearer)).await {
+                Ok(_) => {}
+                Err(crate::api::ApiErr::Refused { status: 404 | 403, .. }) => {
+                    return Err(t_string!(i18n, outbox.hand_over_out_of_scope, code = code, owner = owner));
+                }
+                Err(crate::api::ApiErr::Refused { status: 401, .. }) => {
+                    sync.needs_sign_in.0.set(true);
+                    return Err(t_string!(i18n, outbox.hand_over_signed_out).to_owned());
+                }
+                Err(_) => return Err(t_string!(i18n, outbox.hand_over_offline).to_owned()),
+            }
+            outbox::hand_to(&seen, &me).await.map(|_| ()).map_err(|r| refusal_text(i18n, &r).to_string())
+        }
     });
     // A refused operation is said; a retried record goes at once.
     Effect::new(move |_| match retry.value().get() {
@@ -72,10 +92,10 @@ pub fn Outbox() -> impl IntoView {
     });
     Effect::new(move |_| match hand_over.value().get() {
         Some(Ok(())) => {
-            problem.set(None);
+            not_handed.set(None);
             sync.send_now();
         }
-        Some(Err(r)) => problem.set(Some(r)),
+        Some(Err(why)) => not_handed.set(Some(why)),
         None => {}
     });
     Effect::new(move |_| match discard.value().get() {
@@ -93,7 +113,11 @@ pub fn Outbox() -> impl IntoView {
     // Another account's record, sent with the signed-in account instead
     // once the officer confirmed whose it was and to whom it will count.
     let ask_hand_over = move |entry: OutboxEntry| {
-        let (Some(me), Some(owner)) = (session.username_untracked(), entry.owner.clone()) else { return };
+        let (Some(me), Some(bearer), Some(owner)) =
+            (session.username_untracked(), session.token_untracked(), entry.owner.clone())
+        else {
+            return;
+        };
         let question = t_string!(
             i18n,
             outbox.confirm_hand_over,
@@ -102,7 +126,9 @@ pub fn Outbox() -> impl IntoView {
             me = me.clone()
         );
         if window().confirm_with_message(&question).unwrap_or(false) {
-            hand_over.dispatch_local((entry, me));
+            problem.set(None);
+            not_handed.set(None);
+            hand_over.dispatch_local((entry, me, bearer));
         }
     };
 
@@ -210,7 +236,9 @@ pub fn Outbox() -> impl IntoView {
                 </button>
             </div>
         </div>
-        <p class="error" role="alert">{move || problem.get().map(|r| refusal_text(i18n, &r))}</p>
+        <p class="error" role="alert">
+            {move || problem.get().map(|r| refusal_text(i18n, &r).to_string()).or_else(|| not_handed.get())}
+        </p>
         <Show when=move || counts.get().is_some() && total() == 0>
             <p class="hint">{t!(i18n, outbox.empty)}</p>
         </Show>
