@@ -124,57 +124,67 @@ async function openScanner(page) {
 /**
  * The camera's own start, with no app: a bare page whose first script asks
  * for the camera (as index.html's loader does on `/nhap-phieu`, the same
- * constraints) and shows it in a <video>, served from loopback by this
- * script. A fresh browser each run, a page already open first (as
- * signedInTablet's home screen): ms from `page.goto` until the video's first
- * frame (`requestVideoFrameCallback`), node-side as openScanner counts, and
- * in the page's clock the camera open and that frame. No app can show a
- * form before the frame it reads, so this is the floor of qrToForm's figure.
+ * constraints) and takes its first frame both ways a page can: as the
+ * loader does (`ImageCapture.grabFrame()`) and in a <video> (`loadeddata`,
+ * the event qrToForm's timeline calls the first frame). Served from
+ * loopback by this script. A fresh browser, a page already open first (as
+ * signedInTablet's home screen): ms from `page.goto` until the first frame
+ * either way, node-side as openScanner counts, and in the page's clock the
+ * camera open and each way's frame. No page can read a slip before it has a
+ * frame of it.
  */
-export async function cameraFloor(clip, runs = 9) {
-  const bare =
-    '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>camera</title><script>' +
-    'var t = (window.__floor = {});' +
-    'var mark = function (k) { if (!(k in t)) t[k] = performance.now(); };' +
-    "navigator.permissions.query({ name: 'camera' }).then(function () {" +
-    "  return navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 } }, audio: false });" +
-    '}).then(function (stream) {' +
-    "  mark('cameraOpen');" +
-    "  var video = document.createElement('video');" +
-    '  video.muted = true; video.playsInline = true; video.srcObject = stream;' +
-    "  video.requestVideoFrameCallback(function () { mark('firstFrame'); });" +
-    '  video.play(); document.documentElement.appendChild(video);' +
-    '});' +
-    '</script></head><body></body></html>';
+const BARE_CAMERA_PAGE =
+  '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>camera</title><script>' +
+  'var t = (window.__floor = {});' +
+  'var mark = function (k) { if (!(k in t)) t[k] = performance.now(); };' +
+  "navigator.permissions.query({ name: 'camera' }).then(function () {" +
+  "  return navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 } }, audio: false });" +
+  '}).then(function (stream) {' +
+  "  mark('cameraOpen');" +
+  '  new ImageCapture(stream.getVideoTracks()[0]).grabFrame().then(function (f) { f.close(); mark(\'grabbed\'); mark(\'firstFrame\'); });' +
+  "  var video = document.createElement('video');" +
+  '  video.muted = true; video.playsInline = true; video.srcObject = stream;' +
+  "  video.addEventListener('loadeddata', function () { mark('loadeddata'); mark('firstFrame'); });" +
+  '  video.play(); document.documentElement.appendChild(video);' +
+  '});' +
+  '</script></head><body></body></html>';
+
+/** A loopback server of the bare camera page (`/floor`) and an empty home page. */
+async function bareCameraServer() {
   const server = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(req.url === '/floor' ? bare : '<!doctype html><title>home</title>');
+    res.end(req.url === '/floor' ? BARE_CAMERA_PAGE : '<!doctype html><title>home</title>');
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const base = `http://127.0.0.1:${server.address().port}`;
-  const times = [];
-  const steps = [];
-  try {
-    for (let i = 0; i < runs; i++) {
-      const browser = await chromium.launch(withCamera(clip));
-      try {
-        const page = await (await browser.newContext()).newPage();
-        await page.goto(`${base}/`);
-        const t0 = Date.now();
-        await page.goto(`${base}/floor`);
-        await page.waitForFunction(() => 'firstFrame' in (window.__floor || {}), null, { timeout: 30_000 });
-        times.push(Date.now() - t0);
-        steps.push(await page.evaluate(() => window.__floor));
-      } finally {
-        await browser.close();
-      }
-    }
-  } finally {
-    server.close();
-  }
-  const step = (k) => median(steps.map((s) => s[k] ?? NaN));
-  return { median: median(times), runs: times, steps: { cameraOpen: step('cameraOpen'), firstFrame: step('firstFrame') } };
+  return { base: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
 }
+
+/** One run of the bare camera page in a fresh browser: node-side ms and the page's marks. */
+async function cameraFloorRun(base, clip) {
+  const browser = await chromium.launch(withCamera(clip));
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${base}/`);
+    const t0 = Date.now();
+    await page.goto(`${base}/floor`);
+    await page.waitForFunction(() => 'firstFrame' in (window.__floor || {}), null, { timeout: 30_000 });
+    const ms = Date.now() - t0;
+    // Both ways' marks, for the page-clock figures.
+    await page.waitForFunction(() => 'grabbed' in window.__floor && 'loadeddata' in window.__floor, null, { timeout: 30_000 });
+    return { ms, steps: await page.evaluate(() => window.__floor) };
+  } finally {
+    await browser.close();
+  }
+}
+
+const floorSummary = (runs) => {
+  const step = (k) => median(runs.map((r) => r.steps[k] ?? NaN));
+  return {
+    median: median(runs.map((r) => r.ms)),
+    runs: runs.map((r) => r.ms),
+    steps: { cameraOpen: step('cameraOpen'), grabbed: step('grabbed'), loadeddata: step('loadeddata') },
+  };
+};
 
 /**
  * Opening `/nhap-phieu` with the slip in view (qrToForm's method, without
@@ -236,9 +246,11 @@ function timeline() {
  * caches warm, the service worker in control, the camera allowed): a
  * desk's tablet on its next working day.
  */
-export async function qrToForm(baseUrl, clip, officer, runs = 3, { again = false } = {}) {
+export async function qrToForm(baseUrl, clip, officer, runs = 3, { again = false, floor = false } = {}) {
   const times = [];
   const steps = [];
+  const floors = [];
+  const bare = floor ? await bareCameraServer() : null;
   const open = openScanner;
   let browser = null;
   try {
@@ -257,13 +269,16 @@ export async function qrToForm(baseUrl, clip, officer, runs = 3, { again = false
       times.push(await open(page));
       steps.push(await page.evaluate(() => window.__benchTimeline));
       if (again) await page.waitForTimeout(1000);
+      // The camera's own start on a bare page, run for run with the app's.
+      if (bare) floors.push(await cameraFloorRun(bare.base, clip));
     }
   } finally {
     await browser?.close();
+    bare?.close();
   }
   const keys = ['cameraOpen', 'firstFrame', 'workerReady', 'firstRead', 'firstReadMs', 'form'];
   const medians = Object.fromEntries(keys.map((k) => [k, median(steps.map((s) => s[k] ?? NaN))]));
-  return { median: median(times), runs: times, steps: medians };
+  return { median: median(times), runs: times, steps: medians, floor: bare ? floorSummary(floors) : null };
 }
 
 /**
