@@ -64,8 +64,12 @@ impl std::fmt::Display for FileError {
     }
 }
 
+/// A text cell, trimmed and composed (NFC): "Tâm" typed as "a" plus a
+/// combining circumflex is the same name as the one typed as "â".
 fn text(cell: &str, column: &str, line: usize) -> Result<String, RowError> {
-    let t = cell.trim();
+    use unicode_normalization::UnicodeNormalization;
+    let composed: String = cell.trim().nfc().collect();
+    let t = composed.as_str();
     if t.chars().count() > MAX_TEXT {
         return Err(RowError {
             line,
@@ -114,6 +118,29 @@ impl Lines<'_> {
     }
 }
 
+/// The file's separator, read from its header line: a comma, or the
+/// semicolon (or tab) that Excel writes where the decimal mark is a comma,
+/// as on Vietnamese Windows, whichever the header has most of outside quotes.
+fn delimiter(input: &str) -> u8 {
+    let header = input.lines().next().unwrap_or("");
+    let (mut quoted, mut counts) = (false, [0usize; 3]);
+    for b in header.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let most = counts.iter().copied().max().unwrap_or(0);
+    match counts.iter().position(|&c| c == most && c > 0) {
+        Some(1) => b';',
+        Some(2) => b'\t',
+        _ => b',',
+    }
+}
+
 /// A row's line in the file and its cells.
 type TableRow = (usize, Vec<String>);
 
@@ -126,7 +153,11 @@ fn read_table(
     required: &[&'static str],
 ) -> Result<(Vec<TableRow>, Vec<RowError>), FileError> {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
-    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(input.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter(input))
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(input.as_bytes());
     let headers = reader.headers().map_err(|e| FileError::NotCsv(e.to_string()))?.clone();
     let index = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
     let missing: Vec<&'static str> = required.iter().copied().filter(|c| index(c).is_none()).collect();
@@ -381,5 +412,41 @@ mod tests {
             parse_csv("ma_ho_so,thu_tuc\nA,B\n"),
             Err(FileError::MissingColumns(vec!["co_quan", "ngay_tiep_nhan", "ngay_hen_tra"]))
         );
+    }
+}
+
+#[cfg(test)]
+mod spreadsheet_files {
+    use super::*;
+
+    /// Excel on Vietnamese Windows saves "CSV" with semicolons; a header
+    /// with commas inside quotes is still a comma file.
+    #[test]
+    fn semicolon_files_read_as_comma_files() {
+        let comma = "ma_ho_so,thu_tuc,co_quan,can_bo,nguoi_nop,ngay_tiep_nhan,ngay_hen_tra,ngay_tra\n\
+                     A-1,\"Khai sinh; trích lục\",H45,Lê Thị Hoa,,05/01/2024,06/01/2024,\n";
+        let semicolon = "\u{feff}ma_ho_so;thu_tuc;co_quan;can_bo;nguoi_nop;ngay_tiep_nhan;ngay_hen_tra;ngay_tra\r\n\
+                         A-1;\"Khai sinh; trích lục\";H45;Lê Thị Hoa;;05/01/2024;06/01/2024;\r\n";
+        let (a, errors_a) = parse_csv(comma).unwrap();
+        let (b, errors_b) = parse_csv(semicolon).unwrap();
+        assert!(errors_a.is_empty() && errors_b.is_empty(), "{errors_a:?} {errors_b:?}");
+        assert_eq!(a, b);
+        assert_eq!(b[0].procedure, "Khai sinh; trích lục");
+        assert_eq!(delimiter("\"a,b\";c;d\n"), b';');
+        assert_eq!(delimiter("a\tb\tc\n"), b'\t');
+        assert_eq!(delimiter("ma_ho_so\n"), b',');
+    }
+
+    /// The same name typed composed or decomposed is one name.
+    #[test]
+    fn decomposed_names_are_stored_composed() {
+        let composed = "Trần Thị Tâm";
+        let decomposed = "Tra\u{302}\u{300}n Thi\u{323} Ta\u{302}m";
+        assert_ne!(composed, decomposed);
+        let file = |name: &str| format!("co_quan,ho_ten,chuc_vu\nH45.03,{name},\n");
+        let (a, _) = parse_officials(&file(composed)).unwrap();
+        let (b, _) = parse_officials(&file(decomposed)).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(b[0].full_name, composed);
     }
 }
