@@ -110,3 +110,30 @@ test('a rating made in the app shows up in its quarter’s report, with charts a
   await expect(page.getByRole('status').filter({ hasText: 'Đang ngoại tuyến — số liệu lúc' })).toBeVisible();
   await expect(row.locator('.rated')).toHaveText(String(before + 1));
 });
+
+test('the report on screen is always the period the pickers, the address, the downloads and the print links name', async ({ page }) => {
+  await page.goto('/dang-nhap');
+  await page.getByLabel('Tên đăng nhập').fill('vanphong');
+  await page.getByLabel('Mật khẩu').fill('danhgia-demo');
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page).toHaveURL(/\/nhap-phieu$/);
+  await openReport(page, 2025, 2);
+  const range = page.getByText(/hồ sơ trả kết quả từ/).first();
+  await expect(range).toContainText('từ 01/04/2025 đến 30/06/2025');
+
+  // Another period picked, "Xem báo cáo" not pressed: the screen follows at once.
+  await page.getByLabel('Năm').selectOption('2024');
+  await page.getByLabel('Kỳ').selectOption('1');
+  await expect(range).toContainText('từ 01/01/2024 đến 31/03/2024');
+  await expect(page).toHaveURL(/\/bao-cao\?nam=2024&quy=1/);
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Tải CSV' }).click();
+  expect((await download).suggestedFilename()).toBe('danhgia-2024-Q1.csv');
+  await expect(page.getByRole('link', { name: 'Mẫu 02' })).toHaveAttribute('href', /nam=2024&quy=1/);
+
+  // A reload, or coming back, shows the same period.
+  await page.reload();
+  await expect(page.getByLabel('Năm')).toHaveValue('2024');
+  await expect(page.getByLabel('Kỳ')).toHaveValue('1');
+  await expect(range).toContainText('từ 01/01/2024 đến 31/03/2024');
+});

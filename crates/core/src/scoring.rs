@@ -117,14 +117,17 @@ pub fn score_officials(dossiers: &[DossierFacts]) -> Vec<OfficialScore> {
             }
             let n = list.len() as u32;
             let unhappy = list.iter().filter(|d| is_dissatisfied(d)).count() as u32;
+            let rated = list.iter().filter(|d| d.answers.is_some()).count() as u32;
             OfficialScore {
                 official_id,
                 dossiers: n,
-                rated: list.iter().filter(|d| d.answers.is_some()).count() as u32,
+                rated,
                 total: averages.values().sum(),
                 averages,
                 satisfaction,
-                satisfaction_rate: (n > 0).then(|| f64::from(n - unhappy) / f64::from(n) * 100.0),
+                // None before any rating, as for agencies: 100 % of dossiers
+                // nobody rated said nothing.
+                satisfaction_rate: (rated > 0).then(|| f64::from(n - unhappy) / f64::from(n) * 100.0),
             }
         })
         .collect()
@@ -434,6 +437,19 @@ mod tests {
             (a.standing, a.total, a.proportional, a.band.as_deref(), a.rank),
             (Standing::Graded, 11.25, true, Some("fair"), Some(2))
         );
+    }
+
+    /// An official whose dossiers nobody rated has no satisfaction rate
+    /// (it read 100 %, every dossier counted as "not dissatisfied").
+    #[test]
+    fn an_official_with_no_rating_has_no_satisfaction_rate() {
+        let book = RuleBook::builtin();
+        let rules = book.by_version("tt01-qd766-2022").unwrap();
+        let unrated = [dossier(rules, "H45.03", 7, "09/07/2026", None)];
+        let [s] = score_officials(&unrated).try_into().unwrap();
+        assert_eq!((s.dossiers, s.rated, s.satisfaction_rate), (1, 0, None));
+        let rated = [dossier(rules, "H45.03", 7, "09/07/2026", Some(&[("s_overall", "satisfied")]))];
+        assert_eq!(score_officials(&rated)[0].satisfaction_rate, Some(100.0));
     }
 
     #[test]

@@ -33,6 +33,19 @@ pub fn total(a: &AgencyRow) -> String {
     }
 }
 
+/// An official's total out of 10 as the report shows it: "—" with no rated
+/// dossier, in brackets while some of the official's indicators have no
+/// points (those the citizen answers, before any rating), as agencies'.
+pub fn official_total(o: &danhgia_core::wire::OfficialRow) -> String {
+    if o.rated == 0 {
+        "—".into()
+    } else if danhgia_core::scoring::OFFICIAL_INDICATORS.iter().all(|n| o.averages.contains_key(n)) {
+        format!("{:.2}", o.total)
+    } else {
+        format!("({:.2})", o.total)
+    }
+}
+
 /// The grade, or why there is none.
 pub fn grade(i18n: I18n, bands: &Bands, a: &AgencyRow) -> String {
     match a.standing.as_str() {

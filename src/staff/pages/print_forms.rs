@@ -226,7 +226,7 @@ fn mau03(i18n: I18n, report: &Report) -> impl IntoView + use<> {
                     <td>{o.dossiers}</td>
                     <td>{o.rated}</td>
                     {[1u8, 2, 3, 4, 7].map(|n| view! { <td>{points_of(o.averages.get(&n).copied())}</td> }).collect_view()}
-                    <td class="total">{format!("{:.2}", o.total)}</td>
+                    <td class="total">{grades::official_total(o)}</td>
                     <td>{grades::rate(o.satisfaction_rate)}</td>
                 </tr>
             }

@@ -94,22 +94,54 @@ pub fn Reports() -> impl IntoView {
     let choice = PeriodChoice::from_query();
     // The units a district may pick: its own and its agencies.
     let units = RwSignal::new(Vec::<(String, String)>::new());
-    let state = RwSignal::new(match cached_report() {
+    // A report kept from before, when the address names no period: the
+    // pickers show its period and unit, so what is on screen and what they
+    // say (and what exports and links use) agree.
+    let kept = cached_report();
+    if !PeriodChoice::named_in_query()
+        && let Some(c) = &kept
+    {
+        choice.year.set(c.report.period.year.to_string());
+        choice.quarter.set(c.report.period.quarter.unwrap_or(0).to_string());
+        choice.unit.set(c.report.unit.clone());
+    }
+    let state = RwSignal::new(match kept {
         Some(c) => State::Ready { report: Box::new(c.report), offline_since: Some(c.fetched_at) },
         None => State::Idle,
     });
+    // The choice the last load asked for (after a district's first report,
+    // with the unit it answered for), and which load is the latest: an
+    // earlier one answering late is dropped.
+    let loaded = StoredValue::new(None::<(Period, String)>);
+    let latest = StoredValue::new(0u32);
+    let navigate = StoredValue::new_local(leptos_router::hooks::use_navigate());
 
     let load = move || {
         let Some(bearer) = session.token_untracked() else { return };
         let Some(period) = choice.period_untracked() else { return };
         let u = choice.unit_untracked();
+        loaded.set_value(Some((period, u.clone().unwrap_or_default())));
+        latest.update_value(|n| *n = n.wrapping_add(1));
+        let this = latest.get_value();
+        // The period in the address: a reload, or Back from another screen, shows it again.
+        navigate.with_value(|go| {
+            go(
+                &format!("/bao-cao{}", untrack(|| choice.query())),
+                leptos_router::NavigateOptions { replace: true, scroll: false, ..Default::default() },
+            )
+        });
         state.set(State::Loading);
         spawn_local(async move {
-            match fetch_report(&bearer, period, u.as_deref()).await {
+            let fetched = fetch_report(&bearer, period, u.as_deref()).await;
+            if latest.get_value() != this {
+                return;
+            }
+            match fetched {
                 Ok((report, offline_since)) => {
                     // A district's first report lists the units it may pick.
                     if offline_since.is_none() && units.with_untracked(Vec::is_empty) && report.agencies.len() > 1 {
                         units.set(report.agencies.iter().map(|a| (a.agency_id.clone(), a.name.clone())).collect());
+                        loaded.set_value(Some((period, report.unit.clone())));
                         choice.unit.set(report.unit.clone());
                     }
                     state.set(State::Ready { report: Box::new(report), offline_since });
@@ -122,6 +154,16 @@ pub fn Reports() -> impl IntoView {
     if PeriodChoice::named_in_query() {
         load();
     }
+    // Another period or unit picked: shown at once, so that the report on
+    // screen is always the one the pickers, the downloads and the print
+    // forms' links name.
+    Effect::new(move |seen: Option<()>| {
+        let picked = (choice.year.get(), choice.quarter.get(), choice.unit.get());
+        let now = choice.period_untracked().map(|p| (p, picked.2));
+        if seen.is_some() && now.is_some() && now != loaded.get_value() {
+            load();
+        }
+    });
     let export = move |format: &'static str| {
         let Some(bearer) = session.token_untracked() else { return };
         let Some(period) = choice.period_untracked() else { return };
@@ -280,7 +322,7 @@ fn report_view(i18n: I18n, report: Report, offline_since: Option<f64>) -> impl I
                     <td>{o.dossiers}</td>
                     <td>{o.rated}</td>
                     {[1u8, 2, 3, 4, 7].map(|n| view! { <td>{grades::points(o.averages.get(&n).copied())}</td> }).collect_view()}
-                    <td class="total">{format!("{:.2}", o.total)}</td>
+                    <td class="total">{grades::official_total(o)}</td>
                     <td>{grades::rate(o.satisfaction_rate)}</td>
                 </tr>
             }
