@@ -257,7 +257,9 @@ fn IndicatorEntry(view: AgencyScoreView, period: Period, may_self: bool, may_ver
         // Only what changed is sent (an unchanged self-assessment after the
         // district verified would be refused as a change).
         let self_points = self_points.filter(|p| Some(*p) != before.self_assessed);
-        let why = reason.get_untracked().trim().to_owned();
+        // The reason is one line (it goes into the forms' cells): lines the
+        // box let the officer type are joined, not refused.
+        let why = reason.get_untracked().split_whitespace().collect::<Vec<_>>().join(" ");
         let verified =
             verified.filter(|p| Some(*p) != before.verified || (why != before.reason.clone().unwrap_or_default()));
         if self_points.is_none() && verified.is_none() {
