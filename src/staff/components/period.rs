@@ -118,7 +118,7 @@ pub fn PeriodFields(choice: PeriodChoice, #[prop(default = "period")] id: &'stat
         <label for=quarter_id.clone()>{t!(i18n, period.quarter)}</label>
         <select id=quarter_id prop:value=move || choice.quarter.get() on:change=move |ev| choice.quarter.set(event_target_value(&ev))>
             <option value="0">{t!(i18n, period.whole_year)}</option>
-            {(1..=4).map(|n| view! { <option value=n.to_string()>{t_string!(i18n, period.q, n = n)}</option> }).collect_view()}
+            {(1..=4).map(|n| view! { <option value=n.to_string()>{t!(i18n, period.q, n = n)}</option> }).collect_view()}
         </select>
     }
 }
