@@ -82,11 +82,7 @@ pub fn forms(report: &Report) -> Vec<Form> {
                 o.rated.to_string(),
             ];
             row.extend([1u8, 2, 3, 4, 7].iter().map(|n| num(o.averages.get(n).copied())));
-            row.extend([
-                format!("{:.2}", o.total),
-                dissatisfied(&o.satisfaction).to_string(),
-                num(o.satisfaction_rate),
-            ]);
+            row.extend([o.total_shown(), dissatisfied(&o.satisfaction).to_string(), num(o.satisfaction_rate)]);
             row
         })
         .collect();

@@ -22,10 +22,14 @@ fn error(line: usize, reason: &str, detail: String) -> ImportRowError {
 
 /// The official of `agency_id` with this name (the one it was merged into,
 /// if it was an import typo), created if there is none.
+/// `name` is composed (NFC); an official stored before names were composed
+/// may hold its decomposed form (NFD), and is the same official.
 pub fn official_id(sql: &mut dyn Sql, agency_id: &str, name: &str) -> Result<i64, DbError> {
+    let decomposed = danhgia_core::import::decompose(name);
     let found = sql.row(
-        "SELECT id, merged_into FROM officials WHERE agency_id = $1 AND full_name = $2 ORDER BY id LIMIT 1",
-        params![agency_id, name],
+        "SELECT id, merged_into FROM officials WHERE agency_id = $1 AND full_name IN ($2, $3)
+         ORDER BY full_name = $2 DESC, id LIMIT 1",
+        params![agency_id, name, decomposed.as_str()],
     )?;
     match found {
         Some(row) => Ok(row.get::<Option<i64>>(1)?.map_or_else(|| row.get(0), Ok)?),

@@ -64,11 +64,25 @@ impl std::fmt::Display for FileError {
     }
 }
 
-/// A text cell, trimmed and composed (NFC): "Tâm" typed as "a" plus a
-/// combining circumflex is the same name as the one typed as "â".
-fn text(cell: &str, column: &str, line: usize) -> Result<String, RowError> {
+/// A name or text as stored: composed (NFC), so that "Tâm" typed as "a"
+/// plus a combining circumflex is the same name as the one typed as "â".
+/// (Not in `account::clean_line`: the officers' apps use that, and would
+/// carry the tables.)
+pub fn compose(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    let composed: String = cell.trim().nfc().collect();
+    s.nfc().collect()
+}
+
+/// The decomposed form of a name (NFD), as a decomposing keyboard setting
+/// typed it: what names stored before imports composed them may hold.
+pub fn decompose(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd().collect()
+}
+
+/// A text cell, trimmed and composed ([`compose`]).
+fn text(cell: &str, column: &str, line: usize) -> Result<String, RowError> {
+    let composed = compose(cell.trim());
     let t = composed.as_str();
     if t.chars().count() > MAX_TEXT {
         return Err(RowError {
@@ -118,11 +132,12 @@ impl Lines<'_> {
     }
 }
 
-/// The file's separator, read from its header line: a comma, or the
-/// semicolon (or tab) that Excel writes where the decimal mark is a comma,
-/// as on Vietnamese Windows, whichever the header has most of outside quotes.
+/// The file's separator, read from its header line (the first that is not
+/// blank, as the CSV reader skips blank lines): a comma, or the semicolon
+/// (or tab) that Excel writes where the decimal mark is a comma, as on
+/// Vietnamese Windows, whichever the header has most of outside quotes.
 fn delimiter(input: &str) -> u8 {
-    let header = input.lines().next().unwrap_or("");
+    let header = input.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let (mut quoted, mut counts) = (false, [0usize; 3]);
     for b in header.bytes() {
         match b {
@@ -153,8 +168,15 @@ fn read_table(
     required: &[&'static str],
 ) -> Result<(Vec<TableRow>, Vec<RowError>), FileError> {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    // Excel's "sep=;" first line names the separator; it is no header.
+    let (input, separator, skipped) = match input.split_once('\n') {
+        Some((first, rest)) if first.trim().len() == 5 && first.trim().starts_with("sep=") => {
+            (rest, first.trim().as_bytes()[4], 1)
+        }
+        _ => (input, delimiter(input), 0),
+    };
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter(input))
+        .delimiter(separator)
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(input.as_bytes());
@@ -166,7 +188,7 @@ fn read_table(
     }
     let col: Vec<Option<usize>> = columns.iter().map(|c| index(c)).collect();
     let (mut rows, mut errors) = (Vec::new(), Vec::new());
-    let mut lines = Lines { text: input.as_bytes(), at: 0, line: 1 };
+    let mut lines = Lines { text: input.as_bytes(), at: 0, line: 1 + skipped };
     for (n, record) in reader.records().enumerate() {
         if n >= MAX_ROWS {
             return Err(FileError::TooManyRows);
@@ -435,6 +457,14 @@ mod spreadsheet_files {
         assert_eq!(delimiter("\"a,b\";c;d\n"), b';');
         assert_eq!(delimiter("a\tb\tc\n"), b'\t');
         assert_eq!(delimiter("ma_ho_so\n"), b',');
+        // A blank first line, as the reader skips it.
+        let (after_blank, _) = parse_csv(&format!("\n{}", &semicolon[3..])).unwrap();
+        assert_eq!((after_blank[0].line, &after_blank[0].procedure), (3, &b[0].procedure));
+        // Excel's "sep=;" line: not a header, and lines still counted from the file's first.
+        let with_sep = format!("sep=;\n{}A-2;Khai sinh;H45;;;32/01/2024;06/01/2024;\n", &semicolon[3..]);
+        let (rows, errors) = parse_csv(&with_sep).unwrap();
+        assert_eq!((rows.len(), rows[0].line, &rows[0].procedure), (1, 3, &b[0].procedure));
+        assert_eq!(errors.iter().map(|e| (e.line, e.reason)).collect::<Vec<_>>(), [(4, "bad_date")]);
     }
 
     /// The same name typed composed or decomposed is one name.

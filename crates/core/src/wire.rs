@@ -241,6 +241,21 @@ pub struct OfficialRow {
     pub satisfaction_rate: Option<f64>,
 }
 
+impl OfficialRow {
+    /// The total out of 10 as reports show it: "—" with no rated dossier, in
+    /// brackets while some of the official's indicators have no points
+    /// (those the citizen answers), as an agency's incomplete total.
+    pub fn total_shown(&self) -> String {
+        if self.rated == 0 {
+            "—".into()
+        } else if crate::scoring::OFFICIAL_INDICATORS.iter().all(|n| self.averages.contains_key(n)) {
+            format!("{:.2}", self.total)
+        } else {
+            format!("({:.2})", self.total)
+        }
+    }
+}
+
 /// An agency's entries for a per-agency indicator: its own and the verified points.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

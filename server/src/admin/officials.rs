@@ -76,7 +76,9 @@ fn active_agency(sql: &mut dyn Sql, scope: &Scope, agency: &str) -> Result<Strin
 
 pub fn create(sql: &mut dyn Sql, actor: &Actor, input: &OfficialInput) -> Result<OfficialInfo> {
     let agency = active_agency(sql, &actor.scope, &input.agency_id)?;
-    let full_name = clean_line(&input.full_name, 150).map_err(|e| AdminError::field("full_name", e))?;
+    let full_name = clean_line(&input.full_name, 150)
+        .map(|n| danhgia_core::import::compose(&n))
+        .map_err(|e| AdminError::field("full_name", e))?;
     let position = position(&input.position)?;
     if sql.exists(
         "SELECT 1 FROM officials WHERE agency_id = $1 AND full_name = $2 AND active = 1",
@@ -98,7 +100,7 @@ pub fn update(sql: &mut dyn Sql, actor: &Actor, id: i64, patch: &OfficialPatch) 
     let full_name = patch
         .full_name
         .as_deref()
-        .map(|n| clean_line(n, 150))
+        .map(|n| clean_line(n, 150).map(|n| danhgia_core::import::compose(&n)))
         .transpose()
         .map_err(|e| AdminError::field("full_name", e))?;
     let position = patch.position.as_deref().map(position).transpose()?;

@@ -152,11 +152,16 @@ impl dyn Sql + '_ {
     /// `key` this way run together, but not while one that serializes on it
     /// runs (a shared advisory lock on PostgreSQL). Taken first, before any
     /// row is written, so that it cannot deadlock with the exclusive side.
+    /// Waited for at most 2 s, then the transaction fails (the caller's
+    /// client retries): requests queued behind a long exclusive holder would
+    /// otherwise hold every pooled connection meanwhile.
     pub fn alongside(&mut self, key: &str) -> Result<(), DbError> {
         match self.backend() {
             Backend::Sqlite => Ok(()),
             Backend::Postgres => {
+                self.query("SELECT set_config('lock_timeout', '2s', true)", crate::params![])?;
                 self.query("SELECT 1 FROM pg_advisory_xact_lock_shared(hashtext($1))", crate::params![key])?;
+                self.query("SELECT set_config('lock_timeout', '0', true)", crate::params![])?;
                 Ok(())
             }
         }

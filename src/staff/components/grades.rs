@@ -37,13 +37,7 @@ pub fn total(a: &AgencyRow) -> String {
 /// dossier, in brackets while some of the official's indicators have no
 /// points (those the citizen answers, before any rating), as agencies'.
 pub fn official_total(o: &danhgia_core::wire::OfficialRow) -> String {
-    if o.rated == 0 {
-        "—".into()
-    } else if danhgia_core::scoring::OFFICIAL_INDICATORS.iter().all(|n| o.averages.contains_key(n)) {
-        format!("{:.2}", o.total)
-    } else {
-        format!("({:.2})", o.total)
-    }
+    o.total_shown()
 }
 
 /// The grade, or why there is none.

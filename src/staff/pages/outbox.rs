@@ -67,16 +67,19 @@ pub fn Outbox() -> impl IntoView {
         async move {
             let code = seen.dossier_code.clone();
             let owner = seen.owner.clone().unwrap_or_default();
+            use crate::api::ApiErr;
             match crate::api::dossier(&code, crate::api::Credential::Officer(&bearer)).await {
                 Ok(_) => {}
-                Err(crate::api::ApiErr::Refused { status: 404 | 403, .. }) => {
-                    return Err(t_string!(i18n, outbox.hand_over_out_of_scope, code = code, owner = owner));
-                }
-                Err(crate::api::ApiErr::Refused { status: 401, .. }) => {
+                Err(ApiErr::Refused { status: 401, .. }) => {
                     sync.needs_sign_in.0.set(true);
                     return Err(t_string!(i18n, outbox.hand_over_signed_out).to_owned());
                 }
-                Err(_) => return Err(t_string!(i18n, outbox.hand_over_offline).to_owned()),
+                Err(ApiErr::Network | ApiErr::Server(_)) => {
+                    return Err(t_string!(i18n, outbox.hand_over_offline).to_owned());
+                }
+                // Not found among the account's dossiers (another agency's,
+                // or none), or not the account's to rate for.
+                Err(_) => return Err(t_string!(i18n, outbox.hand_over_out_of_scope, code = code, owner = owner)),
             }
             outbox::hand_to(&seen, &me).await.map(|_| ()).map_err(|r| refusal_text(i18n, &r).to_string())
         }
@@ -177,9 +180,10 @@ pub fn Outbox() -> impl IntoView {
             }
         });
         // Another account's record not yet delivered: a signed-in officer may send it instead.
+        // (An administrator's account enters no ratings.)
         let handed = (others.is_some()
             && matches!(state, EntryState::Pending | EntryState::Rejected)
-            && session.username_untracked().is_some())
+            && session.0.with_untracked(|s| s.as_ref().is_some_and(|s| s.officer.role != "admin")))
         .then(|| {
             view! {
                 <div class="actions">

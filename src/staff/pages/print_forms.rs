@@ -9,7 +9,7 @@ use crate::lang::date_vn;
 use crate::session::CurrentSession;
 use crate::staff::components::grades;
 use crate::staff::components::period::{PeriodChoice, period_label};
-use crate::staff::pages::reports::fetch_report;
+use crate::staff::pages::reports::{fetch_report, keep_report};
 use danhgia_core::wire::Report;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -46,7 +46,13 @@ pub fn PrintForm() -> impl IntoView {
         let (bearer, period, unit) = (session.token_untracked(), choice.period_untracked(), choice.unit_untracked());
         async move {
             match (bearer, period) {
-                (Some(bearer), Some(period)) => fetch_report(&bearer, period, unit.as_deref()).await.ok(),
+                (Some(bearer), Some(period)) => {
+                    let fetched = fetch_report(&bearer, period, unit.as_deref()).await.ok();
+                    if let Some((report, None)) = &fetched {
+                        keep_report(report);
+                    }
+                    fetched
+                }
                 _ => None,
             }
         }

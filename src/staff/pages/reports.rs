@@ -50,20 +50,23 @@ pub fn cached_report() -> Option<Cached> {
     stored::<Cached>(CACHE_KEY)
 }
 
-/// Fetches a report, keeping it for offline viewing; offline (no answer, or
-/// the server failing), the kept one if it is of the same period and unit
-/// (with the time it was fetched). Never when the server refused it: the
-/// account may no longer see it.
+/// Keeps a report fetched from the server for offline viewing (the one
+/// shown: an answer that came too late to be shown is not kept).
+pub fn keep_report(report: &Report) {
+    store(CACHE_KEY, &Cached { report: report.clone(), fetched_at: js_sys::Date::now() });
+}
+
+/// Fetches a report; offline (no answer, or the server failing), the kept
+/// one if it is of the same period and unit (with the time it was
+/// fetched). Never when the server refused it: the account may no longer
+/// see it. The caller keeps what it shows ([`keep_report`]).
 pub async fn fetch_report(
     bearer: &str,
     period: Period,
     unit: Option<&str>,
 ) -> Result<(Report, Option<f64>), api::ApiErr> {
     match api::report(bearer, period.year, period.quarter, unit).await {
-        Ok(report) => {
-            store(CACHE_KEY, &Cached { report: report.clone(), fetched_at: js_sys::Date::now() });
-            Ok((report, None))
-        }
+        Ok(report) => Ok((report, None)),
         Err(e) => match kept_instead(&e) {
             Some(c) if c.report.period == period && unit.is_none_or(|u| u == c.report.unit) => {
                 Ok((c.report, Some(c.fetched_at)))
@@ -116,7 +119,10 @@ pub fn Reports() -> impl IntoView {
     let latest = StoredValue::new(0u32);
     let navigate = StoredValue::new_local(leptos_router::hooks::use_navigate());
 
-    let load = move || {
+    // `picked`: the officer chose the period here (not a link that opened the
+    // page, whose address already names it: rewriting it then would replace
+    // the previous screen's entry in the history).
+    let load = move |picked: bool| {
         let Some(bearer) = session.token_untracked() else { return };
         let Some(period) = choice.period_untracked() else { return };
         let u = choice.unit_untracked();
@@ -124,12 +130,14 @@ pub fn Reports() -> impl IntoView {
         latest.update_value(|n| *n = n.wrapping_add(1));
         let this = latest.get_value();
         // The period in the address: a reload, or Back from another screen, shows it again.
-        navigate.with_value(|go| {
-            go(
-                &format!("/bao-cao{}", untrack(|| choice.query())),
-                leptos_router::NavigateOptions { replace: true, scroll: false, ..Default::default() },
-            )
-        });
+        if picked {
+            navigate.with_value(|go| {
+                go(
+                    &format!("/bao-cao{}", untrack(|| choice.query())),
+                    leptos_router::NavigateOptions { replace: true, scroll: false, ..Default::default() },
+                )
+            });
+        }
         state.set(State::Loading);
         spawn_local(async move {
             let fetched = fetch_report(&bearer, period, u.as_deref()).await;
@@ -138,11 +146,29 @@ pub fn Reports() -> impl IntoView {
             }
             match fetched {
                 Ok((report, offline_since)) => {
+                    if offline_since.is_none() {
+                        keep_report(&report);
+                    }
                     // A district's first report lists the units it may pick.
-                    if offline_since.is_none() && units.with_untracked(Vec::is_empty) && report.agencies.len() > 1 {
-                        units.set(report.agencies.iter().map(|a| (a.agency_id.clone(), a.name.clone())).collect());
-                        loaded.set_value(Some((period, report.unit.clone())));
-                        choice.unit.set(report.unit.clone());
+                    if offline_since.is_none() && units.with_untracked(Vec::is_empty) {
+                        if report.agencies.len() > 1 {
+                            units.set(report.agencies.iter().map(|a| (a.agency_id.clone(), a.name.clone())).collect());
+                            loaded.set_value(Some((period, report.unit.clone())));
+                            choice.unit.set(report.unit.clone());
+                        } else if u.is_some() {
+                            // One of its communes, named in the address or kept: the
+                            // list comes from the account's own unit's report.
+                            let bearer = bearer.clone();
+                            spawn_local(async move {
+                                if let Ok(own) = api::report(&bearer, period.year, period.quarter, None).await
+                                    && own.agencies.len() > 1
+                                {
+                                    units.set(
+                                        own.agencies.iter().map(|a| (a.agency_id.clone(), a.name.clone())).collect(),
+                                    );
+                                }
+                            });
+                        }
                     }
                     state.set(State::Ready { report: Box::new(report), offline_since });
                 }
@@ -152,7 +178,7 @@ pub fn Reports() -> impl IntoView {
     };
     // Opened from another screen's link: show that period at once.
     if PeriodChoice::named_in_query() {
-        load();
+        load(false);
     }
     // Another period or unit picked: shown at once, so that the report on
     // screen is always the one the pickers, the downloads and the print
@@ -161,7 +187,7 @@ pub fn Reports() -> impl IntoView {
         let picked = (choice.year.get(), choice.quarter.get(), choice.unit.get());
         let now = choice.period_untracked().map(|p| (p, picked.2));
         if seen.is_some() && now.is_some() && now != loaded.get_value() {
-            load();
+            load(true);
         }
     });
     let export = move |format: &'static str| {
@@ -193,7 +219,7 @@ pub fn Reports() -> impl IntoView {
             <p class="card">{t!(i18n, report.sign_in)}</p>
             <A href="/dang-nhap" attr:class="btn">{t!(i18n, officer.sign_in)}</A>
         }>
-            <form class="card report-picker no-print" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); load(); }>
+            <form class="card report-picker no-print" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); load(true); }>
                 <div class="row">
                     <PeriodFields choice=choice id="report" />
                     <Show when=move || !units.with(Vec::is_empty)>

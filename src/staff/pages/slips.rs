@@ -21,13 +21,22 @@ fn PrintBar() -> impl IntoView {
     let paper = RwSignal::new(Paper::A5);
     // The paper size is a named page in the style sheet (`@page a5`…), picked
     // by a class: the Content-Security-Policy allows no inline styles.
+    // The body itself is on that page (else what comes before and after the
+    // slip gets pages of the default size); the class goes when the screen
+    // does, so no other screen prints on A5 or A6.
     Effect::new(move |_| {
-        let class = match paper.get() {
-            Paper::A5 => "paper-a5",
-            Paper::A6 => "paper-a6",
+        let (on, off) = match paper.get() {
+            Paper::A5 => ("paper-a5", "paper-a6"),
+            Paper::A6 => ("paper-a6", "paper-a5"),
         };
         if let Some(body) = document().body() {
-            body.set_class_name(class);
+            let _ = body.class_list().remove_1(off);
+            let _ = body.class_list().add_1(on);
+        }
+    });
+    on_cleanup(|| {
+        if let Some(body) = document().body() {
+            let _ = body.class_list().remove_2("paper-a5", "paper-a6");
         }
     });
     let choice = move |p: Paper, label: &'static str| {
