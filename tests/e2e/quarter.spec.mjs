@@ -398,3 +398,36 @@ test('the kiosk at the counter: two citizens in a row, the second offline, then 
   await page.goto('/nhap-phieu');
   await expect(page.locator('.officer-bar')).toContainText('UBND xã Triệu Thượng');
 });
+
+test('indicators typed but not saved are not lost without a word when another agency is picked', async ({ page }) => {
+  await signIn(page, 'vanphong');
+  await page.goto('/chi-so?nam=2024&quy=3');
+  await expect(entry(page, 5)).toBeVisible();
+  const picker = page.getByLabel('Cơ quan, đơn vị');
+  const options = await picker.locator('option').evaluateAll((os) => os.map((o) => o.value));
+  const [first, second] = options.filter((v) => v !== 'H45');
+  await picker.selectOption(first);
+  await expect(page.locator('section.agency-indicators')).toHaveAttribute('data-agency', first);
+  const verified = entry(page, 6).getByLabel('Điểm thẩm định (0–2)');
+  await verified.fill('1');
+
+  // Asked, naming the indicator; "stay" keeps the agency and what was typed.
+  const asked = [];
+  page.once('dialog', (d) => (asked.push(d.message()), d.dismiss()));
+  await picker.selectOption(second);
+  await expect.poll(() => asked.length).toBe(1);
+  expect(asked[0]).toContain('Chỉ số 6 có thay đổi chưa lưu');
+  await expect(picker).toHaveValue(first);
+  await expect(page.locator('section.agency-indicators')).toHaveAttribute('data-agency', first);
+  await expect(verified).toHaveValue('1');
+
+  // Saying yes switches; nothing typed, nothing asked.
+  page.once('dialog', (d) => d.accept());
+  await picker.selectOption(second);
+  await expect(page.locator('section.agency-indicators')).toHaveAttribute('data-agency', second);
+  let askedAgain = false;
+  page.once('dialog', (d) => ((askedAgain = true), d.dismiss()));
+  await picker.selectOption(first);
+  await expect(page.locator('section.agency-indicators')).toHaveAttribute('data-agency', first);
+  expect(askedAgain).toBe(false);
+});

@@ -68,6 +68,12 @@ fn refusal(i18n: I18n, err: &ApiErr) -> String {
     }
 }
 
+/// The indicators of the agency on screen whose fields differ from what is
+/// saved (each indicator has its own "Lưu" button): asked about before
+/// another agency replaces them.
+#[derive(Clone, Copy)]
+struct Unsaved(RwSignal<std::collections::BTreeSet<u8>>);
+
 #[component]
 pub fn Indicators() -> impl IntoView {
     let i18n = use_i18n();
@@ -75,6 +81,8 @@ pub fn Indicators() -> impl IntoView {
     let choice = PeriodChoice::from_query();
     let state = RwSignal::new(State::Idle);
     let agency = RwSignal::new(String::new());
+    let unsaved = Unsaved(RwSignal::new(Default::default()));
+    provide_context(unsaved);
 
     let load = move || {
         let Some(bearer) = session.token_untracked() else { return };
@@ -142,6 +150,7 @@ pub fn Indicators() -> impl IntoView {
 }
 
 fn scores_view(i18n: I18n, scores: AgencyScores, agency: RwSignal<String>) -> impl IntoView {
+    let unsaved = expect_context::<Unsaved>();
     let period = scores.period;
     let names: Vec<(String, String)> = scores
         .may_enter
@@ -192,7 +201,16 @@ fn scores_view(i18n: I18n, scores: AgencyScores, agency: RwSignal<String>) -> im
         <Show when=move || many>
             <div class="card agency-pick">
                 <label for="agency">{t!(i18n, indicators.agency)}</label>
-                <select id="agency" prop:value=move || agency.get() on:change=move |ev| agency.set(event_target_value(&ev))>
+                <select id="agency" prop:value=move || agency.get() on:change=move |ev| {
+                    let list = unsaved.0.with_untracked(|n| n.iter().map(u8::to_string).collect::<Vec<_>>().join(", "));
+                    let question = t_string!(i18n, indicators.confirm_leave, list = list);
+                    if list.is_empty() || window().confirm_with_message(&question).unwrap_or(false) {
+                        agency.set(event_target_value(&ev));
+                    } else if let Some(select) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlSelectElement>(t).ok()) {
+                        // Stay: the picker goes back to the agency on screen.
+                        select.set_value(&agency.get_untracked());
+                    }
+                }>
                     {names.clone().into_iter().map(|(id, name)| {
                         let kinds = scores.with_value(|s| s.may_enter.get(&id).cloned().unwrap_or_default());
                         let label = move || {
@@ -230,6 +248,26 @@ fn IndicatorEntry(view: AgencyScoreView, period: Period, may_self: bool, may_ver
     let problem = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
     let busy = RwSignal::new(false);
+    // Whether the fields differ from what is saved, for the agency picker's question.
+    if let Some(Unsaved(unsaved)) = use_context::<Unsaved>() {
+        Effect::new(move |_| {
+            let v = current.get();
+            let differs = self_text
+                .with(|t| t.trim() != v.self_assessed.map(|p| show_points(Some(p))).unwrap_or_default())
+                || verified_text.with(|t| t.trim() != v.verified.map(|p| show_points(Some(p))).unwrap_or_default())
+                || reason.with(|r| r.trim() != v.reason.as_deref().unwrap_or_default());
+            unsaved.update(|set| {
+                if differs {
+                    set.insert(n)
+                } else {
+                    set.remove(&n)
+                };
+            });
+        });
+        on_cleanup(move || {
+            unsaved.try_update(|set| set.remove(&n));
+        });
+    }
     // The rule set in force at the period's start says what the indicator is.
     let indicator =
         period.bounds().and_then(|(from, _)| rules::book()?.for_date(from)).and_then(|r| r.indicator(n)).cloned();

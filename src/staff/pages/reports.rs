@@ -86,8 +86,15 @@ fn kept_instead(e: &api::ApiErr) -> Option<Cached> {
 enum State {
     Idle,
     Loading,
-    Ready { report: Box<Report>, offline_since: Option<f64> },
-    Failed,
+    Ready {
+        report: Box<Report>,
+        offline_since: Option<f64>,
+    },
+    /// `offline`: the server could not be asked (and this device keeps no
+    /// report of that period), not a refusal.
+    Failed {
+        offline: bool,
+    },
 }
 
 #[component]
@@ -172,7 +179,9 @@ pub fn Reports() -> impl IntoView {
                     }
                     state.set(State::Ready { report: Box::new(report), offline_since });
                 }
-                Err(_) => state.set(State::Failed),
+                Err(e) => {
+                    state.set(State::Failed { offline: matches!(e, api::ApiErr::Network | api::ApiErr::Server(_)) })
+                }
             }
         });
     };
@@ -209,7 +218,12 @@ pub fn Reports() -> impl IntoView {
     let body = move || match state.get() {
         State::Idle => None,
         State::Loading => Some(view! { <p class="hint" role="status">{t!(i18n, report.loading)}</p> }.into_any()),
-        State::Failed => Some(view! { <p class="error" role="alert">{t!(i18n, report.failed)}</p> }.into_any()),
+        State::Failed { offline: false } => {
+            Some(view! { <p class="error" role="alert">{t!(i18n, report.failed)}</p> }.into_any())
+        }
+        State::Failed { offline: true } => {
+            Some(view! { <p class="error" role="alert">{t!(i18n, report.failed_offline)}</p> }.into_any())
+        }
         State::Ready { report, offline_since } => Some(report_view(i18n, *report, offline_since).into_any()),
     };
 
