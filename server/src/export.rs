@@ -82,7 +82,10 @@ pub fn forms(report: &Report) -> Vec<Form> {
                 o.rated.to_string(),
             ];
             row.extend([1u8, 2, 3, 4, 7].iter().map(|n| num(o.averages.get(n).copied())));
-            row.extend([o.total_shown(), dissatisfied(&o.satisfaction).to_string(), num(o.satisfaction_rate)]);
+            // A number a spreadsheet can sum ("(7.50)" reads as −7.50); empty
+            // with nothing rated, as the screen's "—".
+            let total = if o.rated == 0 { String::new() } else { format!("{:.2}", o.total) };
+            row.extend([total, dissatisfied(&o.satisfaction).to_string(), num(o.satisfaction_rate)]);
             row
         })
         .collect();

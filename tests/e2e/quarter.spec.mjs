@@ -421,12 +421,18 @@ test('indicators typed but not saved are not lost without a word when another ag
   await expect(page.locator('section.agency-indicators')).toHaveAttribute('data-agency', first);
   await expect(verified).toHaveValue('1');
 
-  // Saying yes switches; nothing typed, nothing asked.
+  // Saying yes switches.
   page.once('dialog', (d) => d.accept());
   await picker.selectOption(second);
   await expect(page.locator('section.agency-indicators')).toHaveAttribute('data-agency', second);
+
+  // Saved as typed ('1,5', a reason over two lines): nothing left unsaved, nothing asked.
+  await entry(page, 6).getByLabel('Điểm thẩm định (0–2)').fill('1,5');
+  await entry(page, 6).locator('textarea').fill('Thiếu niêm yết\ntại bộ phận một cửa');
+  await entry(page, 6).getByRole('button', { name: 'Lưu chỉ số 6' }).click();
+  await expect(entry(page, 6).locator('.verified-value')).toContainText('1.5');
   let askedAgain = false;
-  page.once('dialog', (d) => ((askedAgain = true), d.dismiss()));
+  page.on('dialog', (d) => ((askedAgain = true), d.dismiss()));
   await picker.selectOption(first);
   await expect(page.locator('section.agency-indicators')).toHaveAttribute('data-agency', first);
   expect(askedAgain).toBe(false);

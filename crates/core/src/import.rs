@@ -169,10 +169,12 @@ fn read_table(
 ) -> Result<(Vec<TableRow>, Vec<RowError>), FileError> {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
     // Excel's "sep=;" first line names the separator; it is no header.
+    let sep_line = |first: &str| match first.trim_end_matches('\r').strip_prefix("sep=").map(str::as_bytes) {
+        Some(&[c]) => Some(c),
+        _ => None,
+    };
     let (input, separator, skipped) = match input.split_once('\n') {
-        Some((first, rest)) if first.trim().len() == 5 && first.trim().starts_with("sep=") => {
-            (rest, first.trim().as_bytes()[4], 1)
-        }
+        Some((first, rest)) if let Some(c) = sep_line(first) => (rest, c, 1),
         _ => (input, delimiter(input), 0),
     };
     let mut reader = csv::ReaderBuilder::new()
@@ -465,6 +467,9 @@ mod spreadsheet_files {
         let (rows, errors) = parse_csv(&with_sep).unwrap();
         assert_eq!((rows.len(), rows[0].line, &rows[0].procedure), (1, 3, &b[0].procedure));
         assert_eq!(errors.iter().map(|e| (e.line, e.reason)).collect::<Vec<_>>(), [(4, "bad_date")]);
+        let tabs = format!("sep=\t\r\n{}", semicolon[3..].replace(';', "\t").replace("sinh\t trích", "sinh; trích"));
+        let (tab_rows, tab_errors) = parse_csv(&tabs).unwrap();
+        assert_eq!(tab_rows.first().map(|r| &r.procedure), Some(&b[0].procedure), "{tab_errors:?}");
     }
 
     /// The same name typed composed or decomposed is one name.

@@ -81,8 +81,8 @@ pub fn create(sql: &mut dyn Sql, actor: &Actor, input: &OfficialInput) -> Result
         .map_err(|e| AdminError::field("full_name", e))?;
     let position = position(&input.position)?;
     if sql.exists(
-        "SELECT 1 FROM officials WHERE agency_id = $1 AND full_name = $2 AND active = 1",
-        params![&agency, &full_name],
+        "SELECT 1 FROM officials WHERE agency_id = $1 AND full_name IN ($2, $3) AND active = 1",
+        params![&agency, &full_name, danhgia_core::import::decompose(&full_name).as_str()],
     )? {
         return Err(AdminError::conflict("duplicate_name", format!("{agency} has an official named {full_name}")));
     }
@@ -182,9 +182,9 @@ pub fn import(
             Err(e) => return Err(e),
         };
         let existing = sql.row(
-            "SELECT id, position FROM officials WHERE agency_id = $1 AND full_name = $2 AND merged_into IS NULL
-             ORDER BY active DESC, id LIMIT 1",
-            params![&agency, &row.full_name],
+            "SELECT id, position FROM officials WHERE agency_id = $1 AND full_name IN ($2, $3) AND merged_into IS NULL
+             ORDER BY active DESC, full_name = $2 DESC, id LIMIT 1",
+            params![&agency, &row.full_name, danhgia_core::import::decompose(&row.full_name).as_str()],
         )?;
         match existing {
             None => {

@@ -159,9 +159,11 @@ impl dyn Sql + '_ {
         match self.backend() {
             Backend::Sqlite => Ok(()),
             Backend::Postgres => {
+                // The operator's setting comes back after the wait.
+                let configured: String = self.one("SELECT current_setting('lock_timeout')", crate::params![])?;
                 self.query("SELECT set_config('lock_timeout', '2s', true)", crate::params![])?;
                 self.query("SELECT 1 FROM pg_advisory_xact_lock_shared(hashtext($1))", crate::params![key])?;
-                self.query("SELECT set_config('lock_timeout', '0', true)", crate::params![])?;
+                self.query("SELECT set_config('lock_timeout', $1, true)", crate::params![configured.as_str()])?;
                 Ok(())
             }
         }

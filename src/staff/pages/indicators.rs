@@ -250,12 +250,14 @@ fn IndicatorEntry(view: AgencyScoreView, period: Period, may_self: bool, may_ver
     let busy = RwSignal::new(false);
     // Whether the fields differ from what is saved, for the agency picker's question.
     if let Some(Unsaved(unsaved)) = use_context::<Unsaved>() {
+        // Meanings, not spellings ("1,5" is the 1.5 saved; a reason is
+        // saved with its lines joined), and only the fields this account fills in.
         Effect::new(move |_| {
             let v = current.get();
-            let differs = self_text
-                .with(|t| t.trim() != v.self_assessed.map(|p| show_points(Some(p))).unwrap_or_default())
-                || verified_text.with(|t| t.trim() != v.verified.map(|p| show_points(Some(p))).unwrap_or_default())
-                || reason.with(|r| r.trim() != v.reason.as_deref().unwrap_or_default());
+            let joined = |r: &str| r.split_whitespace().collect::<Vec<_>>().join(" ");
+            let differs = (may_self && self_text.with(|t| parse_points(t) != Ok(v.self_assessed)))
+                || (may_verify && verified_text.with(|t| parse_points(t) != Ok(v.verified)))
+                || (may_verify && reason.with(|r| joined(r) != v.reason.as_deref().map(joined).unwrap_or_default()));
             unsaved.update(|set| {
                 if differs {
                     set.insert(n)

@@ -124,6 +124,8 @@ pub fn Reports() -> impl IntoView {
     // earlier one answering late is dropped.
     let loaded = StoredValue::new(None::<(Period, String)>);
     let latest = StoredValue::new(0u32);
+    // The district's list of units asked for once (a commune's own report lists one).
+    let units_asked = StoredValue::new(false);
     let navigate = StoredValue::new_local(leptos_router::hooks::use_navigate());
 
     // `picked`: the officer chose the period here (not a link that opened the
@@ -162,7 +164,8 @@ pub fn Reports() -> impl IntoView {
                             units.set(report.agencies.iter().map(|a| (a.agency_id.clone(), a.name.clone())).collect());
                             loaded.set_value(Some((period, report.unit.clone())));
                             choice.unit.set(report.unit.clone());
-                        } else if u.is_some() {
+                        } else if u.is_some() && !units_asked.get_value() {
+                            units_asked.set_value(true);
                             // One of its communes, named in the address or kept: the
                             // list comes from the account's own unit's report.
                             let bearer = bearer.clone();
@@ -179,9 +182,7 @@ pub fn Reports() -> impl IntoView {
                     }
                     state.set(State::Ready { report: Box::new(report), offline_since });
                 }
-                Err(e) => {
-                    state.set(State::Failed { offline: matches!(e, api::ApiErr::Network | api::ApiErr::Server(_)) })
-                }
+                Err(e) => state.set(State::Failed { offline: matches!(e, api::ApiErr::Network) }),
             }
         });
     };
@@ -239,7 +240,11 @@ pub fn Reports() -> impl IntoView {
                     <Show when=move || !units.with(Vec::is_empty)>
                         <label for="unit">{t!(i18n, report.unit_label)}</label>
                         <select id="unit" prop:value=move || choice.unit.get() on:change=move |ev| choice.unit.set(event_target_value(&ev))>
-                            {move || units.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                            {move || units.get().into_iter().map(|(id, name)| {
+                                // Selected by its own value: the list may come after the unit.
+                                let chosen = id.clone();
+                                view! { <option value=id selected=move || choice.unit.get() == chosen>{name}</option> }
+                            }).collect_view()}
                         </select>
                     </Show>
                 </div>
