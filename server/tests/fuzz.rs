@@ -521,6 +521,35 @@ fn batch_input() -> impl Strategy<Value = BatchInput> {
     ]
 }
 
+/// JSON as its grammar has it (RFC 8259): a `\uD800`–`\uDFFF` escape
+/// standing alone is grammatical, though serde_json's `Value` refuses it; the
+/// server may take a batch that holds one in a field it ignores (it did: an
+/// unknown key `"\u{7f}citizen_token"` whose value began `"\ud800s…`). Such
+/// escapes read as U+FFFD here; anything else not JSON is still refused.
+fn grammar_json(text: &str) -> serde_json::Result<Value> {
+    serde_json::from_str(text).or_else(|e| {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find("\\u") {
+            let (head, tail) = rest.split_at(at);
+            out.push_str(head);
+            let hex = tail.get(2..6).unwrap_or("");
+            let surrogate = u16::from_str_radix(hex, 16).is_ok_and(|c| (0xD800..=0xDFFF).contains(&c));
+            // An escaped backslash before it ("\\\\u…") is not an escape: copy it whole.
+            let escaped = out.chars().rev().take_while(|&c| c == '\\').count() % 2 == 1;
+            if surrogate && !escaped {
+                out.push_str("\\ufffd");
+                rest = &tail[6..];
+            } else {
+                out.push_str(&tail[..2]);
+                rest = &tail[2..];
+            }
+        }
+        out.push_str(rest);
+        serde_json::from_str(&out).map_err(|_| e)
+    })
+}
+
 /// Sends a batch; checks the answer against the database before and after.
 /// Returns the results when the batch was taken.
 fn send_batch(f: &Fixture, sender: Sender, body: Vec<u8>) -> Result<Option<BatchResults>, TestCaseError> {
@@ -543,7 +572,8 @@ fn send_batch(f: &Fixture, sender: Sender, body: Vec<u8>) -> Result<Option<Batch
     prop_assert!(!matches!(sender, Sender::Forged | Sender::Malformed(_)), "{sender:?} was let through");
     let results: BatchResults = serde_json::from_slice(&answer.body)
         .map_err(|e| TestCaseError::fail(format!("{e}: {}", String::from_utf8_lossy(&answer.body))))?;
-    let sent: Value = serde_json::from_str(&text).map_err(|e| TestCaseError::fail(format!("200 for non-JSON: {e}")))?;
+    let sent: Value =
+        grammar_json(&text).map_err(|e| TestCaseError::fail(format!("200 for non-JSON: {e}: {text:?}")))?;
     let sent = sent["records"].as_array().cloned().unwrap_or_default();
     prop_assert_eq!(results.results.len(), sent.len());
     prop_assert!(sent.len() <= MAX_BATCH);
