@@ -268,7 +268,11 @@ async fn checked(
     seen: &OutboxEntry,
     by: Option<&str>,
 ) -> Result<OutboxEntry, Refusal> {
-    let entry = read(store, &seen.id).await?.ok_or(Refusal::Gone)?;
+    still_as_seen(read(store, &seen.id).await?.ok_or(Refusal::Gone)?, seen, by)
+}
+
+/// [`checked`]'s judgement of a record already read.
+fn still_as_seen(entry: OutboxEntry, seen: &OutboxEntry, by: Option<&str>) -> Result<OutboxEntry, Refusal> {
     if !entry.is_for(by) {
         return Err(Refusal::NotYours);
     }
@@ -282,6 +286,13 @@ async fn checked(
         return Err(Refusal::AlreadySent);
     }
     Err(Refusal::Changed)
+}
+
+/// Back in the queue, the server's last reason for it forgotten.
+fn requeue(entry: &mut OutboxEntry) {
+    entry.state = EntryState::Pending;
+    entry.reason = None;
+    entry.message = None;
 }
 
 fn bump(entry: &mut OutboxEntry) {
@@ -313,9 +324,7 @@ pub async fn edit(seen: &OutboxEntry, record: RatingRecord, by: Option<&str>) ->
             return Err(Refusal::AlreadySent);
         }
         entry.record = record;
-        entry.state = EntryState::Pending;
-        entry.reason = None;
-        entry.message = None;
+        requeue(&mut entry);
         bump(&mut entry);
         put(&store, &entry).await?;
         Ok(entry)
@@ -330,9 +339,7 @@ pub async fn retry(seen: &OutboxEntry, by: Option<&str>) -> Result<(), Refusal> 
         if entry.state != EntryState::Rejected {
             return Err(Refusal::Changed);
         }
-        entry.state = EntryState::Pending;
-        entry.reason = None;
-        entry.message = None;
+        requeue(&mut entry);
         bump(&mut entry);
         put(&store, &entry).await?;
         Ok(())
@@ -374,20 +381,18 @@ pub async fn discard(seen: &OutboxEntry, by: Option<&str>) -> Result<(), Refusal
 pub async fn hand_to(seen: &OutboxEntry, by: &str) -> Result<OutboxEntry, Refusal> {
     write(|store| async move {
         // Taken over by someone else meanwhile: it changed, whoever has it now.
-        let now_owner = read(&store, &seen.id).await?.ok_or(Refusal::Gone)?.owner;
-        if now_owner != seen.owner {
+        let entry = read(&store, &seen.id).await?.ok_or(Refusal::Gone)?;
+        if entry.owner != seen.owner {
             return Err(Refusal::Changed);
         }
-        let mut entry = checked(&store, seen, seen.owner.as_deref()).await?;
+        let mut entry = still_as_seen(entry, seen, seen.owner.as_deref())?;
         if matches!(entry.state, EntryState::Sent | EntryState::Conflict) {
             return Err(Refusal::AlreadySent);
         }
         entry.owner = Some(by.to_owned());
         // Parked with the server's reason for its old owner: it goes again,
         // now with `by`'s session (refused again, it is `by`'s to fix).
-        entry.state = EntryState::Pending;
-        entry.reason = None;
-        entry.message = None;
+        requeue(&mut entry);
         bump(&mut entry);
         put(&store, &entry).await?;
         Ok(entry)

@@ -21,11 +21,25 @@ async function transcribe(page, code, pick) {
   await expect(page.getByRole('status').filter({ hasText: `Đã lưu phiếu ${code}` })).toBeVisible();
 }
 
+async function downloadDossiers(page) {
+  await page.getByRole('button', { name: 'Tải hồ sơ của cơ quan về máy' }).click();
+  await expect(page.locator('.download [role=status]')).toContainText(/Đã tải \d+ hồ sơ về máy lúc/);
+}
+
+/** The demo officer downloads the agency's dossiers, enters `code` offline and signs out; the connection comes back. */
+async function slipLeftOffline(page, context, code) {
+  await signIn(page);
+  await downloadDossiers(page);
+  await context.setOffline(true);
+  await transcribe(page, code, () => 0);
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await context.setOffline(false);
+}
+
 test('three slips transcribed offline reach the server once each, attributed to the officer', async ({ page, context }) => {
   const [a, b, c] = slips().typed;
   await signIn(page);
-  await page.getByRole('button', { name: 'Tải hồ sơ của cơ quan về máy' }).click();
-  await expect(page.locator('.download [role=status]')).toContainText(/Đã tải \d+ hồ sơ về máy lúc/);
+  await downloadDossiers(page);
 
   await context.setOffline(true);
   await transcribe(page, a, () => 0);
@@ -61,8 +75,7 @@ test('an unsent slip can be edited or removed; signing out keeps it', async ({ p
   await page.getByRole('button', { name: 'Bỏ qua phiếu này' }).click();
 
   const other = slips().editable;
-  await page.getByRole('button', { name: 'Tải hồ sơ của cơ quan về máy' }).click();
-  await expect(page.locator('.download [role=status]')).toContainText(/Đã tải \d+ hồ sơ về máy lúc/);
+  await downloadDossiers(page);
   await context.setOffline(true);
   await transcribe(page, other[0], () => 0);
   await transcribe(page, other[1], () => 0);
@@ -119,13 +132,7 @@ const demoAccount = (username, agency) => ({ username, password: 'danhgia-demo',
 test('on a shared tablet a slip waits for the officer who entered it, and the next account sees none of the last one’s dossiers or report', async ({ page, context }) => {
   const code = slips().shared;
   const me = officer().username;
-  await signIn(page);
-  await page.getByRole('button', { name: 'Tải hồ sơ của cơ quan về máy' }).click();
-  await expect(page.locator('.download [role=status]')).toContainText(/Đã tải \d+ hồ sơ về máy lúc/);
-  await context.setOffline(true);
-  await transcribe(page, code, () => 0);
-  await page.getByRole('button', { name: 'Đăng xuất' }).click();
-  await context.setOffline(false);
+  await slipLeftOffline(page, context, code);
 
   // The district's officer signs in on the same tablet: the slip is not sent
   // with their session (it was stored credited to them), nor theirs to
@@ -180,8 +187,7 @@ test('after a session ended on the server, the same officer signing in keeps the
     await expect(page.getByRole('alert').filter({ hasText: 'Phiên đăng nhập đã hết hạn' })).toBeVisible();
   };
   await signIn(page);
-  await page.getByRole('button', { name: 'Tải hồ sơ của cơ quan về máy' }).click();
-  await expect(page.locator('.download [role=status]')).toContainText(/Đã tải \d+ hồ sơ về máy lúc/);
+  await downloadDossiers(page);
   const downloaded = (await storedRecords(page, 'dossiers')).length;
   expect(downloaded).toBeGreaterThan(0);
 
@@ -202,13 +208,7 @@ test('after a session ended on the server, the same officer signing in keeps the
 test('a slip whose officer does not come back is sent by another officer who confirms it, recorded as theirs; not by one outside the dossier’s agency', async ({ page, context }) => {
   const code = slips().handed;
   const me = officer().username;
-  await signIn(page);
-  await page.getByRole('button', { name: 'Tải hồ sơ của cơ quan về máy' }).click();
-  await expect(page.locator('.download [role=status]')).toContainText(/Đã tải \d+ hồ sơ về máy lúc/);
-  await context.setOffline(true);
-  await transcribe(page, code, () => 0);
-  await page.getByRole('button', { name: 'Đăng xuất' }).click();
-  await context.setOffline(false);
+  await slipLeftOffline(page, context, code);
   const queued = async () => (await storedRecords(page, 'outbox')).find((e) => e.dossier_code === code);
   const before = await queued();
   const entry = page.locator('.outbox-entry').filter({ hasText: code });
