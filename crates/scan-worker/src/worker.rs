@@ -1,8 +1,9 @@
 //! The scanner's Web Worker. The page posts RGBA crops of the camera's scan
 //! region (`{id, frame, width, height, pixels: ArrayBuffer}`, the buffer
 //! transferred, not copied); the worker answers `{id, text?, format?, ms}`.
-//! It announces `{ready: true}` once its wasm runs, because messages posted
-//! before that would be lost. A moment after answering a frame in which
+//! It announces `{ready: true, preparedMs}` once its wasm runs and it has
+//! got ready for a first frame (`prepare`), because messages posted before
+//! that would be lost. A moment after answering a frame in which
 //! nothing was read, if no other frame has come, it warms its decoder up a
 //! step (`danhgia_scan::warm`).
 
@@ -88,11 +89,35 @@ fn handle(scope: &DedicatedWorkerGlobalScope, state: &mut State, data: &JsValue)
     Some((answer, was_read))
 }
 
+/// The largest frame the scanner sends: its scan region scaled to 640
+/// pixels wide (index.html's loader, `capture()` in the counter's app).
+const PREPARED: (u32, u32) = (640, 480);
+
+/// Gets the worker ready for its first frame before it says it is ready:
+/// the frame buffer is taken from the browser and written once, and a blank
+/// frame is looked over in the thorough pass (the look's buffers, its code
+/// compiled). Done on the first frame instead, this took 6–12 ms of it: a
+/// fresh worker's first frame with no code now takes 0.3–0.7 ms, its first
+/// QR frame 6–11 ms instead of 12–24 (the rest is rxing's code run for the
+/// first time, which `warm` covers while idle). It costs 6–20 ms before the
+/// worker is ready, which on opening the scanner comes 100–200 ms before
+/// the camera's first frame: 20 page opens each way, the form came at 558
+/// and 565 ms (medians, noise about ±70 ms a run). Decoding a QR picture
+/// here as well (another 12–40 ms) did not pay: 576 ms.
+fn prepare(state: &mut State) {
+    let (width, height) = PREPARED;
+    state.rgba.resize(width as usize * height as usize * 4, 0);
+    let _ = state.decoder.decode_rgba(&state.rgba, width, height, Pass::Thorough);
+}
+
 /// Listens for frames and says it is ready.
 pub fn run() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let state =
-        Rc::new(RefCell::new(State { decoder: Decoder::new(), rgba: Vec::new(), warm: WarmUp::default(), frames: 0 }));
+    let start = now(&scope);
+    let mut state = State { decoder: Decoder::new(), rgba: Vec::new(), warm: WarmUp::default(), frames: 0 };
+    prepare(&mut state);
+    let prepared_ms = now(&scope) - start;
+    let state = Rc::new(RefCell::new(state));
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let answered = {
@@ -116,5 +141,6 @@ pub fn run() {
     on_message.forget();
     let ready = Object::new();
     set(&ready, "ready", true);
+    set(&ready, "preparedMs", prepared_ms);
     let _ = scope.post_message(&ready);
 }
