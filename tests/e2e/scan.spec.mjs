@@ -5,6 +5,9 @@ import { test, expect, chromium } from './fixtures.mjs';
 import { join } from 'node:path';
 import { withCamera } from './browser.mjs';
 import { signIn, slips } from './officer.mjs';
+import { createRequire } from 'node:module';
+
+const QRCode = createRequire(import.meta.url)('qrcode');
 
 const clip = (name) => join(import.meta.dirname, '.output', 'clips', `${name}.y4m`);
 
@@ -144,6 +147,50 @@ test('a slip in view as the desk opens is read while the officers\' app is still
     },
     { serviceWorkers: 'block' },
   );
+});
+
+test('the frame the page\'s loader is taking as the app takes the decoder over is the app\'s first frame', async () => {
+  // The camera shows a slip without a code. The loader's frames are held until the app has taken the decoder
+  // over, then come back showing the clean slip's QR code: only the frame handed over can open that dossier.
+  // The app comes 1 s late, so the loader is surely taking a frame by then (no service worker: every request
+  // goes through the route).
+  const code = slips().clean;
+  const q = QRCode.create(code, { errorCorrectionLevel: 'M' });
+  const modules = Array.from({ length: q.modules.size }, (_, r) =>
+    Array.from({ length: q.modules.size }, (_, c) => (q.modules.get(r, c) ? 1 : 0)),
+  );
+  await withCameraPage('nocode', async (page) => {
+    await signIn(page);
+    await page.addInitScript((modules) => {
+      window.heldGrabs = 0;
+      ImageCapture.prototype.grabFrame = function () {
+        window.heldGrabs += 1;
+        return new Promise((ok) => {
+          const poll = () => {
+            if ('danhgiaEarlyDecoder' in window) return setTimeout(poll, 5);
+            const c = new OffscreenCanvas(1280, 720);
+            const x = c.getContext('2d');
+            x.fillStyle = '#fff';
+            x.fillRect(0, 0, 1280, 720);
+            x.fillStyle = '#000';
+            const m = 8;
+            const left = (1280 - modules.length * m) / 2;
+            const top = (720 - modules.length * m) / 2;
+            modules.forEach((row, r) => row.forEach((on, k) => on && x.fillRect(left + k * m, top + r * m, m, m)));
+            ok(createImageBitmap(c));
+          };
+          poll();
+        });
+      };
+    }, modules);
+    await page.route(/\/staff-[0-9a-f]+_bg\.wasm$/, async (route) => {
+      await new Promise((r) => setTimeout(r, 1000));
+      await route.continue();
+    });
+    await page.goto('/nhap-phieu');
+    await expect(page.locator('.slip .dossier-code')).toHaveText(code, { timeout: 20_000 });
+    expect(await page.evaluate(() => window.heldGrabs)).toBe(1);
+  }, { serviceWorkers: 'block' });
 });
 
 test('a browser without wasm SIMD gets the decoder built without it, which reads the slip', async () => {

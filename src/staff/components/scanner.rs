@@ -155,11 +155,13 @@ where
         spawn_local(async move {
             // The decoder's wasm loads while the camera starts, not after.
             let on_result = handle.clone();
-            let (worker, early_read) = match early::take_decoder() {
-                Some((worker, ready, busy)) => {
-                    (Ok(DecoderWorker::adopt(worker, ready, busy, move |d| on_result(d), tick)), early::take_read())
-                }
-                None => (DecoderWorker::start(move |d| on_result(d), tick), None),
+            let (worker, early_read, early_frame) = match early::take_decoder() {
+                Some((worker, ready, busy)) => (
+                    Ok(DecoderWorker::adopt(worker, ready, busy, move |d| on_result(d), tick)),
+                    early::take_read(),
+                    early::take_frame(),
+                ),
+                None => (DecoderWorker::start(move |d| on_result(d), tick), None, None),
             };
             let opened = match early::take_camera(device.as_deref()).await {
                 Some(stream) => Ok(stream),
@@ -209,6 +211,22 @@ where
             // (the decoder's ready message and the video's first frame do the
             // same if they come after this).
             tick();
+            // The frame the page's loader was taking when the decoder was
+            // taken over: sent when it comes, if the decoder is idle (the
+            // video's own first frame comes 40–110 ms later on opening).
+            if let Some(promise) = early_frame {
+                spawn_local(async move {
+                    let Some((buffer, w, h)) = early::frame(promise).await else { return };
+                    // (The scanner may be gone by now.)
+                    if active.try_get_untracked() == Some(true) {
+                        let _ = running.try_with_value(|r| {
+                            if let Some(r) = r.as_ref().filter(|r| r.worker.idle()) {
+                                let _ = r.worker.send(&buffer, w, h);
+                            }
+                        });
+                    }
+                });
+            }
             // A slip the page's loader already read (the app was still
             // starting): taken as this scanner's first frame, now that the
             // scanner runs (acting on it may change the screen at once).

@@ -13,6 +13,7 @@ use super::worker::Decoded;
 const DECODER: &str = "danhgiaEarlyDecoder";
 const CAMERA: &str = "danhgiaEarlyCamera";
 const READ: &str = "danhgiaEarlyRead";
+const FRAME: &str = "danhgiaEarlyFrame";
 /// A read the loader made longer ago than this is not acted on (the slip
 /// may be gone from view by now).
 const READ_FRESH_MS: f64 = 2000.0;
@@ -51,6 +52,25 @@ pub fn take_read() -> Option<Decoded> {
     Some(Decoded { text: Some(text), linear: flag(&read, "linear"), ms: 0.0 })
 }
 
+/// The loader's frame that it had not sent when the app took the decoder
+/// over, or was still taking from the camera: a promise of it (or of null).
+/// Asked for as the decoder is taken over, before anything else runs.
+pub fn take_frame() -> Option<Promise> {
+    let ask = take(FRAME)?.dyn_into::<js_sys::Function>().ok()?;
+    ask.call0(&JsValue::NULL).ok()?.dyn_into::<Promise>().ok()
+}
+
+/// That frame, once taken: its RGBA buffer, width and height, if it is one.
+pub async fn frame(promise: Promise) -> Option<(js_sys::ArrayBuffer, u32, u32)> {
+    let frame = JsFuture::from(promise).await.ok()?;
+    let size = |key: &str| {
+        Reflect::get(&frame, &JsValue::from_str(key)).ok()?.as_f64().filter(|v| (16.0..=4096.0).contains(v))
+    };
+    let (width, height) = (size("width")? as u32, size("height")? as u32);
+    let pixels = Reflect::get(&frame, &JsValue::from_str("pixels")).ok()?.dyn_into::<js_sys::ArrayBuffer>().ok()?;
+    (pixels.byte_length() == width * height * 4).then_some((pixels, width, height))
+}
+
 /// The loader's camera, once it is open, if it opened one (only where the
 /// camera was already allowed) for the camera asked for now.
 pub async fn take_camera(device_id: Option<&str>) -> Option<MediaStream> {
@@ -69,6 +89,7 @@ pub async fn take_camera(device_id: Option<&str>) -> Option<MediaStream> {
 /// the session was gone): stopped, so the camera's light goes off.
 pub fn release_unused() {
     let _ = take(READ);
+    let _ = take(FRAME);
     if let Some(worker) = take(DECODER).and_then(|w| w.dyn_into::<Worker>().ok()) {
         worker.terminate();
     }
