@@ -437,3 +437,41 @@ test('indicators typed but not saved are not lost without a word when another ag
   await expect(page.locator('section.agency-indicators')).toHaveAttribute('data-agency', first);
   expect(askedAgain).toBe(false);
 });
+
+test('indicators typed but not saved are asked about before another period is shown or the page is left', async ({ page }) => {
+  await signIn(page, 'vanphong');
+  await page.goto('/chi-so?nam=2024&quy=3');
+  await expect(entry(page, 5)).toBeVisible();
+  const verified = entry(page, 6).getByLabel('Điểm thẩm định (0–2)');
+  await verified.fill('2');
+
+  // "Xem" with another quarter picked: asked; staying keeps what was typed and the period on screen.
+  const asked = [];
+  page.once('dialog', (d) => (asked.push(d.message()), d.dismiss()));
+  await page.locator('#indicators-quarter').selectOption('2');
+  await page.getByRole('button', { name: 'Xem' }).click();
+  await expect.poll(() => asked.length).toBe(1);
+  expect(asked[0]).toBe('Chỉ số 6 có thay đổi chưa lưu. Bỏ các thay đổi này?');
+  await expect(page.locator('#agency-indicators-title')).toContainText('Quý III năm 2024');
+  await expect(verified).toHaveValue('2');
+
+  // A link to another screen: asked; staying keeps the page, then yes leaves it.
+  page.once('dialog', (d) => (asked.push(d.message()), d.dismiss()));
+  await page.getByRole('link', { name: 'Về báo cáo' }).click();
+  await expect.poll(() => asked.length).toBe(2);
+  await expect(page).toHaveURL(/\/chi-so/);
+  await expect(verified).toHaveValue('2');
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('link', { name: 'Về báo cáo' }).click();
+  await expect(page).toHaveURL(/\/bao-cao/);
+
+  // Nothing typed: nothing asked.
+  await page.goto('/chi-so?nam=2024&quy=3');
+  await expect(entry(page, 5)).toBeVisible();
+  let askedAgain = false;
+  page.on('dialog', (d) => ((askedAgain = true), d.dismiss()));
+  await page.locator('#indicators-quarter').selectOption('2');
+  await page.getByRole('button', { name: 'Xem' }).click();
+  await expect(page.locator('#agency-indicators-title')).toContainText('Quý II năm 2024');
+  expect(askedAgain).toBe(false);
+});

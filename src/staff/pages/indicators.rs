@@ -74,6 +74,64 @@ fn refusal(i18n: I18n, err: &ApiErr) -> String {
 #[derive(Clone, Copy)]
 struct Unsaved(RwSignal<std::collections::BTreeSet<u8>>);
 
+impl Unsaved {
+    /// The indicators with unsaved changes, for a question ("5, 6"); empty
+    /// when there are none.
+    fn list(self) -> String {
+        self.0.try_with_untracked(|n| n.iter().map(u8::to_string).collect::<Vec<_>>().join(", ")).unwrap_or_default()
+    }
+
+    /// True when there is nothing unsaved, or the officer agrees to lose it
+    /// (`question` names the indicators).
+    fn may_discard(self, question: impl Fn(String) -> String) -> bool {
+        let list = self.list();
+        list.is_empty() || window().confirm_with_message(&question(list)).unwrap_or(false)
+    }
+
+    /// While indicators are unsaved, leaving the page asks first: a link to
+    /// another screen (the router's own click handler, on the window, runs
+    /// after this one, which listens as the click goes down), and closing or
+    /// reloading the tab (the browser's own question).
+    fn guard_leaving(self, i18n: I18n) {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+        let unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
+            if !self.list().is_empty() {
+                ev.prevent_default();
+            }
+        });
+        let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
+            let plain = ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key());
+            if !plain || ev.default_prevented() {
+                return;
+            }
+            let link = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|e| e.closest("a[href]").ok().flatten());
+            let Some(link) = link else { return };
+            if link.get_attribute("target").is_some_and(|t| t != "_self") || link.has_attribute("download") {
+                return;
+            }
+            if !self.may_discard(|list| t_string!(i18n, indicators.confirm_discard, list = list).to_owned()) {
+                ev.prevent_default();
+                ev.stop_propagation();
+            }
+        });
+        let _ = window().add_event_listener_with_callback_and_bool("click", on_click.as_ref().unchecked_ref(), true);
+        // Removed before the closure is dropped (an owner's cleanups run
+        // before its stored values go).
+        let on_click = StoredValue::new_local(on_click);
+        on_cleanup(move || {
+            unload.remove();
+            on_click.with_value(|f| {
+                let _ =
+                    window().remove_event_listener_with_callback_and_bool("click", f.as_ref().unchecked_ref(), true);
+            });
+        });
+    }
+}
+
 #[component]
 pub fn Indicators() -> impl IntoView {
     let i18n = use_i18n();
@@ -83,6 +141,7 @@ pub fn Indicators() -> impl IntoView {
     let agency = RwSignal::new(String::new());
     let unsaved = Unsaved(RwSignal::new(Default::default()));
     provide_context(unsaved);
+    unsaved.guard_leaving(i18n);
 
     let load = move || {
         let Some(bearer) = session.token_untracked() else { return };
@@ -137,7 +196,13 @@ pub fn Indicators() -> impl IntoView {
             <p class="card">{t!(i18n, report.sign_in)}</p>
             <A href="/dang-nhap" attr:class="btn">{t!(i18n, officer.sign_in)}</A>
         }>
-            <form class="card report-picker" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); load(); }>
+            <form class="card report-picker" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                // Showing a period replaces the fields typed in.
+                if unsaved.may_discard(|list| t_string!(i18n, indicators.confirm_discard, list = list).to_owned()) {
+                    load();
+                }
+            }>
                 <div class="row">
                     <PeriodFields choice=choice id="indicators" />
                     <button class="btn" type="submit">{t!(i18n, indicators.show)}</button>
@@ -202,9 +267,7 @@ fn scores_view(i18n: I18n, scores: AgencyScores, agency: RwSignal<String>) -> im
             <div class="card agency-pick">
                 <label for="agency">{t!(i18n, indicators.agency)}</label>
                 <select id="agency" prop:value=move || agency.get() on:change=move |ev| {
-                    let list = unsaved.0.with_untracked(|n| n.iter().map(u8::to_string).collect::<Vec<_>>().join(", "));
-                    let question = t_string!(i18n, indicators.confirm_leave, list = list);
-                    if list.is_empty() || window().confirm_with_message(&question).unwrap_or(false) {
+                    if unsaved.may_discard(|list| t_string!(i18n, indicators.confirm_leave, list = list).to_owned()) {
                         agency.set(event_target_value(&ev));
                     } else if let Some(select) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlSelectElement>(t).ok()) {
                         // Stay: the picker goes back to the agency on screen.
