@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 pub struct ApiFailure {
     pub status: StatusCode,
     pub body: ApiError,
-    /// Seconds, for `429 Too Many Requests`.
+    /// Seconds, for `429 Too Many Requests` and `503 busy`.
     pub retry_after: Option<i64>,
 }
 
@@ -50,9 +50,23 @@ impl ApiFailure {
 
 impl From<DbError> for ApiFailure {
     fn from(e: DbError) -> Self {
+        if e.is_busy() {
+            // Answered, not logged as a failure: clients send it again.
+            tracing::warn!(error = %e, "database busy");
+            let mut f = Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "The server is busy (a dossier import is being stored): send this again in a moment.",
+            );
+            f.retry_after = Some(BUSY_RETRY_SECONDS);
+            return f;
+        }
         ApiFailure::internal(e)
     }
 }
+
+/// `Retry-After` of a `503 busy` answer.
+const BUSY_RETRY_SECONDS: i64 = 2;
 
 impl IntoResponse for ApiFailure {
     fn into_response(self) -> Response {

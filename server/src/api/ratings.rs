@@ -70,7 +70,7 @@ pub async fn post_ratings(
         .write(move |sql| ratings::ingest(sql, &rules, &links, sender.as_ref(), &batch.records, &now))
         .await
         .map_err(|e| match e {
-            BatchError::Db(e) => ApiFailure::internal(e),
+            BatchError::Db(e) => e.into(),
             BatchError::TooLarge => too_large(),
         })?;
     let count = |status| results.iter().filter(|r| r.status == status).count();

@@ -55,6 +55,19 @@ impl DbError {
             _ => false,
         }
     }
+
+    /// A lock was not had in time (PostgreSQL's `lock_timeout`, as a ratings
+    /// batch waits behind a dossier import in [`Sql::alongside`]; SQLite's
+    /// busy timeout): nothing is wrong, the request may be sent again.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            DbError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
+                matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            }
+            DbError::Postgres(e) => e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE),
+            _ => false,
+        }
+    }
 }
 
 impl std::fmt::Display for DbError {

@@ -155,3 +155,42 @@ fn bad_database_configuration_fails_with_one_clear_line() {
     let newer = server_fails_with(&["--database-url", &url], &[]);
     assert!(newer.contains("migrated by a newer danhgia-server"), "{newer}");
 }
+
+/// A ratings batch that finds a dossier import being stored waits for it at
+/// most 2 s, then is answered `503 busy` with `Retry-After` (the app sends
+/// it again), storing nothing; sent again once the import is done, it is
+/// stored. (SQLite runs one writer at a time: nothing to wait for there.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ratings_behind_a_long_import_are_answered_busy_and_stored_when_sent_again() {
+    if !on_postgres() {
+        return;
+    }
+    let f = fixture().await;
+    let danhgia_server::store::Location::Postgres(url) = f.location.clone() else { unreachable!() };
+    // An import holding its lock, until told to finish.
+    let (finish, finished) = std::sync::mpsc::channel::<()>();
+    let (holding, held) = std::sync::mpsc::channel::<()>();
+    let import = std::thread::spawn(move || {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        let mut t = c.transaction().unwrap();
+        t.query("SELECT pg_advisory_xact_lock(hashtext($1))", &[&danhgia_server::import::IMPORT_LOCK]).unwrap();
+        holding.send(()).unwrap();
+        let _ = finished.recv();
+        t.rollback().unwrap();
+    });
+    held.recv().unwrap();
+    let record = f.online_record(0, ID1).await;
+    let code = record["dossier_code"].as_str().unwrap().to_owned();
+    let body = json!({ "records": [record] }).to_string();
+    let busy = f.post("/api/v1/ratings", body.clone()).await;
+    assert_eq!(busy.status, axum::http::StatusCode::SERVICE_UNAVAILABLE, "{}", busy.body);
+    assert_eq!(busy.code(), "busy");
+    assert_eq!(busy.header("retry-after"), "2");
+    assert_eq!(f.count(&format!("SELECT count(*) FROM ratings WHERE dossier_code = '{code}'")).await, 0);
+    finish.send(()).unwrap();
+    import.join().unwrap();
+    let stored = f.post("/api/v1/ratings", body).await;
+    assert_eq!(stored.status, axum::http::StatusCode::OK, "{}", stored.body);
+    assert_eq!(stored.json::<BatchResults>().results[0].status, RecordStatus::Accepted);
+    assert_eq!(f.count(&format!("SELECT count(*) FROM ratings WHERE dossier_code = '{code}'")).await, 1);
+}
