@@ -475,3 +475,29 @@ test('indicators typed but not saved are asked about before another period is sh
   await expect(page.locator('#agency-indicators-title')).toContainText('Quý II năm 2024');
   expect(askedAgain).toBe(false);
 });
+
+test('a period not over yet is marked as figures so far, on screen and on the printed form; a past one is not', async ({ page }) => {
+  await signIn(page, 'vanphong');
+  const now = new Date();
+  const [year, quarter] = [now.getFullYear(), Math.floor(now.getMonth() / 3) + 1];
+  const last = new Date(year, quarter * 3, 0);
+  const lastDay = `${String(last.getDate()).padStart(2, '0')}/${String(last.getMonth() + 1).padStart(2, '0')}/${year}`;
+  const so_far = `Kỳ này chưa kết thúc (đến hết ngày ${lastDay}): số liệu tính đến hôm nay; điểm, xếp loại và thứ hạng còn có thể thay đổi.`;
+
+  await page.goto(`/bao-cao?nam=${year}&quy=${quarter}`);
+  await expect(page.locator('p.report-unit')).toBeVisible();
+  await expect(page.locator('.notice.provisional')).toHaveText(so_far);
+  await page.goto(`/in/mau-02?nam=${year}&quy=${quarter}`);
+  await expect(page.locator('article.form-print .form-provisional')).toHaveText(so_far);
+  // The whole year under way too.
+  await page.goto(`/bao-cao?nam=${year}&quy=0`);
+  await expect(page.locator('p.report-unit')).toBeVisible();
+  await expect(page.locator('.notice.provisional')).toContainText(`31/12/${year}`);
+
+  await page.goto('/bao-cao?nam=2024&quy=3');
+  await expect(page.locator('p.report-unit')).toContainText('30/09/2024');
+  await expect(page.locator('.notice.provisional')).toHaveCount(0);
+  await page.goto('/in/mau-02?nam=2024&quy=3');
+  await expect(page.locator('article.form-print .form-period')).toContainText('Quý III năm 2024');
+  await expect(page.locator('article.form-print .form-provisional')).toHaveCount(0);
+});

@@ -208,6 +208,13 @@ impl Period {
         }
     }
 
+    /// Whether the period is not over on `today` (its last day is today or
+    /// later): its figures are so far, and its scores, grades and ranks may
+    /// still change.
+    pub fn is_open_on(&self, today: crate::CivilDate) -> bool {
+        self.bounds().is_some_and(|(_, last)| today <= last)
+    }
+
     /// First and last day.
     pub fn bounds(&self) -> Option<(crate::CivilDate, crate::CivilDate)> {
         let (first_month, last_month) = match self.quarter {
@@ -376,5 +383,30 @@ impl DossierPublic {
                 None => None,
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Period;
+    use crate::CivilDate;
+
+    fn day(y: u16, m: u8, d: u8) -> CivilDate {
+        CivilDate::new(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_period_is_open_until_its_last_day_is_over() {
+        let q3 = Period { year: 2026, quarter: Some(3) };
+        assert_eq!(q3.bounds(), Some((day(2026, 7, 1), day(2026, 9, 30))));
+        assert!(q3.is_open_on(day(2026, 8, 15)));
+        assert!(q3.is_open_on(day(2026, 9, 30)));
+        assert!(!q3.is_open_on(day(2026, 10, 1)));
+        // Not begun yet: not over either.
+        assert!(q3.is_open_on(day(2026, 1, 2)));
+        let year = Period { year: 2026, quarter: None };
+        assert!(year.is_open_on(day(2026, 12, 31)));
+        assert!(!year.is_open_on(day(2027, 1, 1)));
+        assert!(!Period { year: 2026, quarter: Some(5) }.is_open_on(day(2026, 1, 1)));
     }
 }
