@@ -100,10 +100,13 @@ const PREPARED: (u32, u32) = (640, 480);
 /// fresh worker's first frame with no code now takes 0.3–0.7 ms, its first
 /// QR frame 6–11 ms instead of 12–24 (the rest is rxing's code run for the
 /// first time, which `warm` covers while idle). It costs 6–20 ms before the
-/// worker is ready, which on opening the scanner comes 100–200 ms before
-/// the camera's first frame: 20 page opens each way, the form came at 558
-/// and 565 ms (medians, noise about ±70 ms a run). Decoding a QR picture
-/// here as well (another 12–40 ms) did not pay: 576 ms.
+/// worker is ready, which on opening the scanner comes well before the
+/// camera's first frame. On this 2-core machine the page open did not
+/// measurably change (form at 482 and 465 ms over 15 opens each way, 455
+/// and 482 over 30: noise of ±20 ms); where a core is free while the app
+/// starts it should only gain (not measured here). Decoding a small QR picture here too (`prime`, another
+/// 12–30 ms) made the first QR frame 2–6 ms but the form 42 ms later over
+/// 30 opens (496 against 454): not kept.
 fn prepare(state: &mut State) {
     let (width, height) = PREPARED;
     state.rgba.resize(width as usize * height as usize * 4, 0);
