@@ -453,6 +453,7 @@ test('indicators typed but not saved are asked about before another period is sh
   await expect.poll(() => asked.length).toBe(1);
   expect(asked[0]).toBe('Chỉ số 6 có thay đổi chưa lưu. Bỏ các thay đổi này?');
   await expect(page.locator('#agency-indicators-title')).toContainText('Quý III năm 2024');
+  await expect(page.locator('#indicators-quarter')).toHaveValue('3');
   await expect(verified).toHaveValue('2');
 
   // A link to another screen: asked; staying keeps the page, then yes leaves it.
@@ -482,7 +483,8 @@ test('a period not over yet is marked as figures so far, on screen and on the pr
   const [year, quarter] = [now.getFullYear(), Math.floor(now.getMonth() / 3) + 1];
   const last = new Date(year, quarter * 3, 0);
   const lastDay = `${String(last.getDate()).padStart(2, '0')}/${String(last.getMonth() + 1).padStart(2, '0')}/${year}`;
-  const so_far = `Kỳ này chưa kết thúc (đến hết ngày ${lastDay}): số liệu tính đến hôm nay; điểm, xếp loại và thứ hạng còn có thể thay đổi.`;
+  const dd = (d) => `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}`;
+  const so_far = `Kỳ này chưa kết thúc (đến hết ngày ${lastDay}): số liệu tính đến ngày ${dd(now)}; điểm, xếp loại và thứ hạng còn có thể thay đổi.`;
 
   await page.goto(`/bao-cao?nam=${year}&quy=${quarter}`);
   await expect(page.locator('p.report-unit')).toBeVisible();

@@ -89,8 +89,10 @@ fn handle(scope: &DedicatedWorkerGlobalScope, state: &mut State, data: &JsValue)
     Some((answer, was_read))
 }
 
-/// The largest frame the scanner sends: its scan region scaled to 640
-/// pixels wide (index.html's loader, `capture()` in the counter's app).
+/// The frame the worker gets ready for: 640 × 480, a landscape camera's
+/// scan region scaled to 640 pixels wide (index.html's loader, `capture()`
+/// in the counter's app) is at most this. A portrait camera's (576 × 768
+/// from 720 × 1280) grows the buffer on its first frame.
 const PREPARED: (u32, u32) = (640, 480);
 
 /// Gets the worker ready for its first frame before it says it is ready:

@@ -53,11 +53,8 @@ impl From<DbError> for ApiFailure {
         if e.is_busy() {
             // Answered, not logged as a failure: clients send it again.
             tracing::warn!(error = %e, "database busy");
-            let mut f = Self::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "busy",
-                "The server is busy (a dossier import is being stored): send this again in a moment.",
-            );
+            let mut f =
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "The server is busy: send this again in a moment.");
             f.retry_after = Some(BUSY_RETRY_SECONDS);
             return f;
         }

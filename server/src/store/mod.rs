@@ -58,12 +58,12 @@ impl DbError {
 
     /// A lock was not had in time (PostgreSQL's `lock_timeout`, as a ratings
     /// batch waits behind a dossier import in [`Sql::alongside`]; SQLite's
-    /// busy timeout): nothing is wrong, the request may be sent again.
+    /// busy timeout, another writer holding the file): nothing is wrong, the
+    /// request may be sent again. (Not SQLite's "locked", a conflict within
+    /// one connection: a bug, which a retry would only hide.)
     pub fn is_busy(&self) -> bool {
         match self {
-            DbError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
-                matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-            }
+            DbError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => e.code == rusqlite::ErrorCode::DatabaseBusy,
             DbError::Postgres(e) => e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE),
             _ => false,
         }

@@ -14,6 +14,14 @@ pub fn today() -> Option<CivilDate> {
     CivilDate::new(d.get_full_year() as u16, d.get_month() as u8 + 1, d.get_date() as u8).ok()
 }
 
+/// The day an RFC 3339 time (a report's `generated_at`) fell on, here.
+pub fn local_day(rfc3339: &str) -> Option<CivilDate> {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    let year = d.get_full_year();
+    (year > 0).then_some(())?;
+    CivilDate::new(u16::try_from(year).ok()?, d.get_month() as u8 + 1, d.get_date() as u8).ok()
+}
+
 /// The quarter of today (1–4) and its year.
 fn current() -> (u16, u8) {
     let d = js_sys::Date::new_0();

@@ -133,6 +133,10 @@ where
     };
     let handle = Rc::new(handle);
 
+    // The frame the page's loader was taking when the decoder was taken
+    // over, until the decoder is idle to take it.
+    let held = StoredValue::new_local(None::<early::EarlyFrame>);
+
     // One frame to the decoder, if it is idle and the camera shows something.
     let tick = move || {
         if !active.get_untracked() {
@@ -140,9 +144,10 @@ where
         }
         let Some(video) = video_ref.get_untracked() else { return };
         running.with_value(|r| {
-            if let Some(r) = r.as_ref().filter(|r| r.worker.idle())
-                && let Some((buffer, w, h)) = capture(&video, r)
-            {
+            let Some(r) = r.as_ref().filter(|r| r.worker.idle()) else { return };
+            if let Some(f) = held.try_update_value(Option::take).flatten().filter(early::EarlyFrame::is_fresh) {
+                let _ = r.worker.send(&f.pixels, f.width, f.height);
+            } else if let Some((buffer, w, h)) = capture(&video, r) {
                 let _ = r.worker.send(&buffer, w, h);
             }
         });
@@ -211,19 +216,16 @@ where
             // (the decoder's ready message and the video's first frame do the
             // same if they come after this).
             tick();
-            // The frame the page's loader was taking when the decoder was
-            // taken over: sent when it comes, if the decoder is idle (the
-            // video's own first frame comes 40–110 ms later on opening).
+            // The frame the page's loader had not sent, or was taking, when
+            // the decoder was taken over: the next to go, once the decoder
+            // is idle (the video's own first frame comes 40–110 ms later on
+            // opening).
             if let Some(promise) = early_frame {
                 spawn_local(async move {
-                    let Some((buffer, w, h)) = early::frame(promise).await else { return };
+                    let Some(frame) = early::frame(promise).await else { return };
                     // (The scanner may be gone by now.)
-                    if active.try_get_untracked() == Some(true) {
-                        let _ = running.try_with_value(|r| {
-                            if let Some(r) = r.as_ref().filter(|r| r.worker.idle()) {
-                                let _ = r.worker.send(&buffer, w, h);
-                            }
-                        });
+                    if held.try_set_value(Some(frame)).is_none() {
+                        tick();
                     }
                 });
             }

@@ -90,14 +90,23 @@ impl Unsaved {
 
     /// While indicators are unsaved, leaving the page asks first: a link to
     /// another screen (the router's own click handler, on the window, runs
-    /// after this one, which listens as the click goes down), and closing or
-    /// reloading the tab (the browser's own question).
+    /// after this one, which listens as the click goes down, and follows no
+    /// link whose click was prevented), and closing or reloading the tab
+    /// (the browser's own question; not again for a link the officer has
+    /// just agreed to leave by). Not asked: signing out, and the browser's
+    /// Back and Forward (the router follows them without a cancellable
+    /// event).
     fn guard_leaving(self, i18n: I18n) {
         use wasm_bindgen::JsCast;
         use wasm_bindgen::closure::Closure;
+        // A link the officer agreed to leave by, for a moment.
+        let leaving = StoredValue::new(false);
         let unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
-            if !self.list().is_empty() {
+            let list = self.list();
+            if !list.is_empty() && !leaving.try_get_value().unwrap_or(false) {
                 ev.prevent_default();
+                // (Older browsers ask only when a text is set; none shows it.)
+                ev.set_return_value(&t_string!(i18n, indicators.confirm_discard, list = list));
             }
         });
         let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
@@ -113,7 +122,18 @@ impl Unsaved {
             if link.get_attribute("target").is_some_and(|t| t != "_self") || link.has_attribute("download") {
                 return;
             }
-            if !self.may_discard(|list| t_string!(i18n, indicators.confirm_discard, list = list).to_owned()) {
+            if self.list().is_empty() {
+                return;
+            }
+            if self.may_discard(|list| t_string!(i18n, indicators.confirm_discard, list = list).to_owned()) {
+                leaving.set_value(true);
+                set_timeout(
+                    move || {
+                        let _ = leaving.try_set_value(false);
+                    },
+                    std::time::Duration::from_secs(2),
+                );
+            } else {
                 ev.prevent_default();
                 ev.stop_propagation();
             }
@@ -201,6 +221,13 @@ pub fn Indicators() -> impl IntoView {
                 // Showing a period replaces the fields typed in.
                 if unsaved.may_discard(|list| t_string!(i18n, indicators.confirm_discard, list = list).to_owned()) {
                     load();
+                } else if let Some(shown) = state.with_untracked(|s| match s {
+                    State::Ready(scores) => Some(scores.period),
+                    _ => None,
+                }) {
+                    // Stay: the pickers go back to the period on screen.
+                    choice.year.set(shown.year.to_string());
+                    choice.quarter.set(shown.quarter.unwrap_or(0).to_string());
                 }
             }>
                 <div class="row">

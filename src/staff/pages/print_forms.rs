@@ -8,7 +8,7 @@ use crate::i18n::*;
 use crate::lang::date_vn;
 use crate::session::CurrentSession;
 use crate::staff::components::grades;
-use crate::staff::components::period::{PeriodChoice, period_label, today};
+use crate::staff::components::period::{PeriodChoice, local_day, period_label};
 use crate::staff::pages::reports::{fetch_report, keep_report};
 use danhgia_core::wire::Report;
 use leptos::prelude::*;
@@ -85,9 +85,11 @@ pub fn PrintForm() -> impl IntoView {
 fn sheet(i18n: I18n, form: Form, report: Report) -> impl IntoView {
     let period = report.period;
     let (unit, from, to) = (report.unit_name.clone(), date_vn(&report.from), date_vn(&report.to));
-    // A period not over yet: the sheet says its figures are so far.
-    let open = today().is_some_and(|today| period.is_open_on(today));
-    let last_day = to.clone();
+    // A period not over when the report was made: the sheet says its
+    // figures are so far.
+    let made = local_day(&report.generated_at);
+    let open = made.is_some_and(|day| period.is_open_on(day));
+    let (last_day, made) = (to.clone(), made.map(|d| d.format_vn()).unwrap_or_default());
     let (number, title) = match form {
         Form::Mau02 => ("02", t_string!(i18n, forms.mau02_title)),
         Form::Mau03 => ("03", t_string!(i18n, forms.mau03_title)),
@@ -118,7 +120,7 @@ fn sheet(i18n: I18n, form: Form, report: Report) -> impl IntoView {
             <p class="form-period">
                 {move || t_string!(i18n, forms.period, period = period_label(i18n, &period), from = from.clone(), to = to.clone())}
             </p>
-            {open.then(|| view! { <p class="form-provisional">{move || t_string!(i18n, report.provisional, to = last_day.clone())}</p> })}
+            {open.then(|| view! { <p class="form-provisional">{move || t_string!(i18n, report.provisional, to = last_day.clone(), made = made.clone())}</p> })}
             <p class="form-unit">{move || t_string!(i18n, forms.unit, unit = unit.clone())}</p>
             {table}
             <div class="form-notes">

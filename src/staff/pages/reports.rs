@@ -13,7 +13,7 @@ use crate::lang::date_vn;
 use crate::session::CurrentSession;
 use crate::staff::components::charts::{BarChart, ColumnChart};
 use crate::staff::components::grades;
-use crate::staff::components::period::{PeriodChoice, PeriodFields, today};
+use crate::staff::components::period::{PeriodChoice, PeriodFields, local_day};
 use danhgia_core::wire::{AgencyRow, Period, Report};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -317,9 +317,10 @@ fn report_view(i18n: I18n, report: Report, offline_since: Option<f64>) -> impl I
     let quarters: Vec<(String, Option<f64>)> =
         r.quarters.iter().map(|q| (format!("Q{}/{}", q.quarter, q.year), q.rate)).collect();
     let (unit, from, to) = (r.unit_name.clone(), date_vn(&r.from), date_vn(&r.to));
-    // A period not over yet: its figures are so far.
-    let open = today().is_some_and(|today| period.is_open_on(today));
-    let last_day = to.clone();
+    // A period not over when the report was made: its figures are so far.
+    let made = local_day(&r.generated_at);
+    let open = made.is_some_and(|day| period.is_open_on(day));
+    let (last_day, made) = (to.clone(), made.map(|d| d.format_vn()).unwrap_or_default());
     let has_communes = r.agencies.iter().any(grades::is_commune);
     let proportional = r.proportional_totals;
     let reasons: Vec<(String, Vec<(u8, String)>)> = r
@@ -391,7 +392,7 @@ fn report_view(i18n: I18n, report: Report, offline_since: Option<f64>) -> impl I
             <p class="notice" role="status">{move || t_string!(i18n, report.cached, time = offline_since.map(local_time).unwrap_or_default())}</p>
         </Show>
         <p class="lead report-unit">{move || t_string!(i18n, report.unit, unit = unit.clone(), from = from.clone(), to = to.clone())}</p>
-        {open.then(|| view! { <p class="notice provisional" role="note">{move || t_string!(i18n, report.provisional, to = last_day.clone())}</p> })}
+        {open.then(|| view! { <p class="notice provisional" role="note">{move || t_string!(i18n, report.provisional, to = last_day.clone(), made = made.clone())}</p> })}
         <Show when=move || proportional>
             <p class="notice proportional" role="note">{t!(i18n, report.proportional)}</p>
         </Show>

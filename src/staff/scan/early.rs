@@ -60,15 +60,30 @@ pub fn take_frame() -> Option<Promise> {
     ask.call0(&JsValue::NULL).ok()?.dyn_into::<Promise>().ok()
 }
 
-/// That frame, once taken: its RGBA buffer, width and height, if it is one.
-pub async fn frame(promise: Promise) -> Option<(js_sys::ArrayBuffer, u32, u32)> {
+/// A frame the loader took from the camera, handed to the scanner.
+pub struct EarlyFrame {
+    pub pixels: js_sys::ArrayBuffer,
+    pub width: u32,
+    pub height: u32,
+    /// When it was taken (`Date.now()`).
+    at: f64,
+}
+
+impl EarlyFrame {
+    /// Recent enough to act on (the slip may be gone from view by now).
+    pub fn is_fresh(&self) -> bool {
+        js_sys::Date::now() - self.at <= READ_FRESH_MS
+    }
+}
+
+/// That frame, once taken, if it is one.
+pub async fn frame(promise: Promise) -> Option<EarlyFrame> {
     let frame = JsFuture::from(promise).await.ok()?;
-    let size = |key: &str| {
-        Reflect::get(&frame, &JsValue::from_str(key)).ok()?.as_f64().filter(|v| (16.0..=4096.0).contains(v))
-    };
-    let (width, height) = (size("width")? as u32, size("height")? as u32);
+    let number = |key: &str| Reflect::get(&frame, &JsValue::from_str(key)).ok()?.as_f64();
+    let size = |key: &str| number(key).filter(|v| (16.0..=4096.0).contains(v));
+    let (width, height, at) = (size("width")? as u32, size("height")? as u32, number("at")?);
     let pixels = Reflect::get(&frame, &JsValue::from_str("pixels")).ok()?.dyn_into::<js_sys::ArrayBuffer>().ok()?;
-    (pixels.byte_length() == width * height * 4).then_some((pixels, width, height))
+    (pixels.byte_length() == width * height * 4).then_some(EarlyFrame { pixels, width, height, at })
 }
 
 /// The loader's camera, once it is open, if it opened one (only where the
