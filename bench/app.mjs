@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { chromiumArgs, executablePath, launchOptions, withCamera } from '../tests/e2e/browser.mjs';
 import { dbAt } from '../tests/e2e/helpers.mjs';
+import { counting } from '../tests/e2e/proxy.mjs';
 import { answers, login, pendingEntry, queueInOutbox, rulesets as ruleSets, unratedDossiers } from '../tests/e2e/records.mjs';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -60,6 +61,31 @@ export async function bytesCitizen(baseUrl, link) {
     await page.goto(link);
     await page.locator('form.questions').waitFor();
   });
+}
+
+/**
+ * A citizen's first visit as a phone makes it, the service worker allowed:
+ * every answer the server sends (a counting proxy in front of it, so the
+ * service worker's own downloads are counted too) until the worker is
+ * installed and controls the page, and 1 s more: bytes sent, answers, and
+ * the files sent more than once.
+ */
+export async function bytesCitizenWithWorker(baseUrl, link) {
+  const proxy = await counting(baseUrl);
+  const browser = await chromium.launch(launchOptions);
+  try {
+    const page = await (await browser.newContext({ baseURL: proxy.url })).newPage();
+    await page.goto(link);
+    await page.locator('form.questions').waitFor();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    const sum = (xs) => xs.reduce((s, a) => s + a.bytes, 0);
+    const twice = [...new Set(proxy.answers.map((a) => a.path))].filter((p) => proxy.answers.filter((a) => a.path === p && a.status === 200).length > 1);
+    return { total: sum(proxy.answers), requests: proxy.answers.length, twice };
+  } finally {
+    await browser.close();
+    await proxy.close();
+  }
 }
 
 /** An officer (signed in on this device) opens the desk; the camera shows a slip, so the decoder loads. */

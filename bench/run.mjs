@@ -10,7 +10,7 @@ import { executablePath } from '../tests/e2e/browser.mjs';
 import { makeClips } from '../tests/e2e/clips.mjs';
 import { login } from '../tests/e2e/records.mjs';
 import { benchDecoder, decoderSection } from './decoder.mjs';
-import { bytesCitizen, bytesOfficer, deliverTenThousand, lighthouseCitizen, offlineColdStart, openSideBySide, qrInView, qrToForm, twiggyByCrate } from './app.mjs';
+import { bytesCitizen, bytesCitizenWithWorker, bytesOfficer, deliverTenThousand, lighthouseCitizen, offlineColdStart, openSideBySide, qrInView, qrToForm, twiggyByCrate } from './app.mjs';
 import { checkCodeGuessing, importFile, ingest, loginFlood, postgresCluster } from './server.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -40,6 +40,7 @@ try {
   const link = server.links[0].path;
   console.log('measuring first-visit bytes …');
   results.citizen = await bytesCitizen(server.baseUrl, link);
+  results.citizenSw = await bytesCitizenWithWorker(server.baseUrl, link);
   console.log('running Lighthouse on a citizen link …');
   results.lighthouse = await lighthouseCitizen(server.baseUrl, link, 5);
   const { d, link: qrLink } = await slipDossier(server.baseUrl);
@@ -172,6 +173,7 @@ const lines = [
   '| what | figure | how |',
   '| --- | --- | --- |',
   `| citizen's first visit to a \`/r/…\` link | ${kb(results.citizen.reduce((s, r) => s + r.wire, 0))} KB on the wire | every response of a fresh page (service worker blocked, so nothing is counted twice), bytes from DevTools' \`encodedDataLength\`; the server sends the build's precompressed brotli |`,
+  `| … the same with the service worker installing, as on a phone | ${kb(results.citizenSw.total)} KB sent in all (${results.citizenSw.requests} answers); files sent twice: ${results.citizenSw.twice.length ? results.citizenSw.twice.join(', ') : 'none'}. Before (988bb3f, the worker registered at once, its install bypassing the HTTP cache): 314.2 KB, the app's wasm, JS and CSS sent twice, all before the dossier was asked for | every answer the server sends, counted by a proxy in front of it (a page's DevTools session does not see the service worker's requests), from \`page.goto\` until the service worker controls the page and 1 s more |`,
   `| officer opening the scanner | ${kb(results.officer.reduce((s, r) => s + r.wire, 0))} KB on the wire | the same, for \`/nhap-phieu\` on a device where the officer is signed in and the camera shows a slip, so the decoder worker loads (worker requests: the brotli size the server sends) |`,
   `| offline cold start, 4× CPU throttling | ${cold.median} ms median (${cold.runs.join(', ')}) | after one online visit, a new tab offline: navigation until the home screen's first link is there; CDP \`Emulation.setCPUThrottlingRate\` 4 |`,
   `| QR code in view → dossier form, scanner open | ${inView.median} ms median (${inView.runs.join(', ')}); the frame read decoded in ${ms(inView.decodeMs)} ms (median) | the fake camera at 30 frames a second (a phone camera's rate) shows a slip without a code, then the slip with its QR code: from the first frame with the QR code on screen (the scanner's \`<video>\`, \`requestVideoFrameCallback\`) to the form shown, in the page's clock |`,

@@ -12,7 +12,16 @@ const SHELL = '/index.html';
 // Marks a device whose officers' app is kept offline, across builds.
 const STAFF_FLAG = 'danhgia-staff-device';
 
-const fresh = (url) => new Request(url, { cache: 'reload' });
+// A file whose name holds its content's hash (Trunk's `name-0123456789abcdef.ext`,
+// and the officers' apps named so by scripts/precache.mjs; the same rule as
+// is_hashed_asset in server/src/static_files.rs, which sends these as
+// immutable) is this build's file whatever cache it comes from: taken from
+// the HTTP cache when the page has just downloaded it, so a citizen's first
+// visit on mobile data does not download the app a second time. Any other
+// file (index.html, the manifest, the decoder's unhashed files) bypasses the
+// HTTP cache, so the cache holds this build's.
+const HASHED = /^\/[^/]+-[0-9a-f]{10,16}(?:_bg)?\.[a-z0-9]+$/i;
+const fresh = (url) => (HASHED.test(url) ? new Request(url) : new Request(url, { cache: 'reload' }));
 
 async function isStaffDevice() {
   return (await caches.keys()).includes(STAFF_FLAG);
@@ -29,7 +38,6 @@ async function cacheStaff() {
   const cache = await caches.open(CACHE);
   const missing = [];
   for (const url of STAFF_HERE) if (!(await cache.match(url))) missing.push(url);
-  // `cache: 'reload'` bypasses the HTTP cache, so the cache holds this build.
   await cache.addAll(missing.map(fresh));
 }
 

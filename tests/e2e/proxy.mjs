@@ -51,3 +51,33 @@ export async function roundRobin(backends) {
     close: () => new Promise((ok) => server.close(ok)),
   };
 }
+
+/**
+ * A pass-through to `backend` (a base URL) that records every answer the
+ * browser gets from the server, service workers' included (which a page's
+ * own request events do not all show): `{ path, status, bytes }`, bytes as
+ * sent (compressed). Listens on 127.0.0.1 only.
+ */
+export async function counting(backend) {
+  const target = new URL(backend);
+  const answers = [];
+  const server = http.createServer((req, res) => {
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+      (answer) => {
+        res.writeHead(answer.statusCode, answer.headers);
+        let bytes = 0;
+        answer.on('data', (c) => (bytes += c.length));
+        answer.on('end', () => answers.push({ path: req.url.split('?')[0], status: answer.statusCode, bytes }));
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return { url: `http://127.0.0.1:${server.address().port}`, answers, close: () => new Promise((ok) => server.close(ok)) };
+}

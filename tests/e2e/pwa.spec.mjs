@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { launchOptions } from './browser.mjs';
 import { answerAll, dbAt, demo } from './helpers.mjs';
 import { startServer } from './server.mjs';
+import { counting } from './proxy.mjs';
 
 const controlled = (page) => page.waitForFunction(() => navigator.serviceWorker.controller !== null);
 
@@ -45,6 +46,37 @@ test('after one online visit, the app and a deep link open with no network at al
   const link = await context.newPage();
   await link.goto(dossier.path);
   await expect(link.locator('form.questions')).toBeVisible();
+});
+
+test("a citizen's first visit downloads the app once: the service worker is installed from what the page fetched", async ({ browser }) => {
+  const proxy = await counting(process.env.BASE_URL);
+  try {
+    // A new origin (the proxy's port): nothing of this app in any cache.
+    const context = await browser.newContext({ baseURL: proxy.url });
+    const page = await context.newPage();
+    const dossier = demo(7);
+    await page.goto(dossier.path);
+    await expect(page.locator('.dossier-code')).toHaveText(dossier.code);
+    await controlled(page);
+    // The install is done (the page is controlled): every file it kept came from somewhere.
+    const kept = await page.evaluate(async () => (await (await caches.open((await caches.keys()).find((k) => k.startsWith('danhgia-shell-')))).keys()).map((r) => new URL(r.url).pathname));
+    const wasm = kept.find((p) => /^\/citizen-[0-9a-f]+_bg\.wasm$/.test(p));
+    expect(wasm).toBeTruthy();
+    // Each of the app's files reached the phone once, the wasm (most of the bytes) included.
+    const fetched = (path) => proxy.answers.filter((a) => a.path === path && a.status === 200).length;
+    for (const path of kept.filter((p) => /^\/(citizen|main)-/.test(p))) expect(fetched(path), path).toBe(1);
+    // The citizen's dossier was asked for before the service worker was.
+    const order = proxy.answers.map((a) => a.path);
+    expect(order.findIndex((p) => p.startsWith('/api/v1/dossiers/'))).toBeLessThan(order.indexOf('/sw.js'));
+    // And offline, the link opens from what was kept.
+    await context.setOffline(true);
+    const again = await context.newPage();
+    await again.goto(dossier.path);
+    await expect(again.locator('form.questions')).toBeVisible();
+    await context.close();
+  } finally {
+    await proxy.close();
+  }
 });
 
 test("an officer's device that has only opened the counter's screens opens the district office's offline too", async ({ page, context }) => {
