@@ -120,8 +120,10 @@ pub fn keep_staff_offline() {
         return;
     }
     spawn_local(async {
-        // Not while the screen is starting: the caching downloads the same
-        // files again (bypassing the HTTP cache) and would compete with it.
+        // Not while the screen is starting: the caching downloads what the
+        // screen has not fetched (the other officers' app, and the decoder's
+        // files again: their names hold no hash, so they bypass the HTTP
+        // cache, sw/service-worker.js) and would compete with it.
         gloo_timers::future::sleep(Duration::from_secs(5)).await;
         let container = window().navigator().service_worker();
         let Ok(ready) = container.ready() else { return };
