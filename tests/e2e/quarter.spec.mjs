@@ -438,7 +438,7 @@ test('indicators typed but not saved are not lost without a word when another ag
   expect(askedAgain).toBe(false);
 });
 
-test('indicators typed but not saved are asked about before another period is shown or the page is left', async ({ page }) => {
+test('indicators typed but not saved are asked about before another period is shown, the page is left, Back or Forward is pressed, or the officer signs out', async ({ page }) => {
   await signIn(page, 'vanphong');
   await page.goto('/chi-so?nam=2024&quy=3');
   await expect(entry(page, 5)).toBeVisible();
@@ -465,6 +465,29 @@ test('indicators typed but not saved are asked about before another period is sh
   page.once('dialog', (d) => d.accept());
   await page.getByRole('link', { name: 'Về báo cáo' }).click();
   await expect(page).toHaveURL(/\/bao-cao/);
+
+  // Back to the indicators, typed again: the browser's Forward (to the reports, in the app) asks, and staying keeps the page.
+  await page.goBack();
+  await expect(entry(page, 5)).toBeVisible();
+  await verified.fill('2');
+  page.once('dialog', (d) => (asked.push(d.message()), d.dismiss()));
+  await page.evaluate(() => history.forward());
+  await expect.poll(() => asked.length).toBe(3);
+  expect(asked[2]).toBe('Chỉ số 6 có thay đổi chưa lưu. Bỏ các thay đổi này?');
+  await expect(page).toHaveURL(/\/chi-so/);
+  await expect(verified).toHaveValue('2');
+
+  // Signing out asks too; staying keeps the officer signed in with what was typed.
+  page.once('dialog', (d) => (asked.push(d.message()), d.dismiss()));
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await expect.poll(() => asked.length).toBe(4);
+  await expect(page).toHaveURL(/\/chi-so/);
+  await expect(verified).toHaveValue('2');
+  expect(await page.evaluate(() => localStorage.getItem('danhgia.session'))).not.toBeNull();
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await expect(page).toHaveURL(/\/dang-nhap/);
+  await signIn(page, 'vanphong');
 
   // Nothing typed: nothing asked.
   await page.goto('/chi-so?nam=2024&quy=3');

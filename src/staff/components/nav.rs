@@ -70,7 +70,7 @@ pub fn StaffNav() -> impl IntoView {
                         <li><A href="/mat-khau">{t!(i18n, account.nav_password)}</A></li>
                     </Show>
                     <li>
-                        <button class="link-button" type="button" on:click=leave.clone()>{t!(i18n, officer.sign_out)}</button>
+                        <button class="link-button" type="button" data-leaves-page="" on:click=leave.clone()>{t!(i18n, officer.sign_out)}</button>
                     </li>
                 </ul>
             </nav>

@@ -89,13 +89,15 @@ impl Unsaved {
     }
 
     /// While indicators are unsaved, leaving the page asks first: a link to
-    /// another screen (the router's own click handler, on the window, runs
-    /// after this one, which listens as the click goes down, and follows no
-    /// link whose click was prevented), and closing or reloading the tab
-    /// (the browser's own question; not again for a link the officer has
-    /// just agreed to leave by). Not asked: signing out, and the browser's
-    /// Back and Forward (the router follows them without a cancellable
-    /// event).
+    /// another screen, or a button marked `data-leaves-page` (signing out),
+    /// (the router's and Leptos' own click handlers, on the window, run
+    /// after this one, which listens as the click goes down, and the click
+    /// goes no further when the officer stays); the browser's Back and
+    /// Forward within the app, where the browser has the Navigation API
+    /// (Chromium: its `navigate` event can be cancelled before the router
+    /// sees the move; elsewhere they are not asked about); and closing or
+    /// reloading the tab (the browser's own question; not again for a link
+    /// the officer has just agreed to leave by).
     fn guard_leaving(self, i18n: I18n) {
         use wasm_bindgen::JsCast;
         use wasm_bindgen::closure::Closure;
@@ -117,7 +119,7 @@ impl Unsaved {
             let link = ev
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|e| e.closest("a[href]").ok().flatten());
+                .and_then(|e| e.closest("a[href], [data-leaves-page]").ok().flatten());
             let Some(link) = link else { return };
             if link.get_attribute("target").is_some_and(|t| t != "_self") || link.has_attribute("download") {
                 return;
@@ -139,14 +141,40 @@ impl Unsaved {
             }
         });
         let _ = window().add_event_listener_with_callback_and_bool("click", on_click.as_ref().unchecked_ref(), true);
-        // Removed before the closure is dropped (an owner's cleanups run
+        // Back and Forward: a same-document move through history is a
+        // cancellable `navigate` event ("traverse") where the browser allows
+        // it (it may not, to stop a page trapping the user: then nothing is
+        // asked, as without the API). Links and "Xem" ask for themselves.
+        let navigation = js_sys::Reflect::get(&window(), &"navigation".into())
+            .ok()
+            .filter(|n| n.is_object())
+            .and_then(|n| n.dyn_into::<web_sys::EventTarget>().ok());
+        let on_navigate = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            let kind = js_sys::Reflect::get(&ev, &"navigationType".into()).ok().and_then(|k| k.as_string());
+            if kind.as_deref() != Some("traverse") || !ev.cancelable() || leaving.try_get_value().unwrap_or(true) {
+                return;
+            }
+            if !self.may_discard(|list| t_string!(i18n, indicators.confirm_discard, list = list).to_owned()) {
+                ev.prevent_default();
+            }
+        });
+        if let Some(n) = &navigation {
+            let _ = n.add_event_listener_with_callback("navigate", on_navigate.as_ref().unchecked_ref());
+        }
+        // Removed before the closures are dropped (an owner's cleanups run
         // before its stored values go).
         let on_click = StoredValue::new_local(on_click);
+        let on_navigate = StoredValue::new_local((navigation, on_navigate));
         on_cleanup(move || {
             unload.remove();
             on_click.with_value(|f| {
                 let _ =
                     window().remove_event_listener_with_callback_and_bool("click", f.as_ref().unchecked_ref(), true);
+            });
+            on_navigate.with_value(|(n, f)| {
+                if let Some(n) = n {
+                    let _ = n.remove_event_listener_with_callback("navigate", f.as_ref().unchecked_ref());
+                }
             });
         });
     }
