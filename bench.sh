@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh bench
 export PATH="$PWD/node_modules/.bin:$PATH"
-stop_servers() { for f in tests/e2e/.*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; rm -f "$f"; done; }
+stop_servers() { for f in tests/e2e/.*.pid; do [ -f "$f" ] && { kill "$(cat "$f")" 2>/dev/null || true; }; rm -f "$f"; done; }
 trap stop_servers EXIT
 trunk build --release
 cargo build --locked --profile server -p danhgia-server

@@ -12,7 +12,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 # and the throw-away PostgreSQL cluster with them.
 pg_dir=$(mktemp -u /tmp/danhgia-pg-XXXXXX)
 stop_servers() {
-  for f in tests/e2e/.*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; rm -f "$f"; done
+  for f in tests/e2e/.*.pid; do [ -f "$f" ] && { kill "$(cat "$f")" 2>/dev/null || true; }; rm -f "$f"; done
   scripts/pg-cluster.sh stop "$pg_dir"
 }
 trap stop_servers EXIT
