@@ -456,12 +456,19 @@ test('indicators typed but not saved are asked about before another period is sh
   await expect(page.locator('#indicators-quarter')).toHaveValue('3');
   await expect(verified).toHaveValue('2');
 
+  // Asked on `leave`; staying keeps the page and what was typed.
+  const askedAndStayed = async (leave) => {
+    const before = asked.length;
+    page.once('dialog', (d) => (asked.push(d.message()), d.dismiss()));
+    await leave();
+    await expect.poll(() => asked.length).toBe(before + 1);
+    expect(asked[before]).toBe('Chỉ số 6 có thay đổi chưa lưu. Bỏ các thay đổi này?');
+    await expect(page).toHaveURL(/\/chi-so/);
+    await expect(verified).toHaveValue('2');
+  };
+
   // A link to another screen: asked; staying keeps the page, then yes leaves it.
-  page.once('dialog', (d) => (asked.push(d.message()), d.dismiss()));
-  await page.getByRole('link', { name: 'Về báo cáo' }).click();
-  await expect.poll(() => asked.length).toBe(2);
-  await expect(page).toHaveURL(/\/chi-so/);
-  await expect(verified).toHaveValue('2');
+  await askedAndStayed(() => page.getByRole('link', { name: 'Về báo cáo' }).click());
   page.once('dialog', (d) => d.accept());
   await page.getByRole('link', { name: 'Về báo cáo' }).click();
   await expect(page).toHaveURL(/\/bao-cao/);
@@ -470,19 +477,10 @@ test('indicators typed but not saved are asked about before another period is sh
   await page.goBack();
   await expect(entry(page, 5)).toBeVisible();
   await verified.fill('2');
-  page.once('dialog', (d) => (asked.push(d.message()), d.dismiss()));
-  await page.evaluate(() => history.forward());
-  await expect.poll(() => asked.length).toBe(3);
-  expect(asked[2]).toBe('Chỉ số 6 có thay đổi chưa lưu. Bỏ các thay đổi này?');
-  await expect(page).toHaveURL(/\/chi-so/);
-  await expect(verified).toHaveValue('2');
+  await askedAndStayed(() => page.evaluate(() => history.forward()));
 
   // Signing out asks too; staying keeps the officer signed in with what was typed.
-  page.once('dialog', (d) => (asked.push(d.message()), d.dismiss()));
-  await page.getByRole('button', { name: 'Đăng xuất' }).click();
-  await expect.poll(() => asked.length).toBe(4);
-  await expect(page).toHaveURL(/\/chi-so/);
-  await expect(verified).toHaveValue('2');
+  await askedAndStayed(() => page.getByRole('button', { name: 'Đăng xuất' }).click());
   expect(await page.evaluate(() => localStorage.getItem('danhgia.session'))).not.toBeNull();
   page.once('dialog', (d) => d.accept());
   await page.getByRole('button', { name: 'Đăng xuất' }).click();

@@ -17,9 +17,9 @@ pub fn today() -> Option<CivilDate> {
 /// The day an RFC 3339 time (a report's `generated_at`) fell on, here.
 pub fn local_day(rfc3339: &str) -> Option<CivilDate> {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
-    let year = d.get_full_year();
-    (year > 0).then_some(())?;
-    CivilDate::new(u16::try_from(year).ok()?, d.get_month() as u8 + 1, d.get_date() as u8).ok()
+    // (An unreadable time is NaN, which reads as year 0.)
+    let year = u16::try_from(d.get_full_year()).ok().filter(|y| *y > 0)?;
+    CivilDate::new(year, d.get_month() as u8 + 1, d.get_date() as u8).ok()
 }
 
 /// The quarter of today (1–4) and its year.

@@ -88,6 +88,12 @@ impl Unsaved {
         list.is_empty() || window().confirm_with_message(&question(list)).unwrap_or(false)
     }
 
+    /// [`Self::may_discard`] before the page shows something else (another
+    /// period, another screen).
+    fn may_leave(self, i18n: I18n) -> bool {
+        self.may_discard(|list| t_string!(i18n, indicators.confirm_discard, list = list).to_owned())
+    }
+
     /// While indicators are unsaved, leaving the page asks first: a link to
     /// another screen, or a button marked `data-leaves-page` (signing out),
     /// (the router's and Leptos' own click handlers, on the window, run
@@ -127,7 +133,7 @@ impl Unsaved {
             if self.list().is_empty() {
                 return;
             }
-            if self.may_discard(|list| t_string!(i18n, indicators.confirm_discard, list = list).to_owned()) {
+            if self.may_leave(i18n) {
                 leaving.set_value(true);
                 set_timeout(
                     move || {
@@ -154,7 +160,7 @@ impl Unsaved {
             if kind.as_deref() != Some("traverse") || !ev.cancelable() || leaving.try_get_value().unwrap_or(true) {
                 return;
             }
-            if !self.may_discard(|list| t_string!(i18n, indicators.confirm_discard, list = list).to_owned()) {
+            if !self.may_leave(i18n) {
                 ev.prevent_default();
             }
         });
@@ -247,7 +253,7 @@ pub fn Indicators() -> impl IntoView {
             <form class="card report-picker" on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
                 // Showing a period replaces the fields typed in.
-                if unsaved.may_discard(|list| t_string!(i18n, indicators.confirm_discard, list = list).to_owned()) {
+                if unsaved.may_leave(i18n) {
                     load();
                 } else if let Some(shown) = state.with_untracked(|s| match s {
                     State::Ready(scores) => Some(scores.period),

@@ -8,8 +8,8 @@ use crate::i18n::*;
 use crate::lang::date_vn;
 use crate::session::CurrentSession;
 use crate::staff::components::grades;
-use crate::staff::components::period::{PeriodChoice, local_day, period_label};
-use crate::staff::pages::reports::{fetch_report, keep_report};
+use crate::staff::components::period::{PeriodChoice, period_label};
+use crate::staff::pages::reports::{fetch_report, keep_report, so_far};
 use danhgia_core::wire::Report;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -85,11 +85,7 @@ pub fn PrintForm() -> impl IntoView {
 fn sheet(i18n: I18n, form: Form, report: Report) -> impl IntoView {
     let period = report.period;
     let (unit, from, to) = (report.unit_name.clone(), date_vn(&report.from), date_vn(&report.to));
-    // A period not over when the report was made: the sheet says its
-    // figures are so far.
-    let made = local_day(&report.generated_at);
-    let open = made.is_some_and(|day| period.is_open_on(day));
-    let (last_day, made) = (to.clone(), made.map(|d| d.format_vn()).unwrap_or_default());
+    let so_far = so_far(&report);
     let (number, title) = match form {
         Form::Mau02 => ("02", t_string!(i18n, forms.mau02_title)),
         Form::Mau03 => ("03", t_string!(i18n, forms.mau03_title)),
@@ -120,7 +116,7 @@ fn sheet(i18n: I18n, form: Form, report: Report) -> impl IntoView {
             <p class="form-period">
                 {move || t_string!(i18n, forms.period, period = period_label(i18n, &period), from = from.clone(), to = to.clone())}
             </p>
-            {open.then(|| view! { <p class="form-provisional">{move || t_string!(i18n, report.provisional, to = last_day.clone(), made = made.clone())}</p> })}
+            {so_far.map(|(last_day, made)| view! { <p class="form-provisional">{move || t_string!(i18n, report.provisional, to = last_day.clone(), made = made.clone())}</p> })}
             <p class="form-unit">{move || t_string!(i18n, forms.unit, unit = unit.clone())}</p>
             {table}
             <div class="form-notes">

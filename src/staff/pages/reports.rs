@@ -304,6 +304,14 @@ fn indicator_cell(i18n: I18n, a: &AgencyRow, n: u8) -> impl IntoView + use<> {
     }
 }
 
+/// A report of a period not over on the day it was made: its figures are
+/// so far. The period's last day and that day, as the notice on screen and
+/// on the printed forms says them.
+pub fn so_far(report: &Report) -> Option<(String, String)> {
+    let made = local_day(&report.generated_at).filter(|day| report.period.is_open_on(*day))?;
+    Some((date_vn(&report.to), made.format_vn()))
+}
+
 fn report_view(i18n: I18n, report: Report, offline_since: Option<f64>) -> impl IntoView {
     let period = report.period;
     let report = StoredValue::new(report);
@@ -317,10 +325,7 @@ fn report_view(i18n: I18n, report: Report, offline_since: Option<f64>) -> impl I
     let quarters: Vec<(String, Option<f64>)> =
         r.quarters.iter().map(|q| (format!("Q{}/{}", q.quarter, q.year), q.rate)).collect();
     let (unit, from, to) = (r.unit_name.clone(), date_vn(&r.from), date_vn(&r.to));
-    // A period not over when the report was made: its figures are so far.
-    let made = local_day(&r.generated_at);
-    let open = made.is_some_and(|day| period.is_open_on(day));
-    let (last_day, made) = (to.clone(), made.map(|d| d.format_vn()).unwrap_or_default());
+    let so_far = so_far(&r);
     let has_communes = r.agencies.iter().any(grades::is_commune);
     let proportional = r.proportional_totals;
     let reasons: Vec<(String, Vec<(u8, String)>)> = r
@@ -392,7 +397,7 @@ fn report_view(i18n: I18n, report: Report, offline_since: Option<f64>) -> impl I
             <p class="notice" role="status">{move || t_string!(i18n, report.cached, time = offline_since.map(local_time).unwrap_or_default())}</p>
         </Show>
         <p class="lead report-unit">{move || t_string!(i18n, report.unit, unit = unit.clone(), from = from.clone(), to = to.clone())}</p>
-        {open.then(|| view! { <p class="notice provisional" role="note">{move || t_string!(i18n, report.provisional, to = last_day.clone(), made = made.clone())}</p> })}
+        {so_far.map(|(last_day, made)| view! { <p class="notice provisional" role="note">{move || t_string!(i18n, report.provisional, to = last_day.clone(), made = made.clone())}</p> })}
         <Show when=move || proportional>
             <p class="notice proportional" role="note">{t!(i18n, report.proportional)}</p>
         </Show>
