@@ -87,13 +87,22 @@ async fn text_of(res: &Response) -> Result<String, ApiErr> {
     JsFuture::from(promise).await.map_err(|_| ApiErr::Network)?.as_string().ok_or(ApiErr::BadAnswer)
 }
 
+/// The part of an `ApiError` every screen reads. (Not `ApiError` itself:
+/// its import fields would be read on the citizen's path too, about half a
+/// kilobyte more of its download. The imports read them, `read_import`.)
+#[derive(serde::Deserialize)]
+struct Refusal {
+    code: String,
+    message: String,
+}
+
 async fn read<T: serde::de::DeserializeOwned>(res: Result<Response, ApiErr>) -> Result<T, ApiErr> {
     let res = res?;
     let status = res.status();
     match status {
         200..=299 => crate::json::parse(&text_of(&res).await?).ok_or(ApiErr::BadAnswer),
         400..=499 => {
-            let body: ApiError = crate::json::parse(&text_of(&res).await?).ok_or(ApiErr::BadAnswer)?;
+            let body: Refusal = crate::json::parse(&text_of(&res).await?).ok_or(ApiErr::BadAnswer)?;
             Err(ApiErr::Refused { status, code: body.code, message: body.message })
         }
         _ => Err(ApiErr::Server(status)),
@@ -151,8 +160,35 @@ pub async fn slips_of_day(bearer: &str, day: &str) -> Result<Vec<SlipData>, ApiE
     read(send("GET", &with_query("/api/v1/slips", &[("returned_on", day)]), Some(bearer), None).await).await
 }
 
-pub async fn import_dossiers(bearer: &str, csv: String) -> Result<ImportReport, ApiErr> {
-    read(send("POST", "/api/v1/dossiers", Some(bearer), Some(("text/csv; charset=utf-8", &csv))).await).await
+pub async fn import_dossiers(bearer: &str, csv: String) -> Result<ImportReport, ImportErr> {
+    read_import(send("POST", "/api/v1/dossiers", Some(bearer), Some(("text/csv; charset=utf-8", &csv))).await).await
+}
+
+/// A CSV import not done.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportErr {
+    /// The file was refused as a whole (`bad_file`): its `reason`, and the
+    /// missing columns for `missing_columns`.
+    File {
+        reason: String,
+        columns: Vec<String>,
+    },
+    Api(ApiErr),
+}
+
+/// An import's answer; a whole file refused is read with its reason (the
+/// other answers as `read` reads them).
+async fn read_import(res: Result<Response, ApiErr>) -> Result<ImportReport, ImportErr> {
+    let res = res.map_err(ImportErr::Api)?;
+    if res.status() != 400 {
+        return read(Ok(res)).await.map_err(ImportErr::Api);
+    }
+    let body: ApiError =
+        crate::json::parse(&text_of(&res).await.map_err(ImportErr::Api)?).ok_or(ImportErr::Api(ApiErr::BadAnswer))?;
+    Err(match body.reason {
+        Some(reason) if body.code == "bad_file" => ImportErr::File { reason, columns: body.columns },
+        _ => ImportErr::Api(ApiErr::Refused { status: 400, code: body.code, message: body.message }),
+    })
 }
 
 fn report_url(path: &str, year: u16, quarter: Option<u8>, unit: Option<&str>, format: Option<&str>) -> String {
@@ -409,12 +445,12 @@ pub enum AdminImport {
     Officials,
 }
 
-pub async fn import_admin(bearer: &str, what: AdminImport, csv: String) -> Result<ImportReport, ApiErr> {
+pub async fn import_admin(bearer: &str, what: AdminImport, csv: String) -> Result<ImportReport, ImportErr> {
     let url = match what {
         AdminImport::Agencies => "/api/v1/agencies/import",
         AdminImport::Officials => "/api/v1/officials/import",
     };
-    read(send("POST", url, Some(bearer), Some(("text/csv; charset=utf-8", &csv))).await).await
+    read_import(send("POST", url, Some(bearer), Some(("text/csv; charset=utf-8", &csv))).await).await
 }
 
 /// A page of the audit log, newest first. Parsed with serde_json: its

@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 pub const IMPORT_LOCK: &str = "dossier-import";
 
 fn error(line: usize, reason: &str, detail: String) -> ImportRowError {
-    ImportRowError { line: line as u32, reason: reason.into(), detail }
+    ImportRowError::new(line, reason, detail)
 }
 
 /// The official of `agency_id` with this name (the one it was merged into,
@@ -71,19 +71,30 @@ pub fn save(
     let mut officials: HashMap<(&str, &str), i64> = HashMap::new();
     for row in rows {
         if !seen.insert(row.code.clone()) {
-            errors.push(error(row.line, "duplicate_in_file", format!("{} appears earlier in the file", row.code)));
+            errors.push(
+                error(row.line, "duplicate_in_file", format!("{} appears earlier in the file", row.code))
+                    .at("ma_ho_so", row.code.as_str()),
+            );
             continue;
         }
         let Some(&active) = agencies.get(&row.agency_id) else {
-            errors.push(error(row.line, "unknown_agency", format!("no agency {}", row.agency_id)));
+            errors.push(
+                error(row.line, "unknown_agency", format!("no agency {}", row.agency_id)).at("co_quan", &row.agency_id),
+            );
             continue;
         };
         if !scope.covers(&row.agency_id) {
-            errors.push(error(row.line, "out_of_scope", format!("{} is not one of your agencies", row.agency_id)));
+            errors.push(
+                error(row.line, "out_of_scope", format!("{} is not one of your agencies", row.agency_id))
+                    .at("co_quan", &row.agency_id),
+            );
             continue;
         }
         if !active {
-            errors.push(error(row.line, "inactive_agency", format!("{} is deactivated", row.agency_id)));
+            errors.push(
+                error(row.line, "inactive_agency", format!("{} is deactivated", row.agency_id))
+                    .at("co_quan", &row.agency_id),
+            );
             continue;
         }
         let existing = existing.remove(row.code.as_str());
@@ -95,25 +106,30 @@ pub fn save(
             None => other_agency_in_code(&agencies, scope, row.code.as_str()),
         };
         if foreign {
-            errors.push(error(row.line, "out_of_scope", format!("{} is a code of an agency outside yours", row.code)));
+            errors.push(
+                error(row.line, "out_of_scope", format!("{} is a code of an agency outside yours", row.code))
+                    .at("ma_ho_so", row.code.as_str()),
+            );
             continue;
         }
         if let Some(d) = &existing
             && d.agency_id != row.agency_id
         {
-            errors.push(error(
-                row.line,
-                "agency_changed",
-                format!("{} belongs to {}; an import never moves a dossier", row.code, d.agency_id),
-            ));
+            errors.push(
+                error(
+                    row.line,
+                    "agency_changed",
+                    format!("{} belongs to {}; an import never moves a dossier", row.code, d.agency_id),
+                )
+                .at("co_quan", &row.agency_id),
+            );
             continue;
         }
         let Some(rule_set) = rules.for_date(row.received_on) else {
-            errors.push(error(
-                row.line,
-                "no_ruleset",
-                format!("no rule set in force on {}", row.received_on.format_vn()),
-            ));
+            errors.push(
+                error(row.line, "no_ruleset", format!("no rule set in force on {}", row.received_on.format_vn()))
+                    .at("ngay_tiep_nhan", &row.received_on.format_vn()),
+            );
             continue;
         };
         let official = match row.official.as_deref() {
@@ -147,11 +163,14 @@ pub fn save(
             // A rated dossier's dates and official decide its scores: they
             // stay as rated (a correction goes through the district office).
             if before.rated && before.scored_facts() != after.scored_facts() {
-                errors.push(error(
-                    row.line,
-                    "rated_locked",
-                    format!("{} has a rating: its dates and official are no longer changed by import", row.code),
-                ));
+                errors.push(
+                    error(
+                        row.line,
+                        "rated_locked",
+                        format!("{} has a rating: its dates and official are no longer changed by import", row.code),
+                    )
+                    .at("ma_ho_so", row.code.as_str()),
+                );
                 continue;
             }
         }

@@ -337,9 +337,11 @@ test('CSV imports: each refused row with its line and reason, and the same file 
   await expect(agencies.locator('.import-result')).toHaveText('Đã thêm 2, cập nhật 0, không đổi 0.');
   const rows = agencies.locator('.import-errors tbody tr');
   await expect(rows).toHaveCount(3);
-  await expect(rows.nth(0)).toContainText('4không có cơ quan cấp trên này');
-  await expect(rows.nth(1)).toContainText('5cấp không hợp lệ');
-  await expect(rows.nth(2)).toContainText('6lặp lại trong tệp');
+  await expect(rows).toHaveText([
+    '4không có cơ quan cấp trên này — ma_co_quan_cap_tren: “H77”',
+    '5cấp không hợp lệ hoặc không đặt được dưới cơ quan cấp trên — cap: “thôn”',
+    '6lặp lại trong tệp — ma_co_quan: “H45.31”',
+  ]);
   expect(db("SELECT id, parent_id FROM agencies WHERE id LIKE 'H45.3%' ORDER BY id")).toEqual([
     { id: 'H45.31', parent_id: 'H45' },
     { id: 'H45.32', parent_id: 'H45.31' },
@@ -354,8 +356,8 @@ test('CSV imports: each refused row with its line and reason, and the same file 
   await officials.getByRole('button', { name: 'Nhập', exact: true }).click();
   await expect(officials.locator('.import-result')).toHaveText('Đã thêm 1, cập nhật 0, không đổi 0.');
   await expect(officials.locator('.import-errors tbody tr')).toHaveText([
-    /^3cơ quan ngoài phạm vi bạn quản lý/,
-    /^4thiếu giá trị bắt buộc/,
+    '3cơ quan ngoài phạm vi bạn quản lý — co_quan: “H46”',
+    '4thiếu giá trị bắt buộc — ho_ten',
   ]);
   const officialCount = count('officials');
   await officials.getByRole('button', { name: 'Nhập', exact: true }).click();
@@ -367,7 +369,7 @@ test('CSV imports: each refused row with its line and reason, and the same file 
   writeFileSync(wrong, 'ten,tuoi\nA,1\n');
   await officials.getByLabel('Tệp CSV (UTF-8)').setInputFiles(wrong);
   await officials.getByRole('button', { name: 'Nhập', exact: true }).click();
-  await expect(officials.getByRole('alert')).toHaveText(/^Tệp không đúng mẫu: /);
+  await expect(officials.getByRole('alert')).toHaveText('Tệp không đúng mẫu: thiếu cột co_quan, ho_ten');
   expect(count('officials')).toBe(officialCount);
 });
 

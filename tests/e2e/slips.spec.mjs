@@ -39,8 +39,9 @@ test('office staff import a CSV: good rows saved, each bad row explained, a seco
   await expect(page.locator('.import-result')).toHaveText('Đã thêm 2, cập nhật 0, không đổi 0 hồ sơ.');
   const rows = page.locator('.import-errors tbody tr');
   await expect(rows).toHaveCount(2);
-  await expect(rows.nth(0)).toContainText('3ngày không hợp lệ');
-  await expect(rows.nth(1)).toContainText('4mã hồ sơ lặp lại trong tệp');
+  // In the user's words: the reason, the column and the cell as the file has it.
+  await expect(rows.nth(0)).toHaveText('3ngày không hợp lệ — ngay_tiep_nhan: “31/11/2026”');
+  await expect(rows.nth(1)).toHaveText('4mã hồ sơ lặp lại trong tệp — ma_ho_so: “H45.03-261102-0801”');
   expect(db("SELECT count(*) AS n FROM dossiers WHERE code LIKE 'H45.03-261102-08%'")[0].n).toBe(2);
 
   await page.getByRole('button', { name: 'Nhập', exact: true }).click();
@@ -61,7 +62,25 @@ test('office staff import a CSV: good rows saved, each bad row explained, a seco
   await page.goto('/nhap-ho-so');
   await page.getByLabel('Tệp CSV').setInputFiles(file);
   await page.getByRole('button', { name: 'Nhập', exact: true }).click();
-  await expect(page.getByRole('alert')).toContainText('missing columns: co_quan, ngay_tiep_nhan, ngay_hen_tra');
+  await expect(page.getByRole('alert')).toHaveText('Không nhập được: thiếu cột co_quan, ngay_tiep_nhan, ngay_hen_tra');
+
+  // Saved by Excel in the Windows code page (Windows-1258), not UTF-8: refused
+  // with what to do, rather than imported with its Vietnamese letters lost.
+  const before = db('SELECT count(*) AS n FROM dossiers')[0].n;
+  writeFileSync(
+    file,
+    Buffer.concat([
+      Buffer.from('ma_ho_so,thu_tuc,co_quan,ngay_tiep_nhan,ngay_hen_tra\nH45.03-261102-0809,'),
+      Buffer.from([0xd0, 0xe6, 0x6e, 0x67, 0x20, 0x6b, 0xfd]), // "Đăng ký" in Windows-1258
+      Buffer.from(',H45.03,02/11/2026,03/11/2026\n'),
+    ]),
+  );
+  await page.getByLabel('Tệp CSV').setInputFiles(file);
+  await page.getByRole('button', { name: 'Nhập', exact: true }).click();
+  await expect(page.getByRole('alert')).toHaveText(
+    'Không nhập được: tệp không phải văn bản UTF-8 (trong Excel, chọn Lưu thành “CSV UTF-8”)',
+  );
+  expect(db('SELECT count(*) AS n FROM dossiers')[0].n).toBe(before);
 });
 
 test('a printed slip, photographed at an angle, is read back by the scanner, QR code and barcode', async ({ page, request }) => {

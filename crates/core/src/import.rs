@@ -42,16 +42,83 @@ pub struct RowError {
     pub line: usize,
     /// Stable code, for translation.
     pub reason: &'static str,
-    /// What was wrong, for people.
+    /// The column the row is refused for (its header name), where there is one.
+    pub column: Option<&'static str>,
+    /// That cell as found ([`shown`]), where seeing it helps.
+    pub value: Option<String>,
+    /// What was wrong, in English, for the API's readers.
     pub detail: String,
 }
 
-/// What stops a whole file (nothing is imported).
+impl RowError {
+    fn new(line: usize, reason: &'static str, detail: String) -> Self {
+        RowError { line, reason, column: None, value: None, detail }
+    }
+
+    /// About `column`'s cell, which holds `cell`.
+    fn at(mut self, column: &'static str, cell: &str) -> Self {
+        self.column = Some(column);
+        self.value = Some(shown(cell));
+        self
+    }
+
+    fn in_column(mut self, column: &'static str) -> Self {
+        self.column = Some(column);
+        self
+    }
+}
+
+impl From<RowError> for crate::wire::ImportRowError {
+    fn from(e: RowError) -> Self {
+        crate::wire::ImportRowError {
+            line: e.line as u32,
+            reason: e.reason.into(),
+            column: e.column.map(Into::into),
+            value: e.value,
+            detail: e.detail,
+        }
+    }
+}
+
+/// Characters of a cell shown back in an import's report.
+pub const SHOWN_CHARS: usize = 100;
+
+/// A cell as an import's report shows it back: trimmed, at most
+/// [`SHOWN_CHARS`] characters (then an ellipsis).
+pub fn shown(cell: &str) -> String {
+    let cell = cell.trim();
+    match cell.char_indices().nth(SHOWN_CHARS) {
+        Some((at, _)) => format!("{}…", &cell[..at]),
+        None => cell.to_owned(),
+    }
+}
+
+/// What stops a whole file (nothing is imported): `reason()` names it
+/// for the app, `Display` in English for the API's readers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileError {
     NotCsv(String),
     MissingColumns(Vec<&'static str>),
     TooManyRows,
+}
+
+impl FileError {
+    /// Stable code, for translation.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            FileError::NotCsv(_) => "not_csv",
+            FileError::MissingColumns(_) => "missing_columns",
+            FileError::TooManyRows => "too_many_rows",
+        }
+    }
+
+    /// The required columns missing, for `MissingColumns`.
+    pub fn columns(&self) -> Vec<String> {
+        match self {
+            FileError::MissingColumns(c) => c.iter().map(|c| (*c).to_owned()).collect(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 impl std::fmt::Display for FileError {
@@ -81,28 +148,21 @@ pub fn decompose(s: &str) -> String {
 }
 
 /// A text cell, trimmed and composed ([`compose`]).
-fn text(cell: &str, column: &str, line: usize) -> Result<String, RowError> {
+fn text(cell: &str, column: &'static str, line: usize) -> Result<String, RowError> {
     let composed = compose(cell.trim());
     let t = composed.as_str();
     if t.chars().count() > MAX_TEXT {
-        return Err(RowError {
-            line,
-            reason: "too_long",
-            detail: format!("{column}: more than {MAX_TEXT} characters"),
-        });
+        return Err(RowError::new(line, "too_long", format!("{column}: more than {MAX_TEXT} characters")).at(column, t));
     }
     if t.chars().any(crate::text::is_hidden) {
-        return Err(RowError { line, reason: "bad_text", detail: format!("{column}: control characters") });
+        return Err(RowError::new(line, "bad_text", format!("{column}: control characters")).in_column(column));
     }
     Ok(t.to_owned())
 }
 
-fn date(cell: &str, column: &str, line: usize) -> Result<CivilDate, RowError> {
-    CivilDate::parse_vn(cell).map_err(|e| RowError {
-        line,
-        reason: "bad_date",
-        detail: format!("{column}: {:?} — {e}", cell.trim()),
-    })
+fn date(cell: &str, column: &'static str, line: usize) -> Result<CivilDate, RowError> {
+    CivilDate::parse_vn(cell)
+        .map_err(|e| RowError::new(line, "bad_date", format!("{column}: {:?} — {e}", cell.trim())).at(column, cell))
 }
 
 /// Line numbers as people count them in the file: `\n`, `\r\n` and a lone
@@ -203,7 +263,7 @@ fn read_table(
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                errors.push(RowError { line, reason: "bad_row", detail: e.to_string() });
+                errors.push(RowError::new(line, "bad_row", e.to_string()));
                 continue;
             }
         };
@@ -240,11 +300,11 @@ pub fn parse_csv(input: &str) -> Result<(Vec<DossierRow>, Vec<RowError>), FileEr
     parse_rows(input, &COLUMNS, &REQUIRED, |line, cell| row(line, cell))
 }
 
-fn agency_code(cell: &str, column: &str, line: usize) -> Result<String, RowError> {
-    crate::account::normalize_agency_code(cell).map_err(|e| RowError {
-        line,
-        reason: if e == crate::account::Problem::Missing { "missing_value" } else { "bad_code" },
-        detail: format!("{column}: {e}"),
+fn agency_code(cell: &str, column: &'static str, line: usize) -> Result<String, RowError> {
+    crate::account::normalize_agency_code(cell).map_err(|e| {
+        let missing = e == crate::account::Problem::Missing;
+        let error = RowError::new(line, if missing { "missing_value" } else { "bad_code" }, format!("{column}: {e}"));
+        if missing { error.in_column(column) } else { error.at(column, cell) }
     })
 }
 
@@ -281,13 +341,10 @@ pub fn parse_agencies(input: &str) -> Result<(Vec<AgencyRow>, Vec<RowError>), Fi
         let code = agency_code(cell(0), "ma_co_quan", line)?;
         let name = text(cell(1), "ten_co_quan", line)?;
         if name.is_empty() {
-            return Err(RowError { line, reason: "missing_value", detail: "ten_co_quan is required".into() });
+            return Err(RowError::new(line, "missing_value", "ten_co_quan is required".into()).in_column("ten_co_quan"));
         }
-        let level = agency_level(cell(2)).ok_or_else(|| RowError {
-            line,
-            reason: "bad_level",
-            detail: format!("cap: {:?}", cell(2).trim()),
-        })?;
+        let level = agency_level(cell(2))
+            .ok_or_else(|| RowError::new(line, "bad_level", format!("cap: {:?}", cell(2).trim())).at("cap", cell(2)))?;
         let parent =
             if cell(3).trim().is_empty() { None } else { Some(agency_code(cell(3), "ma_co_quan_cap_tren", line)?) };
         Ok(AgencyRow { line, code, name, level, parent })
@@ -310,31 +367,30 @@ pub fn parse_officials(input: &str) -> Result<(Vec<OfficialRow>, Vec<RowError>),
         let agency = agency_code(cell(0), "co_quan", line)?;
         let full_name = text(cell(1), "ho_ten", line)?;
         if full_name.is_empty() {
-            return Err(RowError { line, reason: "missing_value", detail: "ho_ten is required".into() });
+            return Err(RowError::new(line, "missing_value", "ho_ten is required".into()).in_column("ho_ten"));
         }
         Ok(OfficialRow { line, agency, full_name, position: text(cell(2), "chuc_vu", line)? })
     })
 }
 
 fn row<'a>(line: usize, cell: &'a dyn Fn(usize) -> &'a str) -> Result<DossierRow, RowError> {
-    let code = DossierCode::parse(cell(0)).map_err(|e| RowError {
-        line,
-        reason: "bad_code",
-        detail: format!("ma_ho_so: {e}"),
-    })?;
+    let code = DossierCode::parse(cell(0))
+        .map_err(|e| RowError::new(line, "bad_code", format!("ma_ho_so: {e}")).at("ma_ho_so", cell(0)))?;
     let procedure = text(cell(1), "thu_tuc", line)?;
     if procedure.is_empty() || cell(2).trim().is_empty() {
-        return Err(RowError { line, reason: "missing_value", detail: "thu_tuc and co_quan are required".into() });
+        let column = if procedure.is_empty() { "thu_tuc" } else { "co_quan" };
+        return Err(RowError::new(line, "missing_value", "thu_tuc and co_quan are required".into()).in_column(column));
     }
     let agency_id = agency_code(cell(2), "co_quan", line)?;
-    let optional = |i: usize, name: &str| text(cell(i), name, line).map(|t| (!t.is_empty()).then_some(t));
+    let optional = |i: usize, name: &'static str| text(cell(i), name, line).map(|t| (!t.is_empty()).then_some(t));
     let official = optional(3, "can_bo")?;
     let applicant = optional(4, "nguoi_nop")?;
     let received_on = date(cell(5), "ngay_tiep_nhan", line)?;
     let appointed_on = date(cell(6), "ngay_hen_tra", line)?;
     let returned_on = if cell(7).trim().is_empty() { None } else { Some(date(cell(7), "ngay_tra", line)?) };
     if appointed_on < received_on || returned_on.is_some_and(|r| r < received_on) {
-        return Err(RowError { line, reason: "date_order", detail: "a date comes before ngay_tiep_nhan".into() });
+        let (column, cell) = if appointed_on < received_on { ("ngay_hen_tra", cell(6)) } else { ("ngay_tra", cell(7)) };
+        return Err(RowError::new(line, "date_order", "a date comes before ngay_tiep_nhan".into()).at(column, cell));
     }
     Ok(DossierRow { line, code, procedure, agency_id, official, applicant, received_on, appointed_on, returned_on })
 }
@@ -398,6 +454,33 @@ mod tests {
         assert_eq!(rows[1].procedure, "<script>alert(1)</script> Cấp bản sao");
         let reasons: Vec<_> = errors.iter().map(|e| (e.line, e.reason)).collect();
         assert_eq!(reasons, [(3, "bad_date"), (4, "bad_code"), (6, "date_order")]);
+        // Each names its column and shows the cell, for the app to word.
+        let places: Vec<_> = errors.iter().map(|e| (e.column, e.value.as_deref())).collect();
+        assert_eq!(
+            places,
+            [
+                (Some("ngay_tiep_nhan"), Some("31/02/2024")),
+                (Some("ma_ho_so"), Some("bad code!")),
+                (Some("ngay_hen_tra"), Some("06/01/2024"))
+            ]
+        );
+    }
+
+    #[test]
+    fn cells_are_shown_trimmed_and_cut() {
+        assert_eq!(shown("  31/02/2024 "), "31/02/2024");
+        let long = "ắ".repeat(SHOWN_CHARS + 1);
+        let cut = shown(&long);
+        assert_eq!(cut.chars().count(), SHOWN_CHARS + 1);
+        assert!(cut.ends_with('…') && cut.starts_with(&"ắ".repeat(SHOWN_CHARS)));
+        assert_eq!(shown(&"ắ".repeat(SHOWN_CHARS)), "ắ".repeat(SHOWN_CHARS));
+    }
+
+    #[test]
+    fn a_file_refused_as_a_whole_is_named() {
+        let e = parse_csv("ma_ho_so,thu_tuc\nA,B\n").unwrap_err();
+        assert_eq!(e.reason(), "missing_columns");
+        assert_eq!(e.columns(), ["co_quan", "ngay_tiep_nhan", "ngay_hen_tra"]);
     }
 
     /// Found by the fuzz target `core/dossier_csv`: lines were counted as

@@ -25,7 +25,17 @@ pub struct Health {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     pub code: String,
+    /// In English, for people reading the API; the app words `code` (and
+    /// `reason`, `columns`) in the user's language instead.
     pub message: String,
+    /// A finer, stable code where `code` has several causes. `bad_file` (a
+    /// CSV import refused as a whole): `not_utf8`, `not_csv`,
+    /// `missing_columns`, `too_many_rows`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// `missing_columns`: the required columns the file's header lacks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
 }
 
 /// `GET /api/v1/dossiers/{code}`: what anyone holding the slip may see.
@@ -185,9 +195,37 @@ pub struct ImportRowError {
     /// Line in the file (the header is line 1).
     pub line: u32,
     /// Stable code: `bad_code`, `bad_date`, `date_order`, `missing_value`, `too_long`, `bad_text`,
-    /// `bad_row`, `unknown_agency`, `no_ruleset`, `duplicate_in_file`.
+    /// `bad_row`, `unknown_agency`, `no_ruleset`, `duplicate_in_file`, `out_of_scope`,
+    /// `inactive_agency`, `agency_changed`, `rated_locked` (dossiers); the agencies' and officials'
+    /// imports have their own.
     pub reason: String,
+    /// The column the row is refused for, by its name in the file's header, where there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// That cell as the file has it (trimmed, at most 100 characters), where seeing it helps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// In English, for people reading the API; the app shows `reason`, `column` and `value`.
     pub detail: String,
+}
+
+impl ImportRowError {
+    pub fn new(line: usize, reason: &str, detail: String) -> Self {
+        ImportRowError { line: line as u32, reason: reason.into(), column: None, value: None, detail }
+    }
+
+    /// About `column`'s cell, which holds `value`.
+    pub fn at(mut self, column: &str, value: &str) -> Self {
+        self.column = Some(column.into());
+        self.value = Some(crate::import::shown(value));
+        self
+    }
+
+    /// About `column`, its cell not shown.
+    pub fn in_column(mut self, column: &str) -> Self {
+        self.column = Some(column.into());
+        self
+    }
 }
 
 /// A quarter or a year.

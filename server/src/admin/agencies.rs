@@ -231,19 +231,25 @@ pub fn delete(sql: &mut dyn Sql, actor: &Actor, id: &str) -> Result<()> {
     Ok(())
 }
 
-fn row_error(line: usize, e: AdminError) -> std::result::Result<ImportRowError, AdminError> {
-    match e {
-        AdminError::Db(e) => Err(AdminError::Db(e)),
+/// A row refused by the administration's rules, naming the column it is
+/// about and showing the cell.
+fn row_error(row: &AgencyRow, e: AdminError) -> std::result::Result<ImportRowError, AdminError> {
+    let error = match e {
+        AdminError::Db(e) => return Err(AdminError::Db(e)),
         AdminError::Bad { code, message } | AdminError::Conflict { code, message } => {
-            Ok(ImportRowError { line: line as u32, reason: code.into(), detail: message })
+            ImportRowError::new(row.line, code, message)
         }
-        AdminError::Forbidden(why) => Ok(ImportRowError { line: line as u32, reason: "forbidden".into(), detail: why }),
-        AdminError::NotFound(what) => Ok(ImportRowError {
-            line: line as u32,
-            reason: "out_of_scope".into(),
-            detail: format!("{what} outside yours"),
-        }),
-    }
+        AdminError::Forbidden(why) => ImportRowError::new(row.line, "forbidden", why),
+        AdminError::NotFound(what) => ImportRowError::new(row.line, "out_of_scope", format!("{what} outside yours")),
+    };
+    Ok(match error.reason.as_str() {
+        "unknown_parent" | "inactive_parent" | "cycle" => {
+            error.at("ma_co_quan_cap_tren", row.parent.as_deref().unwrap_or(""))
+        }
+        "bad_level" => error.in_column("cap"),
+        "bad_name" => error.in_column("ten_co_quan"),
+        _ => error.at("ma_co_quan", &row.code),
+    })
 }
 
 /// Imports agencies: new codes are created under their parent, known ones
@@ -263,11 +269,10 @@ pub fn import(
         if seen.insert(r.code.clone()) {
             pending.push(r);
         } else {
-            errors.push(ImportRowError {
-                line: r.line as u32,
-                reason: "duplicate_in_file".into(),
-                detail: format!("{} appears earlier in the file", r.code),
-            });
+            errors.push(
+                ImportRowError::new(r.line, "duplicate_in_file", format!("{} appears earlier in the file", r.code))
+                    .at("ma_co_quan", &r.code),
+            );
         }
     }
     // Parents first: a row goes once its parent is one of the administrator's
@@ -292,11 +297,11 @@ pub fn import(
     }
     // Whose parent was never placed is still waiting for it.
     for row in children.into_values().flatten().map(|i| pending[i]) {
-        errors.push(ImportRowError {
-            line: row.line as u32,
-            reason: "unknown_parent".into(),
-            detail: format!("no agency {} among yours", row.parent.as_deref().unwrap_or("")),
-        });
+        let parent = row.parent.as_deref().unwrap_or("");
+        errors.push(
+            ImportRowError::new(row.line, "unknown_parent", format!("no agency {parent} among yours"))
+                .at("ma_co_quan_cap_tren", parent),
+        );
     }
     let mut actor = actor.clone();
     for row in ordered {
@@ -330,7 +335,7 @@ pub fn import(
             }
         };
         if let Err(e) = outcome {
-            errors.push(row_error(row.line, e)?);
+            errors.push(row_error(row, e)?);
         }
     }
     errors.sort_by_key(|e| e.line);

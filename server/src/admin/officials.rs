@@ -167,8 +167,15 @@ pub fn import(
     let (mut created, mut updated, mut unchanged) = (0, 0, 0);
     let mut seen = std::collections::HashSet::new();
     for row in rows {
-        let error =
-            |reason: &str, detail: String| ImportRowError { line: row.line as u32, reason: reason.into(), detail };
+        // Each refusal names the column it is about and shows the cell.
+        let error = |reason: &str, detail: String| {
+            let e = ImportRowError::new(row.line, reason, detail);
+            match reason {
+                "bad_position" => e.at("chuc_vu", &row.position),
+                "duplicate_in_file" | "duplicate_name" | "bad_full_name" => e.at("ho_ten", &row.full_name),
+                _ => e.at("co_quan", &row.agency),
+            }
+        };
         if !seen.insert((row.agency.clone(), row.full_name.clone())) {
             errors.push(error("duplicate_in_file", format!("{} of {} appears earlier", row.full_name, row.agency)));
             continue;

@@ -94,23 +94,19 @@ fn csv_body(body: Result<Bytes, BytesRejection>) -> Result<String, ApiFailure> {
     let body = body.map_err(|e| {
         body_failure(e, ApiFailure::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "The file is too large."))
     })?;
-    String::from_utf8(body.to_vec()).map_err(|_| ApiFailure::bad_request("bad_file", "The file is not UTF-8 text."))
+    String::from_utf8(body.to_vec()).map_err(|_| ApiFailure::not_utf8())
 }
 
 fn parsed<T>(result: Result<(Vec<T>, Vec<RowError>), FileError>) -> Result<(Vec<T>, Vec<ImportRowError>), ApiFailure> {
-    let (rows, errors) = result.map_err(|e| ApiFailure::bad_request("bad_file", e.to_string()))?;
-    let errors = errors
-        .into_iter()
-        .map(|e| ImportRowError { line: e.line as u32, reason: e.reason.into(), detail: e.detail })
-        .collect();
-    Ok((rows, errors))
+    let (rows, errors) = result.map_err(|e| ApiFailure::bad_file(&e))?;
+    Ok((rows, errors.into_iter().map(ImportRowError::from).collect()))
 }
 
 /// Imports agencies from CSV (`ma_co_quan`, `ten_co_quan`, `cap`,
 /// `ma_co_quan_cap_tren`): per-row errors; the same file twice changes nothing.
 #[utoipa::path(post, path = "/agencies/import", request_body(content = String, content_type = "text/csv"), security(("bearer" = [])), responses(
     (status = 200, body = ImportReport),
-    (status = 400, body = ApiError, description = "`bad_file`"),
+    (status = 400, body = ApiError, description = "`bad_file`, its `reason` as for dossiers"),
     (status = 403, body = ApiError),
 ))]
 pub async fn import_agencies(
@@ -192,7 +188,7 @@ pub async fn merge_official(
 /// Imports officials from CSV (`co_quan`, `ho_ten`, `chuc_vu`).
 #[utoipa::path(post, path = "/officials/import", request_body(content = String, content_type = "text/csv"), security(("bearer" = [])), responses(
     (status = 200, body = ImportReport),
-    (status = 400, body = ApiError, description = "`bad_file`"),
+    (status = 400, body = ApiError, description = "`bad_file`, its `reason` as for dossiers"),
     (status = 403, body = ApiError),
 ))]
 pub async fn import_officials(

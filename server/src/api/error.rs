@@ -19,7 +19,23 @@ pub struct ApiFailure {
 
 impl ApiFailure {
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        ApiFailure { status, body: ApiError { code: code.into(), message: message.into() }, retry_after: None }
+        let body = ApiError { code: code.into(), message: message.into(), reason: None, columns: Vec::new() };
+        ApiFailure { status, body, retry_after: None }
+    }
+
+    /// A CSV import refused as a whole (`bad_file`), its reason named for the app.
+    pub fn bad_file(e: &danhgia_core::import::FileError) -> Self {
+        let mut f = Self::bad_request("bad_file", e.to_string());
+        f.body.reason = Some(e.reason().into());
+        f.body.columns = e.columns();
+        f
+    }
+
+    /// A CSV import that is not UTF-8 text (`bad_file`, `not_utf8`).
+    pub fn not_utf8() -> Self {
+        let mut f = Self::bad_request("bad_file", "The file is not UTF-8 text.");
+        f.body.reason = Some("not_utf8".into());
+        f
     }
 
     /// A failure of ours, logged in full but answered without internals.

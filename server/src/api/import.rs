@@ -20,7 +20,7 @@ pub const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
 /// rows are saved; the same file twice changes nothing.
 #[utoipa::path(post, path = "/dossiers", request_body(content = String, content_type = "text/csv"), security(("bearer" = [])), responses(
     (status = 200, body = ImportReport),
-    (status = 400, body = ApiError, description = "`bad_file`: not UTF-8 CSV, or required columns missing"),
+    (status = 400, body = ApiError, description = "`bad_file`, its `reason` one of `not_utf8`, `not_csv`, `missing_columns` (then `columns`), `too_many_rows`"),
     (status = 401, body = ApiError),
     (status = 403, body = ApiError, description = "`forbidden`: not office staff"),
     (status = 413, body = ApiError, description = "`too_large`: more than 8 MiB"),
@@ -37,14 +37,9 @@ pub async fn import_csv(
             ApiFailure::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "The file is too large (at most 8 MiB)."),
         )
     })?;
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| ApiFailure::new(StatusCode::BAD_REQUEST, "bad_file", "The file is not UTF-8 text."))?;
-    let (rows, errors) =
-        parse_csv(text).map_err(|e| ApiFailure::new(StatusCode::BAD_REQUEST, "bad_file", e.to_string()))?;
-    let errors: Vec<ImportRowError> = errors
-        .into_iter()
-        .map(|e| ImportRowError { line: e.line as u32, reason: e.reason.into(), detail: e.detail })
-        .collect();
+    let text = std::str::from_utf8(&body).map_err(|_| ApiFailure::not_utf8())?;
+    let (rows, errors) = parse_csv(text).map_err(|e| ApiFailure::bad_file(&e))?;
+    let errors: Vec<ImportRowError> = errors.into_iter().map(ImportRowError::from).collect();
     let rules = state.rules.clone();
     let username = officer.account.username.clone();
     let who = crate::admin::audit::Who::account(officer.id(), &officer.account.username);

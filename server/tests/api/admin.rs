@@ -328,6 +328,15 @@ async fn agencies_and_officials_import_from_csv_twice_changing_nothing() {
     assert_eq!((third.created, third.updated, third.unchanged), (0, 1, 1));
     let bad = f.csv("/api/v1/officials/import", &admin, "ho_ten\nA\n".into()).await;
     assert_eq!((bad.status, bad.code()), (StatusCode::BAD_REQUEST, "bad_file".to_owned()));
+    // Why, in codes the app words in the user's language.
+    let why: danhgia_core::wire::ApiError = bad.json();
+    assert_eq!((why.reason.as_deref(), why.columns), (Some("missing_columns"), vec!["co_quan".to_owned()]));
+    let latin1 = f.csv_bytes("/api/v1/officials/import", &admin, b"co_quan,ho_ten\nH45.03,L\xea\n".to_vec()).await;
+    let why: danhgia_core::wire::ApiError = latin1.json();
+    assert_eq!(
+        (latin1.status, why.code.as_str(), why.reason.as_deref()),
+        (StatusCode::BAD_REQUEST, "bad_file", Some("not_utf8"))
+    );
 }
 
 #[tokio::test]

@@ -247,6 +247,11 @@ impl Fixture {
     }
 
     pub async fn csv(&self, path: &str, token: &str, body: String) -> Answer {
+        self.csv_bytes(path, token, body.into_bytes()).await
+    }
+
+    /// A file posted as it is, whatever its encoding.
+    pub async fn csv_bytes(&self, path: &str, token: &str, body: Vec<u8>) -> Answer {
         let req = Request::post(path)
             .header(header::AUTHORIZATION, format!("Bearer {token}"))
             .header(header::CONTENT_TYPE, "text/csv")

@@ -298,6 +298,16 @@ async fn office_staff_import_dossiers_row_by_row_and_twice_changes_nothing() {
     assert_eq!((first.created, first.updated, first.unchanged), (2, 0, 0));
     let errors: Vec<_> = first.errors.iter().map(|e| (e.line, e.reason.as_str())).collect();
     assert_eq!(errors, [(3, "bad_date"), (4, "duplicate_in_file"), (6, "unknown_agency")]);
+    // Each names the column and shows the cell: the app words them, not the English detail.
+    let places: Vec<_> = first.errors.iter().map(|e| (e.column.as_deref(), e.value.as_deref())).collect();
+    assert_eq!(
+        places,
+        [
+            (Some("ngay_tiep_nhan"), Some("31/11/2026")),
+            (Some("ma_ho_so"), Some("H45.03-261101-0901")),
+            (Some("co_quan"), Some("H99"))
+        ]
+    );
     assert_eq!(
         f.count("SELECT count(*) FROM dossiers WHERE procedure_name = '<b>Chứng thực</b> bản sao'").await,
         1,

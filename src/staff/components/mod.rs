@@ -2,6 +2,7 @@
 pub mod admin;
 pub mod charts;
 pub mod download_dossiers;
+pub mod import_report;
 pub mod nav;
 pub mod scanner;
 pub mod slip;

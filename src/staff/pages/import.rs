@@ -1,12 +1,13 @@
 //! "Nhập hồ sơ": office staff import the one-stop software's CSV export.
 
-use crate::api::{self, ApiErr};
+use crate::api::{self, ImportErr};
 use crate::i18n::*;
 use crate::session::CurrentSession;
+use crate::staff::components::admin::error_text;
+use crate::staff::components::import_report::{RefusedRows, file_refused, read_text};
 use danhgia_core::wire::ImportReport;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen_futures::JsFuture;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Outcome {
@@ -27,6 +28,10 @@ fn reason_text(i18n: I18n, code: &str) -> &'static str {
         "unknown_agency" => t_string!(i18n, import_reason.unknown_agency),
         "no_ruleset" => t_string!(i18n, import_reason.no_ruleset),
         "duplicate_in_file" => t_string!(i18n, import_reason.duplicate_in_file),
+        "out_of_scope" => t_string!(i18n, import_reason.out_of_scope),
+        "inactive_agency" => t_string!(i18n, import_reason.inactive_agency),
+        "agency_changed" => t_string!(i18n, import_reason.agency_changed),
+        "rated_locked" => t_string!(i18n, import_reason.rated_locked),
         _ => t_string!(i18n, import_reason.other),
     }
 }
@@ -46,13 +51,17 @@ pub fn Import() -> impl IntoView {
         let Some(file) = file_input.get_untracked().and_then(|i| i.files()).and_then(|f| f.get(0)) else { return };
         busy.set(true);
         spawn_local(async move {
-            let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string());
-            let result = match text {
-                None => Outcome::Failed("UTF-8".into()),
-                Some(csv) => match api::import_dossiers(&bearer, csv).await {
+            let result = match read_text(&file).await {
+                Err(reason) => {
+                    Outcome::Failed(t_string!(i18n, import.failed, message = file_refused(i18n, reason, &[])))
+                }
+                Ok(csv) => match api::import_dossiers(&bearer, csv).await {
                     Ok(report) => Outcome::Done(report),
-                    Err(ApiErr::Refused { message, .. }) => Outcome::Failed(message),
-                    Err(_) => Outcome::Offline,
+                    Err(ImportErr::File { reason, columns }) => {
+                        Outcome::Failed(t_string!(i18n, import.failed, message = file_refused(i18n, &reason, &columns)))
+                    }
+                    Err(ImportErr::Api(api::ApiErr::Network)) => Outcome::Offline,
+                    Err(ImportErr::Api(e)) => Outcome::Failed(error_text(i18n, &e)),
                 },
             };
             busy.set(false);
@@ -74,7 +83,7 @@ pub fn Import() -> impl IntoView {
         </Show>
         {move || outcome.get().map(|o| match o {
             Outcome::Offline => view! { <p class="error" role="alert">{t!(i18n, import.offline)}</p> }.into_any(),
-            Outcome::Failed(m) => view! { <p class="error" role="alert">{t_string!(i18n, import.failed, message = m)}</p> }.into_any(),
+            Outcome::Failed(m) => view! { <p class="error" role="alert">{m}</p> }.into_any(),
             Outcome::Done(r) => {
                 let has_errors = !r.errors.is_empty();
                 let count = r.errors.len();
@@ -85,17 +94,7 @@ pub fn Import() -> impl IntoView {
                     <Show when=move || has_errors>
                         <h2>{move || t_string!(i18n, import.errors, count = count)}</h2>
                     </Show>
-                    <table class="import-errors">
-                        <thead><tr><th>{t!(i18n, import.line)}</th><th>{t!(i18n, import.reason)}</th></tr></thead>
-                        <tbody>
-                            {r.errors.iter().map(|e| view! {
-                                <tr>
-                                    <td>{e.line}</td>
-                                    <td>{reason_text(i18n, &e.reason)} <span class="hint">" — " {e.detail.clone()}</span></td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <RefusedRows errors=r.errors reason_text=reason_text />
                 }.into_any()
             }
         })}

@@ -3,13 +3,13 @@
 //! reason. Importing the same file again changes nothing.
 
 use super::error_text;
-use crate::api::{self, AdminImport, ApiErr};
+use crate::api::{self, AdminImport, ImportErr};
 use crate::i18n::*;
 use crate::session::CurrentSession;
+use crate::staff::components::import_report::{RefusedRows, file_refused, read_text};
 use danhgia_core::wire::ImportReport;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen_futures::JsFuture;
 
 /// A refused row's reason in the user's words.
 fn reason_text(i18n: I18n, code: &str) -> &'static str {
@@ -63,15 +63,18 @@ fn ImportForm(what: AdminImport) -> impl IntoView {
         busy.set(true);
         outcome.set(None);
         spawn_local(async move {
-            let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string());
-            let result = match text {
-                None => Outcome::Failed(t_string!(i18n, admin.import_unreadable).to_owned()),
-                Some(csv) => match api::import_admin(&bearer, what, csv).await {
+            let result = match read_text(&file).await {
+                Err(reason) => {
+                    Outcome::Failed(t_string!(i18n, admin.import_bad_file, message = file_refused(i18n, reason, &[])))
+                }
+                Ok(csv) => match api::import_admin(&bearer, what, csv).await {
                     Ok(report) => Outcome::Done(report),
-                    Err(ApiErr::Refused { code, message, .. }) if code == "bad_file" => {
-                        Outcome::Failed(t_string!(i18n, admin.import_bad_file, message = message))
-                    }
-                    Err(e) => Outcome::Failed(error_text(i18n, &e)),
+                    Err(ImportErr::File { reason, columns }) => Outcome::Failed(t_string!(
+                        i18n,
+                        admin.import_bad_file,
+                        message = file_refused(i18n, &reason, &columns)
+                    )),
+                    Err(ImportErr::Api(e)) => Outcome::Failed(error_text(i18n, &e)),
                 },
             };
             busy.set(false);
@@ -99,17 +102,7 @@ fn ImportForm(what: AdminImport) -> impl IntoView {
             {move || match outcome.get() {
                 Some(Outcome::Done(r)) if !r.errors.is_empty() => Some(view! {
                     <h3>{t_string!(i18n, admin.import_errors, count = r.errors.len())}</h3>
-                    <table class="import-errors">
-                        <thead><tr><th scope="col">{t!(i18n, admin.import_line)}</th><th scope="col">{t!(i18n, admin.import_reason)}</th></tr></thead>
-                        <tbody>
-                            {r.errors.into_iter().map(|e| view! {
-                                <tr data-reason=e.reason.clone()>
-                                    <td>{e.line}</td>
-                                    <td>{reason_text(i18n, &e.reason)} <span class="hint">" — " {e.detail}</span></td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <RefusedRows errors=r.errors reason_text=reason_text />
                 }),
                 _ => None,
             }}
