@@ -498,7 +498,7 @@ test('indicators typed but not saved are asked about before another period is sh
   expect(askedAgain).toBe(false);
 });
 
-test('a period not over yet is marked as figures so far, on screen and on the printed form; a past one is not', async ({ page }) => {
+test('a period not over yet is marked as figures so far, one not begun as having none, on screen and on the printed form; a past one is not', async ({ page }) => {
   await signIn(page, 'vanphong');
   const now = new Date();
   const [year, quarter] = [now.getFullYear(), Math.floor(now.getMonth() / 3) + 1];
@@ -516,6 +516,13 @@ test('a period not over yet is marked as figures so far, on screen and on the pr
   await page.goto(`/bao-cao?nam=${year}&quy=0`);
   await expect(page.locator('p.report-unit')).toBeVisible();
   await expect(page.locator('.notice.provisional')).toContainText(`31/12/${year}`);
+  // A quarter that has not begun says so, rather than "not over yet".
+  const notBegun = `Kỳ này chưa bắt đầu (bắt đầu từ ngày 01/01/${year + 1}): chưa có số liệu.`;
+  await page.goto(`/bao-cao?nam=${year + 1}&quy=1`);
+  await expect(page.locator('p.report-unit')).toBeVisible();
+  await expect(page.locator('.notice.provisional')).toHaveText(notBegun);
+  await page.goto(`/in/mau-02?nam=${year + 1}&quy=1`);
+  await expect(page.locator('article.form-print .form-provisional')).toHaveText(notBegun);
 
   await page.goto('/bao-cao?nam=2024&quy=3');
   await expect(page.locator('p.report-unit')).toContainText('30/09/2024');

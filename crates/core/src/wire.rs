@@ -253,6 +253,12 @@ impl Period {
         self.bounds().is_some_and(|(_, last)| today <= last)
     }
 
+    /// Whether the period has begun on `today` (its first day is today or
+    /// earlier): before, it has no figures at all.
+    pub fn has_begun_on(&self, today: crate::CivilDate) -> bool {
+        self.bounds().is_some_and(|(first, _)| first <= today)
+    }
+
     /// First and last day.
     pub fn bounds(&self) -> Option<(crate::CivilDate, crate::CivilDate)> {
         let (first_month, last_month) = match self.quarter {
@@ -442,9 +448,13 @@ mod tests {
         assert!(!q3.is_open_on(day(2026, 10, 1)));
         // Not begun yet: not over either.
         assert!(q3.is_open_on(day(2026, 1, 2)));
+        assert!(!q3.has_begun_on(day(2026, 6, 30)));
+        assert!(q3.has_begun_on(day(2026, 7, 1)));
+        assert!(q3.has_begun_on(day(2026, 10, 1)));
         let year = Period { year: 2026, quarter: None };
         assert!(year.is_open_on(day(2026, 12, 31)));
         assert!(!year.is_open_on(day(2027, 1, 1)));
         assert!(!Period { year: 2026, quarter: Some(5) }.is_open_on(day(2026, 1, 1)));
+        assert!(!Period { year: 2026, quarter: Some(5) }.has_begun_on(day(2027, 1, 1)));
     }
 }

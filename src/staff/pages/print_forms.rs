@@ -9,7 +9,7 @@ use crate::lang::date_vn;
 use crate::session::CurrentSession;
 use crate::staff::components::grades;
 use crate::staff::components::period::{PeriodChoice, period_label};
-use crate::staff::pages::reports::{fetch_report, keep_report, so_far};
+use crate::staff::pages::reports::{fetch_report, keep_report, provisional};
 use danhgia_core::wire::Report;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -85,7 +85,7 @@ pub fn PrintForm() -> impl IntoView {
 fn sheet(i18n: I18n, form: Form, report: Report) -> impl IntoView {
     let period = report.period;
     let (unit, from, to) = (report.unit_name.clone(), date_vn(&report.from), date_vn(&report.to));
-    let so_far = so_far(&report);
+    let notice = StoredValue::new(report.clone());
     let (number, title) = match form {
         Form::Mau02 => ("02", t_string!(i18n, forms.mau02_title)),
         Form::Mau03 => ("03", t_string!(i18n, forms.mau03_title)),
@@ -116,7 +116,7 @@ fn sheet(i18n: I18n, form: Form, report: Report) -> impl IntoView {
             <p class="form-period">
                 {move || t_string!(i18n, forms.period, period = period_label(i18n, &period), from = from.clone(), to = to.clone())}
             </p>
-            {so_far.map(|(last_day, made)| view! { <p class="form-provisional">{move || t_string!(i18n, report.provisional, to = last_day.clone(), made = made.clone())}</p> })}
+            {move || notice.with_value(|r| provisional(i18n, r)).map(|text| view! { <p class="form-provisional">{text}</p> })}
             <p class="form-unit">{move || t_string!(i18n, forms.unit, unit = unit.clone())}</p>
             {table}
             <div class="form-notes">

@@ -304,12 +304,17 @@ fn indicator_cell(i18n: I18n, a: &AgencyRow, n: u8) -> impl IntoView + use<> {
     }
 }
 
-/// A report of a period not over on the day it was made: its figures are
-/// so far. The period's last day and that day, as the notice on screen and
-/// on the printed forms says them.
-pub fn so_far(report: &Report) -> Option<(String, String)> {
+/// The notice, on screen and on the printed forms, of a report of a period
+/// not over on the day it was made: its figures are so far (with the
+/// period's last day and that day), or there are none yet, the period not
+/// having begun (with its first day).
+pub fn provisional(i18n: I18n, report: &Report) -> Option<String> {
     let made = local_day(&report.generated_at).filter(|day| report.period.is_open_on(*day))?;
-    Some((date_vn(&report.to), made.format_vn()))
+    Some(if report.period.has_begun_on(made) {
+        t_string!(i18n, report.provisional, to = date_vn(&report.to), made = made.format_vn())
+    } else {
+        t_string!(i18n, report.not_begun, from = date_vn(&report.from))
+    })
 }
 
 fn report_view(i18n: I18n, report: Report, offline_since: Option<f64>) -> impl IntoView {
@@ -325,7 +330,7 @@ fn report_view(i18n: I18n, report: Report, offline_since: Option<f64>) -> impl I
     let quarters: Vec<(String, Option<f64>)> =
         r.quarters.iter().map(|q| (format!("Q{}/{}", q.quarter, q.year), q.rate)).collect();
     let (unit, from, to) = (r.unit_name.clone(), date_vn(&r.from), date_vn(&r.to));
-    let so_far = so_far(&r);
+    let notice = report;
     let has_communes = r.agencies.iter().any(grades::is_commune);
     let proportional = r.proportional_totals;
     let reasons: Vec<(String, Vec<(u8, String)>)> = r
@@ -397,7 +402,7 @@ fn report_view(i18n: I18n, report: Report, offline_since: Option<f64>) -> impl I
             <p class="notice" role="status">{move || t_string!(i18n, report.cached, time = offline_since.map(local_time).unwrap_or_default())}</p>
         </Show>
         <p class="lead report-unit">{move || t_string!(i18n, report.unit, unit = unit.clone(), from = from.clone(), to = to.clone())}</p>
-        {so_far.map(|(last_day, made)| view! { <p class="notice provisional" role="note">{move || t_string!(i18n, report.provisional, to = last_day.clone(), made = made.clone())}</p> })}
+        {move || notice.with_value(|r| provisional(i18n, r)).map(|text| view! { <p class="notice provisional" role="note">{text}</p> })}
         <Show when=move || proportional>
             <p class="notice proportional" role="note">{t!(i18n, report.proportional)}</p>
         </Show>
