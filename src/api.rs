@@ -101,11 +101,24 @@ async fn read<T: serde::de::DeserializeOwned>(res: Result<Response, ApiErr>) -> 
     let status = res.status();
     match status {
         200..=299 => crate::json::parse(&text_of(&res).await?).ok_or(ApiErr::BadAnswer),
-        400..=499 => {
-            let body: Refusal = crate::json::parse(&text_of(&res).await?).ok_or(ApiErr::BadAnswer)?;
-            Err(ApiErr::Refused { status, code: body.code, message: body.message })
-        }
-        _ => Err(ApiErr::Server(status)),
+        _ => Err(failure(&res).await),
+    }
+}
+
+/// What an answer that is not a success says: a refusal (4xx) with its
+/// code, or the server failing.
+async fn failure(res: &Response) -> ApiErr {
+    let status = res.status();
+    if !(400..=499).contains(&status) {
+        return ApiErr::Server(status);
+    }
+    let text = match text_of(res).await {
+        Ok(text) => text,
+        Err(e) => return e,
+    };
+    match crate::json::parse::<Refusal>(&text) {
+        Some(body) => ApiErr::Refused { status, code: body.code, message: body.message },
+        None => ApiErr::BadAnswer,
     }
 }
 
@@ -228,7 +241,7 @@ pub async fn report_file(
     let url = report_url("/api/v1/reports/export", year, quarter, unit, Some(format));
     let res = send("GET", &url, Some(bearer), None).await?;
     if !res.ok() {
-        return Err(ApiErr::Server(res.status()));
+        return Err(failure(&res).await);
     }
     let buffer = JsFuture::from(res.array_buffer().map_err(|_| ApiErr::Network)?).await.map_err(|_| ApiErr::Network)?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())

@@ -14,6 +14,8 @@ enum Problem {
     Scan(danhgia_core::ScanError),
     CheckMissing,
     NotFound,
+    /// Too many wrong check codes for this dossier, or from this address.
+    TooMany,
     Offline,
 }
 
@@ -62,6 +64,7 @@ pub fn CitizenEntry() -> impl IntoView {
                     }
                     _ => problem.set(Some(Problem::NotFound)),
                 },
+                Err(ApiErr::Refused { status: 429, .. }) => problem.set(Some(Problem::TooMany)),
                 Err(ApiErr::Refused { .. }) => problem.set(Some(Problem::NotFound)),
                 Err(_) => problem.set(Some(Problem::Offline)),
             }
@@ -73,6 +76,7 @@ pub fn CitizenEntry() -> impl IntoView {
             Problem::Scan(e) => scan_error_text(i18n, &e),
             Problem::CheckMissing => t_string!(i18n, entry.check_missing),
             Problem::NotFound => t_string!(i18n, entry.not_found),
+            Problem::TooMany => t_string!(i18n, entry.too_many),
             Problem::Offline => t_string!(i18n, entry.offline),
         })
     };

@@ -191,8 +191,10 @@ test('deciding which rating of a dossier rated twice counts changes the counts',
   await card.getByLabel(/Đánh giá qua phiếu giấy, nhận lúc/).check();
   await card.getByRole('button', { name: 'Quyết định' }).click();
   await expect(card.locator('.decide-form p.error')).toHaveText('Ghi lý do của quyết định.');
+  // Typed over two lines (Enter in the box), a zero-width space pasted in:
+  // kept as the one line the server takes, not refused.
   const reason = 'Công dân xác nhận trực tiếp ý kiến trên phiếu giấy.';
-  await card.getByLabel('Lý do quyết định').fill(reason);
+  await card.getByLabel('Lý do quyết định').fill('Công dân xác nhận trực tiếp\ný kiến trên\u200B phiếu giấy. ');
   await card.getByRole('button', { name: 'Quyết định' }).click();
   // Who decided what, when and why; the paper slip counts now.
   await expect(card.locator('ul.decisions li')).toContainText('(vanphong) quyết định tính đánh giá qua phiếu giấy (thay cho đánh giá qua trực tuyến)');

@@ -102,6 +102,25 @@ test('a replayed record is a duplicate; a second rating of the dossier is a poli
   await second.close();
 });
 
+test('guessing check codes is stopped, and the citizen is told so rather than "not right"', async ({ page }) => {
+  const dossier = demo(12);
+  await page.goto('/danh-gia');
+  await page.getByLabel('Mã hồ sơ (hoặc đường dẫn)').fill(dossier.code);
+  const answers = [];
+  page.on('response', (r) => r.url().includes('/api/v1/dossiers/') && answers.push(r.status()));
+  // At most 10 wrong codes judged per dossier an hour (server/src/throttle.rs).
+  for (let i = 0; answers.length < 11 && i < 11; i++) {
+    const wrong = String(100000 + i);
+    await page.getByLabel('Mã kiểm tra (6 chữ số trên phiếu)').fill(wrong === dossier.check ? '999999' : wrong);
+    const answered = page.waitForResponse((r) => r.url().includes('/api/v1/dossiers/'));
+    await page.getByRole('button', { name: 'Tiếp tục' }).click();
+    await answered;
+  }
+  expect(answers.slice(0, 10).every((s) => s === 404)).toBe(true);
+  expect(answers[10]).toBe(429);
+  await expect(page.getByRole('alert')).toHaveText('Đã nhập sai mã kiểm tra quá nhiều lần. Vui lòng thử lại sau, hoặc quét mã QR trên phiếu.');
+});
+
 test('a forged token, a wrong check code or an unknown code get a clear message and store nothing', async ({ page }) => {
   const dossier = demo(5);
   const before = db('SELECT count(*) AS n FROM ratings')[0].n;

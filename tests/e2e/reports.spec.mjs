@@ -136,4 +136,16 @@ test('the report on screen is always the period the pickers, the address, the do
   await expect(page.getByLabel('Năm')).toHaveValue('2024');
   await expect(page.getByLabel('Kỳ')).toHaveValue('1');
   await expect(range).toContainText('từ 01/01/2024 đến 31/03/2024');
+
+  // The session ended on the server (its time, or an administrator): the
+  // download and the report say so in the user's words (the download used
+  // to do nothing at all).
+  const { token } = await page.evaluate(() => JSON.parse(localStorage.getItem('danhgia.session')));
+  expect((await page.request.post('/api/v1/auth/logout', { headers: { authorization: `Bearer ${token}` } })).status()).toBe(204);
+  await page.getByRole('button', { name: 'Tải Excel (XLSX)' }).click();
+  await expect(page.locator('.export-problem')).toHaveText('Không tải được tệp báo cáo: Phiên đăng nhập đã hết. Vui lòng đăng nhập lại.');
+  await page.getByRole('button', { name: 'Xem báo cáo' }).click();
+  await expect(page.locator('p.error').filter({ hasText: 'Không tải được báo cáo.' })).toHaveText(
+    'Không tải được báo cáo. Phiên đăng nhập đã hết. Vui lòng đăng nhập lại.',
+  );
 });

@@ -15,7 +15,7 @@ export const PID_FILE = join(import.meta.dirname, '.server.pid');
  * `demo: false` starts without the demo district (a district set up with
  * `danhgia-server init`, as a real one is).
  */
-export async function startServer({ bin, demo = true, demoLinks = 12, port = 0, dataDir, dist, args: extra = [], pidFile = PID_FILE } = {}) {
+export async function startServer({ bin, demo = true, demoLinks = 13, port = 0, dataDir, dist, args: extra = [], pidFile = PID_FILE } = {}) {
   const binary = bin || process.env.DANHGIA_SERVER_BIN || join(root, 'target/debug/danhgia-server');
   const ownsData = !dataDir;
   dataDir = dataDir || mkdtempSync(join(tmpdir(), 'danhgia-e2e-'));

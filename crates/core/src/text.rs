@@ -62,9 +62,57 @@ pub fn is_hidden(c: char) -> bool {
         || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{2028}' | '\u{2029}')
 }
 
+/// Typed or pasted text made one line, as `account::clean_line` takes it:
+/// line breaks and tabs become spaces, runs of spaces one, the other hidden
+/// characters (pasted zero-width or direction marks, which show nothing)
+/// are dropped, and the ends trimmed. For a reason typed in a box where
+/// Enter makes a new line.
+pub fn as_line(input: &str) -> String {
+    let kept: String = input.chars().filter(|c| c.is_whitespace() || !is_hidden(*c)).collect();
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Typed or pasted text as `account::clean_text` takes it: line breaks kept
+/// (`\r\n` and the Unicode separators as `\n`), tabs as a space, the other
+/// hidden characters dropped, the ends trimmed.
+pub fn as_text(input: &str) -> String {
+    let text: String = input
+        .replace("\r\n", "\n")
+        .chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' => Some('\n'),
+            '\t' => Some(' '),
+            c if is_hidden(c) => None,
+            c => Some(c),
+        })
+        .collect();
+    text.trim().to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn typed_text_made_to_fit() {
+        assert_eq!(as_line("  Hồ sơ trả\r\nđúng hạn\t(đã\u{200B} kiểm tra) "), "Hồ sơ trả đúng hạn (đã kiểm tra)");
+        assert_eq!(as_text(" Dòng một\r\nDòng\thai\u{202E}\u{2028}ba "), "Dòng một\nDòng hai\nba");
+    }
+
+    proptest! {
+        /// Whatever is typed or pasted, what is sent is never refused for
+        /// hidden characters, and what shows is kept.
+        #[test]
+        fn made_to_fit_is_never_refused_for_hidden_characters(s in "\\PC*|[\\t\\r\\n\u{200B}\u{202E}\u{2028}a ệ]{0,40}") {
+            let line = as_line(&s);
+            prop_assert!(!line.chars().any(is_hidden));
+            prop_assert_eq!(line.split_whitespace().collect::<String>(), s.chars().filter(|c| !c.is_whitespace() && !is_hidden(*c)).collect::<String>());
+            let text = as_text(&s);
+            prop_assert!(!text.chars().any(|c| is_hidden(c) && c != '\n'));
+            prop_assert!(text.chars().count() <= s.chars().count());
+        }
+    }
 
     #[test]
     fn hidden_characters() {

@@ -4,6 +4,7 @@ pub mod charts;
 pub mod download_dossiers;
 pub mod import_report;
 pub mod nav;
+pub mod refusal;
 pub mod scanner;
 pub mod slip;
 // The district office's quarter and the counter's rating device.

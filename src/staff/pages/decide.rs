@@ -12,6 +12,7 @@ use crate::rules;
 use crate::session::CurrentSession;
 use crate::staff::components::grades;
 use crate::staff::components::period::{PeriodChoice, PeriodFields};
+use crate::staff::components::refusal;
 use crate::staff::pages::indicators::when;
 use danhgia_core::CivilDate;
 use danhgia_core::rating::{DossierDates, FormQuestion, form_for};
@@ -32,12 +33,18 @@ enum State {
 }
 
 fn failure(i18n: I18n, err: &ApiErr) -> String {
+    if let Some(text) = refusal::common(i18n, err) {
+        return text;
+    }
     match err {
         ApiErr::Refused { status: 403, .. } => t_string!(i18n, decide.forbidden).to_owned(),
-        ApiErr::Refused { code, message, .. } if code == "bad_reason" || code == "bad_text" => {
-            t_string!(i18n, decide.bad_reason, message = message.clone())
+        ApiErr::Refused { code, .. } if code == "bad_reason" || code == "bad_text" => {
+            t_string!(i18n, decide.bad_reason).to_owned()
         }
-        ApiErr::Refused { message, .. } => t_string!(i18n, decide.refused, message = message.clone()),
+        ApiErr::Refused { code, .. } if code == "not_rated_twice" || code == "unknown_rating" => {
+            t_string!(i18n, decide.changed).to_owned()
+        }
+        ApiErr::Refused { .. } => refusal::unknown(i18n, err),
         _ => t_string!(i18n, decide.offline).to_owned(),
     }
 }
@@ -179,7 +186,7 @@ fn ConflictCard(detail: ConflictDetail) -> impl IntoView {
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let Some(bearer) = session.token_untracked() else { return };
-            let (count, why) = (chosen.get_untracked(), reason.get_untracked().trim().to_owned());
+            let (count, why) = (chosen.get_untracked(), danhgia_core::text::as_line(&reason.get_untracked()));
             if count.is_empty() {
                 return problem.set(Some(t_string!(i18n, decide.choose).to_owned()));
             }

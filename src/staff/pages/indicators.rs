@@ -11,6 +11,7 @@ use crate::lang::core_lang;
 use crate::rules;
 use crate::session::CurrentSession;
 use crate::staff::components::period::{PeriodChoice, PeriodFields, has_begun, period_label};
+use crate::staff::components::refusal;
 use danhgia_core::wire::quarter::{AgencyScoreView, AgencyScores};
 use danhgia_core::wire::{AgencyScoreEntry, Period};
 use leptos::prelude::*;
@@ -55,14 +56,17 @@ pub fn when(at: &str) -> String {
 
 /// The server's refusal in the user's words.
 fn refusal(i18n: I18n, err: &ApiErr) -> String {
+    if let Some(text) = refusal::common(i18n, err) {
+        return text;
+    }
     match err {
         ApiErr::Refused { status: 403, .. } => t_string!(i18n, indicators.forbidden).to_owned(),
-        ApiErr::Refused { code, message, .. } => match code.as_str() {
+        ApiErr::Refused { code, .. } => match code.as_str() {
             "bad_points" => t_string!(i18n, indicators.bad_points).to_owned(),
             "future_period" => t_string!(i18n, indicators.future).to_owned(),
             "reason_required" => t_string!(i18n, indicators.reason_required).to_owned(),
             "already_verified" => t_string!(i18n, indicators.already_verified).to_owned(),
-            _ => t_string!(i18n, indicators.refused, message = message.clone()),
+            _ => refusal::unknown(i18n, err),
         },
         ApiErr::Network | ApiErr::Server(_) | ApiErr::BadAnswer => t_string!(i18n, indicators.offline).to_owned(),
     }
@@ -423,7 +427,7 @@ fn IndicatorEntry(view: AgencyScoreView, period: Period, may_self: bool, may_ver
         let self_points = self_points.filter(|p| Some(*p) != before.self_assessed);
         // The reason is one line (it goes into the forms' cells): lines the
         // box let the officer type are joined, not refused.
-        let why = reason.get_untracked().split_whitespace().collect::<Vec<_>>().join(" ");
+        let why = danhgia_core::text::as_line(&reason.get_untracked());
         let verified =
             verified.filter(|p| Some(*p) != before.verified || (why != before.reason.clone().unwrap_or_default()));
         if self_points.is_none() && verified.is_none() {

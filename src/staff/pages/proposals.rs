@@ -6,6 +6,7 @@ use crate::api::{self, ApiErr};
 use crate::i18n::*;
 use crate::session::CurrentSession;
 use crate::staff::components::period::{PeriodChoice, PeriodFields, has_begun, period_label};
+use crate::staff::components::refusal;
 use crate::staff::pages::indicators::when;
 use danhgia_core::wire::Period;
 use danhgia_core::wire::quarter::{ProposalInput, ProposalView};
@@ -25,10 +26,13 @@ enum State {
 }
 
 fn failure(i18n: I18n, err: &ApiErr) -> String {
+    if let Some(text) = refusal::common(i18n, err) {
+        return text;
+    }
     match err {
         ApiErr::Refused { status: 403, .. } => t_string!(i18n, proposals.forbidden).to_owned(),
         ApiErr::Refused { code, .. } if code == "future_period" => t_string!(i18n, proposals.future).to_owned(),
-        ApiErr::Refused { message, .. } => t_string!(i18n, proposals.refused, message = message.clone()),
+        ApiErr::Refused { .. } => refusal::unknown(i18n, err),
         _ => t_string!(i18n, proposals.offline).to_owned(),
     }
 }
@@ -131,7 +135,8 @@ fn Editor(agency_id: String, agency: String, period: Period, current: Option<Pro
             if !begun {
                 return problem.set(Some(t_string!(i18n, proposals.future).to_owned()));
             }
-            let body = text.get_untracked();
+            // As the server keeps it: a pasted tab or invisible mark would be refused.
+            let body = danhgia_core::text::as_text(&text.get_untracked());
             if body.trim().is_empty() {
                 return problem.set(Some(t_string!(i18n, proposals.empty).to_owned()));
             }

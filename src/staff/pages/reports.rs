@@ -14,6 +14,7 @@ use crate::session::CurrentSession;
 use crate::staff::components::charts::{BarChart, ColumnChart};
 use crate::staff::components::grades;
 use crate::staff::components::period::{PeriodChoice, PeriodFields, local_day};
+use crate::staff::components::refusal;
 use danhgia_core::wire::{AgencyRow, Period, Report};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -94,6 +95,8 @@ enum State {
     /// report of that period), not a refusal.
     Failed {
         offline: bool,
+        /// A refusal in the user's words, where it says more than "not loaded".
+        why: Option<String>,
     },
 }
 
@@ -182,7 +185,8 @@ pub fn Reports() -> impl IntoView {
                     }
                     state.set(State::Ready { report: Box::new(report), offline_since });
                 }
-                Err(e) => state.set(State::Failed { offline: matches!(e, api::ApiErr::Network) }),
+                Err(e) => state
+                    .set(State::Failed { offline: matches!(e, api::ApiErr::Network), why: refusal::common(i18n, &e) }),
             }
         });
     };
@@ -200,18 +204,30 @@ pub fn Reports() -> impl IntoView {
             load(true);
         }
     });
+    // A download that did not come says why, next to its buttons.
+    let export_problem = RwSignal::new(None::<String>);
     let export = move |format: &'static str| {
         let Some(bearer) = session.token_untracked() else { return };
         let Some(period) = choice.period_untracked() else { return };
         let u = choice.unit_untracked();
+        export_problem.set(None);
         spawn_local(async move {
-            if let Ok(bytes) = api::report_file(&bearer, period.year, period.quarter, u.as_deref(), format).await {
-                let mime = if format == "csv" {
-                    "text/csv"
-                } else {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                };
-                download(&bytes, &format!("danhgia-{}.{format}", period.key()), mime);
+            match api::report_file(&bearer, period.year, period.quarter, u.as_deref(), format).await {
+                Ok(bytes) => {
+                    let mime = if format == "csv" {
+                        "text/csv"
+                    } else {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                    };
+                    download(&bytes, &format!("danhgia-{}.{format}", period.key()), mime);
+                }
+                Err(e) => {
+                    let why = match &e {
+                        api::ApiErr::Network => t_string!(i18n, report.export_offline).to_owned(),
+                        _ => refusal::common(i18n, &e).unwrap_or_else(|| refusal::unknown(i18n, &e)),
+                    };
+                    export_problem.set(Some(t_string!(i18n, report.export_failed, why = why)));
+                }
             }
         });
     };
@@ -219,10 +235,11 @@ pub fn Reports() -> impl IntoView {
     let body = move || match state.get() {
         State::Idle => None,
         State::Loading => Some(view! { <p class="hint" role="status">{t!(i18n, report.loading)}</p> }.into_any()),
-        State::Failed { offline: false } => {
-            Some(view! { <p class="error" role="alert">{t!(i18n, report.failed)}</p> }.into_any())
-        }
-        State::Failed { offline: true } => {
+        State::Failed { offline: false, why } => Some(
+            view! { <p class="error" role="alert">{t!(i18n, report.failed)} {why.map(|w| format!(" {w}"))}</p> }
+                .into_any(),
+        ),
+        State::Failed { offline: true, .. } => {
             Some(view! { <p class="error" role="alert">{t!(i18n, report.failed_offline)}</p> }.into_any())
         }
         State::Ready { report, offline_since } => Some(report_view(i18n, *report, offline_since).into_any()),
@@ -254,6 +271,7 @@ pub fn Reports() -> impl IntoView {
                     <button class="btn secondary" type="button" on:click=move |_| export("xlsx")>{t!(i18n, report.xlsx)}</button>
                     <button class="btn secondary" type="button" on:click=move |_| { let _ = window().print(); }>{t!(i18n, report.print)}</button>
                 </div>
+                {move || export_problem.get().map(|p| view! { <p class="error export-problem" role="alert">{p}</p> })}
             </form>
             <QuarterLinks choice=choice />
             {body}
