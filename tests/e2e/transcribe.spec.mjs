@@ -194,6 +194,10 @@ test('after a session ended on the server, the same officer signing in keeps the
   // Expired while out in a commune: nothing is cleared, and the same officer signing in again finds it all.
   await endSessionOnServer();
   expect(await storedRecords(page, 'dossiers')).toHaveLength(downloaded);
+  // Downloading again says the session is over, not that the server cannot be reached.
+  await page.getByRole('button', { name: 'Tải hồ sơ của cơ quan về máy' }).click();
+  await expect(page.locator('.download [role=status]')).toHaveText('Phiên đăng nhập đã hết. Vui lòng đăng nhập lại.');
+  expect(await storedRecords(page, 'dossiers')).toHaveLength(downloaded);
   await signIn(page);
   expect(await storedRecords(page, 'dossiers')).toHaveLength(downloaded);
   await expect(page.locator('.download [role=status]')).toContainText(/Đã tải \d+ hồ sơ về máy lúc/);

@@ -5,6 +5,7 @@ use crate::api;
 use crate::browser::{local_time, store, stored};
 use crate::i18n::*;
 use crate::session::CurrentSession;
+use crate::staff::components::refusal;
 use crate::store;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -20,11 +21,15 @@ struct LastDownload {
     at: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 enum State {
     Idle,
-    Running { done: u32, total: u32 },
-    Failed,
+    Running {
+        done: u32,
+        total: u32,
+    },
+    /// Why, in the user's words.
+    Failed(String),
 }
 
 #[component]
@@ -40,15 +45,22 @@ pub fn DownloadDossiers() -> impl IntoView {
         spawn_local(async move {
             let mut offset = 0;
             loop {
-                let Ok(page) = api::dossier_page(&bearer, offset, PAGE).await else {
-                    return state.set(State::Failed);
+                let page = match api::dossier_page(&bearer, offset, PAGE).await {
+                    Ok(page) => page,
+                    // The session over, the password to change, the server
+                    // busy: said so (not "cannot be reached").
+                    Err(e) => {
+                        let why = refusal::common(i18n, &e);
+                        let fallback = || t_string!(i18n, officer.download_failed).to_owned();
+                        return state.set(State::Failed(why.unwrap_or_else(fallback)));
+                    }
                 };
                 // Signed out meanwhile: the page is not kept (`staff::device`).
                 if session.token_untracked().as_deref() != Some(bearer.as_str()) {
                     return state.set(State::Idle);
                 }
                 if store::dossiers::put_all(&page.dossiers).await.is_err() {
-                    return state.set(State::Failed);
+                    return state.set(State::Failed(t_string!(i18n, officer.download_not_kept).to_owned()));
                 }
                 offset += page.dossiers.len() as u32;
                 state.set(State::Running { done: offset, total: page.total });
@@ -71,7 +83,7 @@ pub fn DownloadDossiers() -> impl IntoView {
             <p class="hint" role="status">
                 {move || match state.get() {
                     State::Running { done, total } => t_string!(i18n, officer.downloading, done = done, total = total),
-                    State::Failed => t_string!(i18n, officer.download_failed).to_owned(),
+                    State::Failed(why) => why,
                     State::Idle => match done.get() {
                         Some(d) => t_string!(i18n, officer.downloaded_at, count = d.count, time = local_time(d.at)),
                         None => t_string!(i18n, officer.never_downloaded).to_owned(),

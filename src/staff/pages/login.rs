@@ -46,7 +46,10 @@ pub fn Login() -> impl IntoView {
                     problem.set(Some(t_string!(i18n, account.too_many)))
                 }
                 Err(ApiErr::Refused { .. }) => problem.set(Some(t_string!(i18n, login.wrong))),
-                Err(_) => problem.set(Some(t_string!(i18n, login.offline))),
+                // Answered, but failing: not "cannot be reached".
+                Err(ApiErr::Server(503)) => problem.set(Some(t_string!(i18n, login.busy))),
+                Err(ApiErr::Server(_) | ApiErr::BadAnswer) => problem.set(Some(t_string!(i18n, login.server))),
+                Err(ApiErr::Network) => problem.set(Some(t_string!(i18n, login.offline))),
             }
         });
     };
