@@ -188,7 +188,8 @@ pub fn open_session(sql: &mut dyn Sql, account_id: i64, now: i64) -> Result<(Str
 /// A one-time password from an administrator (or `reset-password`): the
 /// replaced one joins the history (it cannot come back), every session
 /// ends, and the wait after wrong passwords for the user name is lifted, as
-/// a locked-out officer is told to ask for this.
+/// a locked-out officer is told to ask for this: its failures are taken off
+/// its addresses' counts too (an office shares one address).
 pub fn set_one_time_password(sql: &mut dyn Sql, id: i64, username: &str, hash: &str) -> Result<(), DbError> {
     sql.execute(
         "INSERT INTO password_history (account_id, password_hash, changed_at)
@@ -197,7 +198,8 @@ pub fn set_one_time_password(sql: &mut dyn Sql, id: i64, username: &str, hash: &
     )?;
     sql.execute("UPDATE accounts SET password_hash = $2, must_change_password = 1 WHERE id = $1", params![id, hash])?;
     end_sessions(sql, id)?;
-    crate::throttle::LOGIN_PER_USER.clear(sql, username)
+    crate::throttle::LOGIN_PER_USER.clear(sql, username)?;
+    crate::throttle::LOGIN_PER_ADDRESS.clear_account(sql, username)
 }
 
 /// Ends every session of an account (sign out everywhere).

@@ -82,6 +82,13 @@ impl Limit {
         sql.execute("DELETE FROM throttle_events WHERE kind = $1 AND key = $2", params![self.kind, key])?;
         Ok(())
     }
+
+    /// Forgets the failures of any key that were for this account
+    /// ([`Attempt::for_account`]): its password was reset.
+    pub fn clear_account(&self, sql: &mut dyn Sql, username: &str) -> Result<(), DbError> {
+        sql.execute("DELETE FROM throttle_events WHERE kind = $1 AND subject = $2", params![self.kind, username])?;
+        Ok(())
+    }
 }
 
 /// The key of a client address: IPv4 as is, IPv6 by its /64 (one household
@@ -108,6 +115,13 @@ pub struct Attempt {
 }
 
 impl Attempt {
+    /// The attempt failed for this account (`None`: no account has that
+    /// name): counted as before, and lifted by [`Limit::clear_account`].
+    pub fn for_account(self, sql: &mut dyn Sql, username: Option<&str>) -> Result<(), DbError> {
+        sql.execute("UPDATE throttle_events SET subject = $2 WHERE id = $1", params![self.id, username])?;
+        Ok(())
+    }
+
     /// The attempt succeeded: it no longer counts.
     pub fn withdraw(self, sql: &mut dyn Sql) -> Result<(), DbError> {
         sql.execute("DELETE FROM throttle_events WHERE id = $1", params![self.id])?;

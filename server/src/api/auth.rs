@@ -61,6 +61,7 @@ pub async fn login(
     };
     let key = username.clone();
     let found = state.db.read(move |sql| auth::account_for_login(sql, &key)).await?;
+    let found_username = found.as_ref().map(|(o, _)| o.username.clone());
     let (officer, hash) = match found {
         Some((o, h)) => (Some(o), Some(h)),
         None => (None, None),
@@ -81,6 +82,10 @@ pub async fn login(
         }
     };
     let Some(officer) = officer.filter(|_| ok) else {
+        // A wrong password for an account that exists: its address's count
+        // says whose it was, so that a password reset lifts it. (Written for
+        // an unknown name too, as nobody's: the answer takes as long.)
+        state.db.write(move |sql| addr_attempt.for_account(sql, found_username.as_deref())).await?;
         if user_attempt.reached_limit {
             tracing::warn!(username = %username, "sign-in limited: too many wrong passwords for this user name");
         }

@@ -240,7 +240,10 @@ pub fn transaction<T, E: From<DbError>>(
 
 /// Migration scripts for PostgreSQL, in order. Never edit one that has
 /// shipped: add another. They reach the same schema as SQLite's.
-pub const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/0001_schema.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/postgres/0001_schema.sql"),
+    include_str!("../../migrations/postgres/0002_throttle_subject.sql"),
+];
 
 /// Any number for the advisory lock that serialises migrations when
 /// several servers start at once.

@@ -154,6 +154,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0003_officers.sql"),
     include_str!("../../migrations/sqlite/0004_agency_scores.sql"),
     include_str!("../../migrations/sqlite/0005_district.sql"),
+    include_str!("../../migrations/sqlite/0006_throttle_subject.sql"),
 ];
 
 /// `PRAGMA user_version` records the last migration applied. Foreign keys

@@ -105,6 +105,43 @@ async fn sign_in_guessing_is_limited_with_growing_delays() {
     assert_eq!(attempt("canbo.h45.04", PASSWORD, 78).await.status, StatusCode::OK);
 }
 
+/// An office shares one address: after an officer's typos (and others')
+/// filled the address's count, an administrator's password reset lets that
+/// officer sign in with the one-time password; the others' failures still
+/// count, so the address limit still holds against guessing.
+#[tokio::test]
+async fn a_password_reset_lifts_the_officers_failures_from_the_shared_address() {
+    let f = fixture().await;
+    let admin = f.token("quantri.h45").await;
+    let office: SocketAddr = "203.0.113.9:50000".parse().unwrap();
+    let attempt = |user: &str, password: &str| {
+        let body = json!({ "username": user, "password": password }).to_string();
+        let req = Request::post("/api/v1/auth/login")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        let f = &f;
+        async move { f.send_from(office, req).await.status }
+    };
+    // 5 wrong each for three officers, 5 for names nobody has: 20.
+    for user in ["canbo.h45.03", "canbo.h45.04", "vanphong", "khong.co.ai"] {
+        for _ in 0..5 {
+            assert_eq!(attempt(user, "sai-mat-khau").await, StatusCode::UNAUTHORIZED, "{user}");
+        }
+    }
+    assert_eq!(attempt("canbo.h45.05", PASSWORD).await, StatusCode::TOO_MANY_REQUESTS, "the address waits");
+    let id = f.text("SELECT CAST(id AS TEXT) FROM accounts WHERE username = 'canbo.h45.03'").await.unwrap();
+    let reset = f.with_bearer("POST", &format!("/api/v1/accounts/{id}/reset-password"), &admin, None).await;
+    assert_eq!(reset.status, StatusCode::OK, "{}", reset.body);
+    let one_time = reset.json::<Value>()["password"].as_str().unwrap().to_owned();
+    assert_eq!(attempt("canbo.h45.03", &one_time).await, StatusCode::OK, "the reset lifted the officer's failures");
+    // 15 failures still count: 5 more wrong from the office, and it waits again.
+    for _ in 0..5 {
+        assert_eq!(attempt("ai.do", "x").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(attempt("canbo.h45.05", PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
+}
+
 /// #5: the health check answers while sign-ins are being hashed (argon2
 /// never holds a database connection).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
