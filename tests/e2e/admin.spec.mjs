@@ -392,3 +392,22 @@ test('each role sees its own screens; administration is for administrators', asy
   const sessions = () => db("SELECT count(*) AS n FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.username = 'canbo.h45.03'")[0].n;
   expect(sessions()).toBe(0);
 });
+
+test("on a phone the officers' menu is one row, showing the screen's own entry", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const menu = page.getByRole('navigation', { name: 'Trình đơn cán bộ' });
+  await signIn(page, 'vanphong');
+  await page.goto(at('/bao-cao'));
+  const here = menu.getByRole('link', { name: 'Báo cáo' });
+  await expect(here).toHaveAttribute('aria-current', 'page');
+  // One row of 44-pixel entries (it wrapped into four, a third of the screen).
+  const box = await menu.boundingBox();
+  expect(box.height).toBeLessThan(70);
+  // The screen's own entry is scrolled into the row, not left past its edge.
+  await expect.poll(async () => {
+    const link = await here.boundingBox();
+    return link.x >= box.x && link.x + link.width <= box.x + box.width;
+  }).toBe(true);
+  // Every entry is still there, a swipe away.
+  await expect(menu.getByRole('link')).toHaveText(['Nhập phiếu', 'In phiếu', 'Thiết bị đánh giá tại quầy', 'Nhập hồ sơ', 'Báo cáo', 'Đổi mật khẩu']);
+});

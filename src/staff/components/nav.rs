@@ -9,7 +9,7 @@ use crate::i18n::*;
 use crate::session::CurrentSession;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 
 /// Where a role starts after signing in.
 pub fn home_for(role: &str) -> &'static str {
@@ -42,6 +42,21 @@ pub fn StaffNav() -> impl IntoView {
     let may = move |roles: &'static [&'static str]| {
         move || !session.must_change_password() && session.role().is_some_and(|r| roles.contains(&r.as_str()))
     };
+    // On a phone the menu is one row that scrolls sideways (staff.css):
+    // the screen's own entry is brought into it on every screen.
+    let list = NodeRef::<leptos::html::Ul>::new();
+    let pathname = use_location().pathname;
+    Effect::new(move || {
+        pathname.track();
+        let Some(ul) = list.get() else { return };
+        request_animation_frame(move || {
+            let Ok(Some(current)) = ul.query_selector("a[aria-current=page]") else { return };
+            let (row, link) = (ul.get_bounding_client_rect(), current.get_bounding_client_rect());
+            if link.left() < row.left() || link.right() > row.right() {
+                ul.set_scroll_left(ul.scroll_left() + (link.left() - row.left() - 8.0) as i32);
+            }
+        });
+    });
     let leave = move |_| {
         // The server is told with a request that outlives the page (`keepalive`):
         // the sign-in screen may be a page load away (from the district office's app).
@@ -51,7 +66,7 @@ pub fn StaffNav() -> impl IntoView {
     view! {
         <Show when=move || session.get().is_some()>
             <nav class="staff-nav no-print" aria-label=move || t_string!(i18n, account.menu)>
-                <ul>
+                <ul node_ref=list>
                     <Show when=may(&["officer", "office"])>
                         <li><A href="/nhap-phieu">{t!(i18n, account.nav_transcribe)}</A></li>
                         <li><A href="/slips">{t!(i18n, slip.nav)}</A></li>
