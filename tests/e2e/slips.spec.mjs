@@ -71,14 +71,14 @@ test('office staff import a CSV: good rows saved, each bad row explained, a seco
     file,
     Buffer.concat([
       Buffer.from('ma_ho_so,thu_tuc,co_quan,ngay_tiep_nhan,ngay_hen_tra\nH45.03-261102-0809,'),
-      Buffer.from([0xd0, 0xe6, 0x6e, 0x67, 0x20, 0x6b, 0xfd]), // "Đăng ký" in Windows-1258
+      Buffer.from([0xd0, 0xe3, 0x6e, 0x67, 0x20, 0x6b, 0xfd]), // "Đăng ký" in Windows-1258
       Buffer.from(',H45.03,02/11/2026,03/11/2026\n'),
     ]),
   );
   await page.getByLabel('Tệp CSV').setInputFiles(file);
   await page.getByRole('button', { name: 'Nhập', exact: true }).click();
   await expect(page.getByRole('alert')).toHaveText(
-    'Không nhập được: tệp không phải văn bản UTF-8 (trong Excel, chọn Lưu thành “CSV UTF-8”)',
+    'Không nhập được: tệp không phải văn bản UTF-8 (hãy lưu lại từ Excel dưới dạng “CSV UTF-8”)',
   );
   expect(db('SELECT count(*) AS n FROM dossiers')[0].n).toBe(before);
 });

@@ -83,13 +83,14 @@ impl From<RowError> for crate::wire::ImportRowError {
 /// Characters of a cell shown back in an import's report.
 pub const SHOWN_CHARS: usize = 100;
 
-/// A cell as an import's report shows it back: trimmed, at most
-/// [`SHOWN_CHARS`] characters (then an ellipsis).
+/// A cell as an import's report shows it back: trimmed, without the
+/// characters that change how text shows (a direction mark would scramble
+/// the report's row), at most [`SHOWN_CHARS`] characters (then an ellipsis).
 pub fn shown(cell: &str) -> String {
-    let cell = cell.trim();
-    match cell.char_indices().nth(SHOWN_CHARS) {
-        Some((at, _)) => format!("{}…", &cell[..at]),
-        None => cell.to_owned(),
+    let visible: String = cell.trim().chars().filter(|c| !crate::text::is_hidden(*c)).collect();
+    match visible.char_indices().nth(SHOWN_CHARS) {
+        Some((at, _)) => format!("{}…", &visible[..at]),
+        None => visible,
     }
 }
 
@@ -469,6 +470,7 @@ mod tests {
     #[test]
     fn cells_are_shown_trimmed_and_cut() {
         assert_eq!(shown("  31/02/2024 "), "31/02/2024");
+        assert_eq!(shown("\u{202E}H45\u{200B}.03"), "H45.03");
         let long = "ắ".repeat(SHOWN_CHARS + 1);
         let cut = shown(&long);
         assert_eq!(cut.chars().count(), SHOWN_CHARS + 1);

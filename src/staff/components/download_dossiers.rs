@@ -50,9 +50,11 @@ pub fn DownloadDossiers() -> impl IntoView {
                     // The session over, the password to change, the server
                     // busy: said so (not "cannot be reached").
                     Err(e) => {
-                        let why = refusal::common(i18n, &e);
-                        let fallback = || t_string!(i18n, officer.download_failed).to_owned();
-                        return state.set(State::Failed(why.unwrap_or_else(fallback)));
+                        let why = match e {
+                            api::ApiErr::Network => t_string!(i18n, officer.download_failed).to_owned(),
+                            e => refusal::common(i18n, &e).unwrap_or_else(|| refusal::unknown(i18n, &e)),
+                        };
+                        return state.set(State::Failed(why));
                     }
                 };
                 // Signed out meanwhile: the page is not kept (`staff::device`).

@@ -1,8 +1,8 @@
 //! The answers any of the district office's screens can meet, in the
 //! user's words: the session over, the one-time password still to change,
 //! a unit or dossier not among the account's, a year out of range, the
-//! server busy. Each screen words its own codes, then asks here; what is
-//! left is named by its code, never by the server's English.
+//! server busy. Each screen asks here first, then words its own codes;
+//! what is left is named by its code, never by the server's English.
 
 use crate::api::ApiErr;
 use crate::i18n::*;

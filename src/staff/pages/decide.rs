@@ -44,8 +44,8 @@ fn failure(i18n: I18n, err: &ApiErr) -> String {
         ApiErr::Refused { code, .. } if code == "not_rated_twice" || code == "unknown_rating" => {
             t_string!(i18n, decide.changed).to_owned()
         }
-        ApiErr::Refused { .. } => refusal::unknown(i18n, err),
-        _ => t_string!(i18n, decide.offline).to_owned(),
+        ApiErr::Network => t_string!(i18n, decide.offline).to_owned(),
+        _ => refusal::unknown(i18n, err),
     }
 }
 

@@ -68,7 +68,8 @@ fn refusal(i18n: I18n, err: &ApiErr) -> String {
             "already_verified" => t_string!(i18n, indicators.already_verified).to_owned(),
             _ => refusal::unknown(i18n, err),
         },
-        ApiErr::Network | ApiErr::Server(_) | ApiErr::BadAnswer => t_string!(i18n, indicators.offline).to_owned(),
+        ApiErr::Network => t_string!(i18n, indicators.offline).to_owned(),
+        ApiErr::Server(_) | ApiErr::BadAnswer => refusal::unknown(i18n, err),
     }
 }
 

@@ -32,8 +32,8 @@ fn failure(i18n: I18n, err: &ApiErr) -> String {
     match err {
         ApiErr::Refused { status: 403, .. } => t_string!(i18n, proposals.forbidden).to_owned(),
         ApiErr::Refused { code, .. } if code == "future_period" => t_string!(i18n, proposals.future).to_owned(),
-        ApiErr::Refused { .. } => refusal::unknown(i18n, err),
-        _ => t_string!(i18n, proposals.offline).to_owned(),
+        ApiErr::Network => t_string!(i18n, proposals.offline).to_owned(),
+        _ => refusal::unknown(i18n, err),
     }
 }
 

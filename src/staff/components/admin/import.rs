@@ -64,8 +64,9 @@ fn ImportForm(what: AdminImport) -> impl IntoView {
         outcome.set(None);
         spawn_local(async move {
             let result = match read_text(&file).await {
+                // Not the file's layout: the file itself could not be read as text.
                 Err(reason) => {
-                    Outcome::Failed(t_string!(i18n, admin.import_bad_file, message = file_refused(i18n, reason, &[])))
+                    Outcome::Failed(t_string!(i18n, import.failed, message = file_refused(i18n, reason, &[])))
                 }
                 Ok(csv) => match api::import_admin(&bearer, what, csv).await {
                     Ok(report) => Outcome::Done(report),

@@ -11,6 +11,7 @@ pub mod officials;
 
 use crate::api::ApiErr;
 use crate::i18n::*;
+use crate::staff::components::refusal;
 use danhgia_core::account::Problem;
 use leptos::prelude::*;
 
@@ -50,7 +51,7 @@ pub fn problem_text(i18n: I18n, field: &str, problem: &Problem) -> String {
 }
 
 /// A refusal or failure of the API in the user's words. Codes this version
-/// does not know (from a newer server) keep the server's own message.
+/// does not know (from a newer server) are named by their code.
 pub fn error_text(i18n: I18n, err: &ApiErr) -> String {
     let code = match err {
         ApiErr::Network => return t_string!(i18n, admin_error.offline).to_owned(),
@@ -83,16 +84,16 @@ pub fn error_text(i18n: I18n, err: &ApiErr) -> String {
         "bad_position" => t_string!(i18n, admin_error.bad_position),
         "not_found" => t_string!(i18n, admin_error.not_found),
         "forbidden" => t_string!(i18n, admin_error.forbidden),
-        "password_change_required" => t_string!(i18n, account.change_first),
         "weak_password" => t_string!(i18n, account.weak),
         "reused_password" => t_string!(i18n, account.reused),
         "wrong_password" => t_string!(i18n, account.wrong_current),
-        "too_many_attempts" => t_string!(i18n, account.too_many),
         "too_large" => t_string!(i18n, admin_error.too_large),
+        "body_timeout" => t_string!(i18n, admin_error.body_timeout),
         _ => "",
     };
     match (known, err) {
-        ("", ApiErr::Refused { message, .. }) => t_string!(i18n, admin_error.other, message = message),
+        // What every screen can meet, then the code of what nobody words.
+        ("", ApiErr::Refused { .. }) => refusal::common(i18n, err).unwrap_or_else(|| refusal::unknown(i18n, err)),
         (text, _) => text.to_owned(),
     }
 }
