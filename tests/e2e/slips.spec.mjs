@@ -53,6 +53,9 @@ test('office staff import a CSV: good rows saved, each bad row explained, a seco
     alerted = true;
     d.dismiss();
   });
+  // A dossier code that is not the office's: said so, not "needs a connection".
+  await page.goto('/slip/H45.03-261102-0899');
+  await expect(page.getByRole('alert')).toHaveText('Không tải được phiếu: không có hồ sơ này trong các cơ quan bạn quản lý.');
   await page.goto('/slip/H45.03-261102-0803');
   await expect(page.locator('.slip-page .procedure')).toHaveText('<img src=x onerror=alert(1)> Chứng thực');
   await expect(page.locator('.slip-page .procedure img')).toHaveCount(0);

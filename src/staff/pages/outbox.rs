@@ -77,6 +77,10 @@ pub fn Outbox() -> impl IntoView {
                 Err(ApiErr::Network | ApiErr::Server(_)) => {
                     return Err(t_string!(i18n, outbox.hand_over_offline).to_owned());
                 }
+                // The one-time password is still to be changed: not a matter of scope.
+                Err(ApiErr::Refused { code, .. }) if code == "password_change_required" => {
+                    return Err(t_string!(i18n, account.change_first).to_owned());
+                }
                 // Not found among the account's dossiers (another agency's,
                 // or none), or not the account's to rate for.
                 Err(_) => return Err(t_string!(i18n, outbox.hand_over_out_of_scope, code = code, owner = owner)),

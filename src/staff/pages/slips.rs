@@ -4,6 +4,7 @@
 use crate::api;
 use crate::i18n::*;
 use crate::session::CurrentSession;
+use crate::staff::components::refusal;
 use crate::staff::components::slip::Slip;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -56,6 +57,17 @@ fn PrintBar() -> impl IntoView {
     }
 }
 
+/// Why no slip came, in the user's words.
+fn failure(i18n: I18n, err: &api::ApiErr) -> String {
+    let why = match err {
+        api::ApiErr::Network => return t_string!(i18n, slip.not_found).to_owned(),
+        api::ApiErr::Refused { code, .. } if code == "not_found" => t_string!(i18n, slip.not_yours).to_owned(),
+        api::ApiErr::Refused { code, .. } if code == "bad_date" => t_string!(i18n, slip.bad_day).to_owned(),
+        e => refusal::common(i18n, e).unwrap_or_else(|| refusal::unknown(i18n, e)),
+    };
+    t_string!(i18n, slip.failed, why = why)
+}
+
 #[component]
 pub fn SlipPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -68,8 +80,8 @@ pub fn SlipPage() -> impl IntoView {
         let bearer = session.token_untracked();
         async move {
             match bearer {
-                Some(bearer) => api::slip(&bearer, &code).await.map_err(|_| ()),
-                None => Err(()),
+                Some(bearer) => api::slip(&bearer, &code).await.map_err(|e| failure(i18n, &e)),
+                None => Err(t_string!(i18n, slip.not_found).to_owned()),
             }
         }
     });
@@ -77,7 +89,7 @@ pub fn SlipPage() -> impl IntoView {
         <PrintBar />
         {move || match slip.get() {
             None => view! { <p class="hint no-print">{t!(i18n, slip.loading)}</p> }.into_any(),
-            Some(Err(())) => view! { <p class="error no-print" role="alert">{t!(i18n, slip.not_found)}</p> }.into_any(),
+            Some(Err(why)) => view! { <p class="error no-print" role="alert">{why}</p> }.into_any(),
             Some(Ok(s)) => view! { <Slip slip=s /> }.into_any(),
         }}
     }
@@ -95,8 +107,8 @@ pub fn SlipsOfDay() -> impl IntoView {
         let (day, bearer) = (day.clone(), session.token_untracked());
         async move {
             match bearer {
-                Some(bearer) => api::slips_of_day(&bearer, &day).await.map_err(|_| ()),
-                None => Err(()),
+                Some(bearer) => api::slips_of_day(&bearer, &day).await.map_err(|e| failure(i18n, &e)),
+                None => Err(t_string!(i18n, slip.not_found).to_owned()),
             }
         }
     });
@@ -117,7 +129,7 @@ pub fn SlipsOfDay() -> impl IntoView {
         <PrintBar />
         {move || match slips() {
             None => None,
-            Some(Err(())) => Some(view! { <p class="error no-print" role="alert">{t!(i18n, slip.not_found)}</p> }.into_any()),
+            Some(Err(why)) => Some(view! { <p class="error no-print" role="alert">{why}</p> }.into_any()),
             Some(Ok(list)) if list.is_empty() => Some(view! { <p class="hint no-print">{t!(i18n, slip.none)}</p> }.into_any()),
             Some(Ok(list)) => Some(view! {
                 <p class="hint no-print">{t_string!(i18n, slip.count, count = list.len())}</p>
