@@ -89,10 +89,33 @@ pub fn as_text(input: &str) -> String {
     text.trim().to_owned()
 }
 
+/// `n` with its thousands grouped by `separator` (20.000 in Vietnamese,
+/// 20,000 in English).
+pub fn grouped(n: u64, separator: char) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(d);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(grouped(20_000, '.'), "20.000");
+        assert_eq!(grouped(1_234_567, ','), "1,234,567");
+        assert_eq!(grouped(999, '.'), "999");
+        assert_eq!(grouped(0, '.'), "0");
+        assert_eq!(grouped(100_000, '.'), "100.000");
+    }
 
     #[test]
     fn typed_text_made_to_fit() {

@@ -25,9 +25,16 @@ pub fn file_refused(i18n: I18n, reason: &str, columns: &[String]) -> String {
         "not_utf8" => t_string!(i18n, import_file.not_utf8).to_owned(),
         "unreadable" => t_string!(i18n, import_file.unreadable).to_owned(),
         "missing_columns" => t_string!(i18n, import_file.missing_columns, columns = columns.join(", ")),
-        "too_many_rows" => t_string!(i18n, import_file.too_many_rows, max = MAX_ROWS),
+        "too_many_rows" => t_string!(i18n, import_file.too_many_rows, max = grouped(i18n, MAX_ROWS)),
         _ => t_string!(i18n, import_file.not_csv).to_owned(),
     }
+}
+
+/// A count with its thousands grouped as the user's language writes them
+/// (20.000 in Vietnamese, 20,000 in English).
+fn grouped(i18n: I18n, n: usize) -> String {
+    let separator = if i18n.get_locale_untracked() == Locale::vi { '.' } else { ',' };
+    danhgia_core::text::grouped(n as u64, separator)
 }
 
 /// Where in a row the refusal is: `column: “cell”`, or the column alone.
