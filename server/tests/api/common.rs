@@ -228,6 +228,16 @@ impl Fixture {
         self.post("/api/v1/auth/login", body).await
     }
 
+    /// A sign-in from the client address `peer`.
+    pub async fn login_from(&self, peer: SocketAddr, username: &str, password: &str) -> Answer {
+        let body = json!({ "username": username, "password": password }).to_string();
+        let req = Request::post("/api/v1/auth/login")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        self.send_from(peer, req).await
+    }
+
     /// Signs in and returns the token.
     pub async fn token(&self, username: &str) -> String {
         let answer = self.login(username, PASSWORD).await;

@@ -67,15 +67,7 @@ async fn check_code_guessing_is_limited_per_code_and_per_address() {
 #[tokio::test]
 async fn sign_in_guessing_is_limited_with_growing_delays() {
     let f = fixture().await;
-    let attempt = |user: &'static str, password: &'static str, n: u8| {
-        let body = json!({ "username": user, "password": password }).to_string();
-        let req = Request::post("/api/v1/auth/login")
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body))
-            .unwrap();
-        let f = &f;
-        async move { f.send_from(peer(n), req).await }
-    };
+    let attempt = |user: &'static str, password: &'static str, n: u8| f.login_from(peer(n), user, password);
     for n in 0..5 {
         assert_eq!(attempt("vanphong", "sai-mat-khau", n).await.status, StatusCode::UNAUTHORIZED);
     }
@@ -114,15 +106,7 @@ async fn a_password_reset_lifts_the_officers_failures_from_the_shared_address() 
     let f = fixture().await;
     let admin = f.token("quantri.h45").await;
     let office: SocketAddr = "203.0.113.9:50000".parse().unwrap();
-    let attempt = |user: &str, password: &str| {
-        let body = json!({ "username": user, "password": password }).to_string();
-        let req = Request::post("/api/v1/auth/login")
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body))
-            .unwrap();
-        let f = &f;
-        async move { f.send_from(office, req).await.status }
-    };
+    let attempt = async |user: &str, password: &str| f.login_from(office, user, password).await.status;
     // 5 wrong each for three officers, 5 for names nobody has: 20.
     for user in ["canbo.h45.03", "canbo.h45.04", "vanphong", "khong.co.ai"] {
         for _ in 0..5 {
@@ -150,14 +134,7 @@ async fn the_database_serves_while_passwords_are_hashed() {
     let mut flood = Vec::new();
     for n in 0..12u8 {
         let f = f.clone();
-        flood.push(tokio::spawn(async move {
-            let body = json!({ "username": "canbo.h45.05", "password": "wrong" }).to_string();
-            let req = Request::post("/api/v1/auth/login")
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body))
-                .unwrap();
-            f.send_from(peer(n), req).await.status
-        }));
+        flood.push(tokio::spawn(async move { f.login_from(peer(n), "canbo.h45.05", "wrong").await.status }));
     }
     for _ in 0..10 {
         assert_eq!(f.get("/api/v1/health").await.status, StatusCode::OK);

@@ -348,7 +348,6 @@ fn report_view(i18n: I18n, report: Report, offline_since: Option<f64>) -> impl I
     let quarters: Vec<(String, Option<f64>)> =
         r.quarters.iter().map(|q| (format!("Q{}/{}", q.quarter, q.year), q.rate)).collect();
     let (unit, from, to) = (r.unit_name.clone(), date_vn(&r.from), date_vn(&r.to));
-    let notice = report;
     let has_communes = r.agencies.iter().any(grades::is_commune);
     let proportional = r.proportional_totals;
     let reasons: Vec<(String, Vec<(u8, String)>)> = r
@@ -420,7 +419,7 @@ fn report_view(i18n: I18n, report: Report, offline_since: Option<f64>) -> impl I
             <p class="notice" role="status">{move || t_string!(i18n, report.cached, time = offline_since.map(local_time).unwrap_or_default())}</p>
         </Show>
         <p class="lead report-unit">{move || t_string!(i18n, report.unit, unit = unit.clone(), from = from.clone(), to = to.clone())}</p>
-        {move || notice.with_value(|r| provisional(i18n, r)).map(|text| view! { <p class="notice provisional" role="note">{text}</p> })}
+        {move || report.with_value(|r| provisional(i18n, r)).map(|text| view! { <p class="notice provisional" role="note">{text}</p> })}
         <Show when=move || proportional>
             <p class="notice proportional" role="note">{t!(i18n, report.proportional)}</p>
         </Show>
