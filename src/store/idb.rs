@@ -162,5 +162,10 @@ pub fn pair(a: &str, b: f64) -> JsValue {
 
 /// Every key `[state, x]` of one state.
 pub fn state_range(state: &str) -> Result<KeyRange, StoreError> {
-    KeyRange::bound(&pair(state, f64::NEG_INFINITY), &pair(state, f64::INFINITY)).map_err(|e| err("key range", e))
+    state_range_from(state, f64::NEG_INFINITY)
+}
+
+/// Every key `[state, x]` of one state with `x ≥ from`.
+pub fn state_range_from(state: &str, from: f64) -> Result<KeyRange, StoreError> {
+    KeyRange::bound(&pair(state, from), &pair(state, f64::INFINITY)).map_err(|e| err("key range", e))
 }

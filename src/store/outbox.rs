@@ -413,29 +413,47 @@ pub struct Claim {
 /// account whose session sends them, if any: paper slips and kiosk ratings
 /// go with the session of the account that queued them only; another
 /// account's wait for it. `take_over`: claims of others are stale (this
-/// delivery holds the cross-tab lock).
-pub async fn claim(limit: usize, sender: Option<&str>, take_over: bool) -> Result<Claim, StoreError> {
+/// delivery holds the cross-tab lock). `in_flight`: this delivery's own
+/// claim whose request is under way (the next batch is claimed meanwhile),
+/// never claimed twice, whatever `take_over`.
+pub async fn claim(
+    limit: usize,
+    sender: Option<&str>,
+    take_over: bool,
+    in_flight: &[OutboxEntry],
+) -> Result<Claim, StoreError> {
     let result = write(|store| async move {
         let now = js_sys::Date::now();
         let index = store.index("by_state_time").map_err(|_| StoreError("no by_state_time index".into()))?;
-        let range = idb::state_range(EntryState::Pending.key())?;
+        // Those in flight are the oldest pending ones: the look starts at
+        // the newest of them (a record older than that and left out here is
+        // found by the claim after the last request, which starts at the
+        // beginning).
+        let from = in_flight.iter().map(|e| e.created_at).fold(f64::NEG_INFINITY, f64::max);
+        let range = idb::state_range_from(EntryState::Pending.key(), from)?;
         let mut claim = Claim::default();
+        // The claimed records as stored, to mark them on.
+        let mut stored = Vec::new();
         // A few more than needed, for those another delivery holds and paper
-        // slips that wait (signed out, or another account's); all of them
-        // when that was not enough.
-        let mut want = Some(limit as u32 * 2);
+        // slips that wait (signed out, or another account's); four times as
+        // many each time that was not enough.
+        let mut want = (limit + limit / 4).max(1) as u32;
+        let id_key = JsValue::from_str("id");
         loop {
-            let req = match want {
-                Some(n) => index.get_all_with_key_and_limit(&range, n),
-                None => index.get_all_with_key(&range),
-            }
-            .map_err(|_| StoreError("get_all".into()))?;
+            let req = index.get_all_with_key_and_limit(&range, want).map_err(|_| StoreError("get_all".into()))?;
             let values: js_sys::Array = idb::wait(&req).await?.into();
             let seen = values.length();
-            for entry in values.iter().filter_map(from_js::<OutboxEntry>) {
+            for value in values.iter() {
                 if claim.entries.len() >= limit {
                     break;
                 }
+                // Those in flight, and those taken on an earlier look, are
+                // known by their key: not read in full again.
+                let id = js_sys::Reflect::get(&value, &id_key).ok().and_then(|v| v.as_string());
+                if id.is_some_and(|id| in_flight.iter().chain(&claim.entries).any(|e| e.id == id)) {
+                    continue;
+                }
+                let Some(entry) = from_js::<OutboxEntry>(value.clone()) else { continue };
                 // Paper slips and kiosk ratings go with their officer's session only.
                 if entry.record.channel.needs_staff_device() {
                     if sender.is_none() {
@@ -449,21 +467,20 @@ pub async fn claim(limit: usize, sender: Option<&str>, take_over: bool) -> Resul
                 if entry.is_sending(now) && !take_over {
                     continue;
                 }
-                if claim.entries.iter().any(|e| e.id == entry.id) {
-                    continue;
-                }
                 claim.entries.push(entry);
+                stored.push(value);
             }
-            match want {
-                Some(n) if claim.entries.len() < limit && seen >= n => want = None,
-                _ => break,
+            if claim.entries.len() < limit && seen >= want {
+                want = want.saturating_mul(4);
+            } else {
+                break;
             }
         }
-        for entry in &mut claim.entries {
+        for (entry, stored) in claim.entries.iter_mut().zip(&stored) {
             entry.sending_since = Some(now);
             entry.attempts = entry.attempts.saturating_add(1);
             bump(entry);
-            put_unawaited(&store, entry)?;
+            put_bookkeeping(&store, stored, entry)?;
         }
         Ok(claim)
     })
@@ -493,6 +510,12 @@ pub fn find_result<'a>(answer: &'a [RecordResult], at: usize, id: &str) -> Optio
     answer.get(at).filter(|r| r.id == id).or_else(|| answer.iter().find(|r| r.id == id))
 }
 
+/// Gives back a claim whose request was never made (the delivery stopped
+/// before its turn): the records wait again, their tries as they were.
+pub async fn release(claimed: &[OutboxEntry]) -> Result<(), StoreError> {
+    finish(claimed, |_, entry| entry.attempts = entry.attempts.saturating_sub(1)).await
+}
+
 /// The whole request was refused (it should never be): the records are
 /// parked with the reason rather than retried forever.
 pub async fn refuse(claimed: &[OutboxEntry], code: &str, message: &str) -> Result<(), StoreError> {
@@ -504,13 +527,32 @@ pub async fn refuse(claimed: &[OutboxEntry], code: &str, message: &str) -> Resul
     .await
 }
 
-/// Puts a record without waiting for the request: for the many records of
-/// a delivery's transaction. IndexedDB carries a transaction's requests out
+/// Puts `entry` by writing what a delivery changes (state, verdict, tries,
+/// version, claim) onto `stored`, its value as read in this transaction,
+/// rather than converting the whole record again: a bulk delivery writes
+/// every record twice (claimed, then settled), and the conversion was a
+/// third of the work. The names are `OutboxEntry`'s fields as serde writes
+/// them; the record's content (`record`, `owner`, the ids) is left as stored.
+///
+/// The put is not waited for: IndexedDB carries a transaction's requests out
 /// in order, and a failed one aborts the transaction, which [`write`] then
 /// reports: nothing of it is kept. (Waiting for each put was a round trip to
 /// the database per record: most of the time of a long delivery.)
-fn put_unawaited(store: &web_sys::IdbObjectStore, entry: &OutboxEntry) -> Result<(), StoreError> {
-    store.put(&to_js(entry)?).map(drop).map_err(|_| StoreError("put".into()))
+fn put_bookkeeping(store: &web_sys::IdbObjectStore, stored: &JsValue, entry: &OutboxEntry) -> Result<(), StoreError> {
+    let text = |t: &Option<String>| t.as_deref().map_or(JsValue::NULL, JsValue::from_str);
+    let fields = [
+        ("state", JsValue::from_str(entry.state.key())),
+        ("reason", text(&entry.reason)),
+        ("message", text(&entry.message)),
+        ("updated_at", JsValue::from_f64(entry.updated_at)),
+        ("attempts", JsValue::from(entry.attempts)),
+        ("version", JsValue::from(entry.version)),
+        ("sending_since", entry.sending_since.map_or(JsValue::NULL, JsValue::from_f64)),
+    ];
+    for (name, value) in fields {
+        js_sys::Reflect::set(stored, &JsValue::from_str(name), &value).map_err(|_| StoreError("set".into()))?;
+    }
+    store.put(stored).map(drop).map_err(|_| StoreError("put".into()))
 }
 
 async fn finish(claimed: &[OutboxEntry], apply: impl Fn(usize, &mut OutboxEntry)) -> Result<(), StoreError> {
@@ -542,7 +584,7 @@ async fn finish(claimed: &[OutboxEntry], apply: impl Fn(usize, &mut OutboxEntry)
             apply(at, &mut entry);
             entry.sending_since = None;
             bump(&mut entry);
-            put_unawaited(&store, &entry)?;
+            put_bookkeeping(&store, &stored, &entry)?;
         }
         Ok(())
     })

@@ -251,15 +251,20 @@ fn schedule_retry(sync: Sync) {
 /// Sends batch after batch until nothing is left to send. `take_over`: this
 /// delivery holds the cross-tab lock, so claims left by a closed tab are
 /// stale.
+///
+/// The next batch is claimed while the request for this one is under way:
+/// the claim (reading and marking a hundred records) and the request take
+/// about as long each, and done one after the other they made a bulk
+/// delivery half idle. A claim never sent (the delivery stops) is given back.
 async fn deliver(sync: Sync, take_over: bool) -> Result<(), SendError> {
     // A session still on its one-time password may do nothing else: paper
     // slips wait until the new password is set (then `resume`).
     let bearer = if sync.needs_sign_in.0.get_untracked() { None } else { sync.session.working_token_untracked() };
     let sender = bearer.as_ref().and_then(|_| sync.session.username_untracked());
+    // Without a (valid) session, paper slips wait for the officer to sign
+    // in; another officer's wait for theirs.
+    let mut claim = outbox::claim(BATCH, sender.as_deref(), take_over, &[]).await?;
     loop {
-        // Without a (valid) session, paper slips wait for the officer to sign
-        // in; another officer's wait for theirs.
-        let claim = outbox::claim(BATCH, sender.as_deref(), take_over).await?;
         if claim.paper_waiting && bearer.is_none() {
             sync.needs_sign_in.0.set(true);
         }
@@ -268,45 +273,84 @@ async fn deliver(sync: Sync, take_over: bool) -> Result<(), SendError> {
         }
         let batch = RatingBatch { records: claim.entries.iter().map(|e| e.record.clone()).collect() };
         sync.status.update(|s| s.sending = claim.entries.iter().map(|e| e.id.clone()).collect());
-        match api::post_ratings(&batch, bearer.as_deref()).await {
-            Ok(answer) => {
-                let answered = (claim.entries.iter().enumerate())
-                    .filter(|(at, e)| outbox::find_result(&answer.results, *at, &e.id).is_some())
-                    .count();
-                outbox::settle(&claim.entries, Some(&answer.results)).await?;
-                if answered == 0 {
-                    // An answer about none of them: do not loop on it.
-                    return Err(SendError::Api(ApiErr::BadAnswer));
+        let (answer, next) = futures::future::join(
+            api::post_ratings(&batch, bearer.as_deref()),
+            outbox::claim(BATCH, sender.as_deref(), take_over, &claim.entries),
+        )
+        .await;
+        let step = take_answer(sync, &claim.entries, answer).await;
+        match (step, next) {
+            // Nothing after the batch just sent: one look from the start,
+            // for records left behind it (another tab's claim given back).
+            (Ok(Step::Next), Ok(next)) if next.entries.is_empty() => {
+                claim = outbox::claim(BATCH, sender.as_deref(), take_over, &[]).await?;
+            }
+            (Ok(Step::Next), Ok(next)) => claim = next,
+            (Ok(Step::Next), Err(e)) => return Err(e.into()),
+            (stop, Ok(next)) => {
+                // Not given back (the store failing): its lease runs out.
+                if let Err(e) = outbox::release(&next.entries).await {
+                    leptos::logging::log!("next batch not given back: {e}");
                 }
-                // Progress: the backoff counts failures in a row, not in all.
-                FAILURES.with(|f| f.set(0));
-                sync.status.update(|s| s.last_success_at = Some(js_sys::Date::now()));
+                return stop.map(drop);
             }
-            Err(ApiErr::Refused { status: 401, .. }) => {
-                // The session is over: nothing was stored. Paper slips wait for
-                // a sign-in; citizens' ratings go on without the session.
-                outbox::settle(&claim.entries, None).await?;
-                sync.needs_sign_in.0.set(true);
-                REQUESTED.with(|r| r.set(true));
-                return Ok(());
+            (stop, Err(_)) => return stop.map(drop),
+        }
+    }
+}
+
+/// Whether a delivery goes on after a request's answer.
+enum Step {
+    Next,
+    Stop,
+}
+
+/// Settles a claim with the server's answer to its request.
+async fn take_answer(
+    sync: Sync,
+    claimed: &[outbox::OutboxEntry],
+    answer: Result<danhgia_core::wire::BatchResults, ApiErr>,
+) -> Result<Step, SendError> {
+    match answer {
+        Ok(answer) => {
+            let answered = (claimed.iter().enumerate())
+                .filter(|(at, e)| outbox::find_result(&answer.results, *at, &e.id).is_some())
+                .count();
+            outbox::settle(claimed, Some(&answer.results)).await?;
+            if answered == 0 {
+                // An answer about none of them: do not loop on it.
+                return Err(SendError::Api(ApiErr::BadAnswer));
             }
-            Err(ApiErr::Refused { status: 403, code, .. }) if code == "password_change_required" => {
-                // The password was reset meanwhile: nothing was stored; the
-                // slips wait for the new password like for a sign-in.
-                outbox::settle(&claim.entries, None).await?;
-                sync.needs_sign_in.0.set(true);
-                REQUESTED.with(|r| r.set(true));
-                return Ok(());
-            }
-            Err(ApiErr::Refused { code, message, .. }) => {
-                // The whole request was refused (it should never be): keep the
-                // records, visibly, rather than retry them forever.
-                outbox::refuse(&claim.entries, &code, &message).await?;
-            }
-            Err(e) => {
-                outbox::settle(&claim.entries, None).await?;
-                return Err(SendError::Api(e));
-            }
+            // Progress: the backoff counts failures in a row, not in all.
+            FAILURES.with(|f| f.set(0));
+            sync.status.update(|s| s.last_success_at = Some(js_sys::Date::now()));
+            Ok(Step::Next)
+        }
+        Err(ApiErr::Refused { status: 401, .. }) => {
+            // The session is over: nothing was stored. Paper slips wait for
+            // a sign-in; citizens' ratings go on without the session.
+            outbox::settle(claimed, None).await?;
+            sync.needs_sign_in.0.set(true);
+            REQUESTED.with(|r| r.set(true));
+            Ok(Step::Stop)
+        }
+        Err(ApiErr::Refused { status: 403, code, .. }) if code == "password_change_required" => {
+            // The password was reset meanwhile: nothing was stored; the
+            // slips wait for the new password like for a sign-in.
+            outbox::settle(claimed, None).await?;
+            sync.needs_sign_in.0.set(true);
+            REQUESTED.with(|r| r.set(true));
+            Ok(Step::Stop)
+        }
+        Err(ApiErr::Refused { code, message, .. }) => {
+            // The whole request was refused (it should never be): keep the
+            // records, visibly, rather than retry them forever.
+            outbox::refuse(claimed, &code, &message).await?;
+            Ok(Step::Next)
+        }
+        Err(e) => {
+            outbox::settle(claimed, None).await?;
+            Err(SendError::Api(e))
         }
     }
 }

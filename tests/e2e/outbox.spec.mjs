@@ -4,7 +4,7 @@
 import { test, expect } from './fixtures.mjs';
 import { join } from 'node:path';
 import { dbAt } from './helpers.mjs';
-import { login, storedRecords, unratedDossiers } from './records.mjs';
+import { answers, login, pendingEntry, queueInOutbox, rulesets, storedRecords, unratedDossiers } from './records.mjs';
 import { startServer } from './server.mjs';
 
 test.use({ viewport: { width: 768, height: 1024 } });
@@ -68,6 +68,53 @@ test('an edit while the slip is being sent is refused and said; the server and t
     await expect(page.getByRole('alert').filter({ hasText: 'đã được gửi tới máy chủ nên không sửa' })).toBeVisible();
     expect(JSON.parse(dbAt(server.dataDir, 'SELECT answers FROM ratings WHERE dossier_code = ?', dossier.code)[0].answers)[key]).toBe(original);
     expect((await storedEntry(page, dossier.code)).record.answers[key]).toBe(original);
+    await context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a delivery that stops gives back the batch it claimed while its request was out: those records wait as they were', async ({ browser }) => {
+  test.setTimeout(90_000);
+  // Every ratings request fails (500, nothing stored), after a while: the
+  // second batch is claimed meanwhile, then the delivery stops.
+  const server = await startServer({ demoLinks: 0, pidFile: join(import.meta.dirname, '.outbox.pid'), args: ['--demo-dossiers', '700', '--fault-fail', '1', '--fault-latency-ms', '1500'] });
+  try {
+    // The district's officer: the demo's dossiers of every agency.
+    const token = await login(server.baseUrl, { username: 'canbo.h45', password: 'danhgia-demo' });
+    const sets = await rulesets(server.baseUrl);
+    const now = Date.now();
+    const entries = (await unratedDossiers(server.baseUrl, token, 250)).map((d, n) => {
+      const id = `c1a10000-0000-4000-8000-${n.toString().padStart(12, '0')}`;
+      const record = { id, dossier_code: d.code, citizen_token: d.token, channel: 'online', ruleset_version: d.ruleset_version, answers: answers(sets[d.ruleset_version], d), client_time: new Date(now).toISOString() };
+      return pendingEntry(record, now + n);
+    });
+    expect(entries).toHaveLength(250);
+    const context = await browser.newContext({ baseURL: server.baseUrl });
+    const page = await context.newPage();
+    await page.goto('/hop-thu');
+    const sendNow = page.getByRole('button', { name: 'Gửi ngay' });
+    await expect(sendNow).toBeVisible();
+    await queueInOutbox(page, entries);
+    const failed = page.waitForResponse((r) => r.url().endsWith('/api/v1/ratings') && r.status() === 500);
+    await sendNow.click();
+    await failed;
+
+    // The first 100 were tried; the 150 after them never left the device:
+    // no try counted, no claim left on them (an edit to them is not refused).
+    const first = new Set(entries.slice(0, 100).map((e) => e.id));
+    await expect
+      .poll(async () => {
+        const stored = await storedRecords(page, 'outbox');
+        return {
+          pending: stored.filter((e) => e.state === 'pending').length,
+          claimed: stored.filter((e) => e.sending_since != null).length,
+          firstTried: stored.filter((e) => first.has(e.id) && e.attempts >= 1).length,
+          othersTried: stored.filter((e) => !first.has(e.id) && e.attempts !== 0).length,
+        };
+      }, { timeout: 30_000 })
+      .toEqual({ pending: 250, claimed: 0, firstTried: 100, othersTried: 0 });
+    expect(dbAt(server.dataDir, "SELECT count(*) AS n FROM ratings WHERE id LIKE 'c1a10000%'")[0].n).toBe(0);
     await context.close();
   } finally {
     await server.stop();
