@@ -495,7 +495,7 @@ pub async fn claim(
 /// others go back to waiting. A record whose version moved on since the
 /// claim is left as it is.
 pub async fn settle(claimed: &[OutboxEntry], answer: Option<&[RecordResult]>) -> Result<(), StoreError> {
-    finish(claimed, move |at, entry| {
+    finish(claimed, &move |at, entry| {
         if let Some(result) = answer.and_then(|a| find_result(a, at, &entry.id)) {
             entry.settle(result);
         }
@@ -513,13 +513,13 @@ pub fn find_result<'a>(answer: &'a [RecordResult], at: usize, id: &str) -> Optio
 /// Gives back a claim whose request was never made (the delivery stopped
 /// before its turn): the records wait again, their tries as they were.
 pub async fn release(claimed: &[OutboxEntry]) -> Result<(), StoreError> {
-    finish(claimed, |_, entry| entry.attempts = entry.attempts.saturating_sub(1)).await
+    finish(claimed, &|_, entry| entry.attempts = entry.attempts.saturating_sub(1)).await
 }
 
 /// The whole request was refused (it should never be): the records are
 /// parked with the reason rather than retried forever.
 pub async fn refuse(claimed: &[OutboxEntry], code: &str, message: &str) -> Result<(), StoreError> {
-    finish(claimed, move |_, entry| {
+    finish(claimed, &move |_, entry| {
         entry.state = EntryState::Rejected;
         entry.reason = Some(code.to_owned());
         entry.message = Some(message.to_owned());
@@ -555,7 +555,10 @@ fn put_bookkeeping(store: &web_sys::IdbObjectStore, stored: &JsValue, entry: &Ou
     store.put(stored).map(drop).map_err(|_| StoreError("put".into()))
 }
 
-async fn finish(claimed: &[OutboxEntry], apply: impl Fn(usize, &mut OutboxEntry)) -> Result<(), StoreError> {
+/// `apply`: what the claim's end does to each record still as claimed. (A
+/// `dyn`: one copy of this for settle, refuse and release, in the citizens'
+/// download too.)
+async fn finish(claimed: &[OutboxEntry], apply: &dyn Fn(usize, &mut OutboxEntry)) -> Result<(), StoreError> {
     if claimed.is_empty() {
         return Ok(());
     }
