@@ -326,17 +326,12 @@ async fn take_answer(
             sync.status.update(|s| s.last_success_at = Some(js_sys::Date::now()));
             Ok(Step::Next)
         }
-        Err(ApiErr::Refused { status: 401, .. }) => {
-            // The session is over: nothing was stored. Paper slips wait for
-            // a sign-in; citizens' ratings go on without the session.
-            outbox::settle(claimed, None).await?;
-            sync.needs_sign_in.0.set(true);
-            REQUESTED.with(|r| r.set(true));
-            Ok(Step::Stop)
-        }
-        Err(ApiErr::Refused { status: 403, code, .. }) if code == "password_change_required" => {
-            // The password was reset meanwhile: nothing was stored; the
-            // slips wait for the new password like for a sign-in.
+        // The session is over, or its password was reset meanwhile: nothing
+        // was stored. Paper slips wait for a sign-in (or the new password);
+        // citizens' ratings go on without the session.
+        Err(ApiErr::Refused { status, code, .. })
+            if status == 401 || (status == 403 && code == "password_change_required") =>
+        {
             outbox::settle(claimed, None).await?;
             sync.needs_sign_in.0.set(true);
             REQUESTED.with(|r| r.set(true));
