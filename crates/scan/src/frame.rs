@@ -74,30 +74,53 @@ impl<'a> Frame<'a> {
     /// Row `y` at `scale` into `out` (resized to the scaled width).
     pub fn row(&self, y: usize, scale: usize, out: &mut Vec<u8>) {
         let (w, _) = self.size(scale);
-        out.resize(w, 0);
         if scale == 1 {
+            out.resize(w, 0);
             self.span(y, 0, out);
             return;
         }
-        // Half scale: two full rows, then pairs of pixels averaged.
         let mut pair = std::mem::take(out);
-        pair.resize(4 * w, 0);
-        let (top, rest) = pair.split_at_mut(2 * w);
-        self.span(2 * y, 0, top);
-        self.span(2 * y + 1, 0, &mut rest[..2 * w]);
-        for x in 0..w {
-            let sum =
-                u16::from(top[2 * x]) + u16::from(top[2 * x + 1]) + u16::from(rest[2 * x]) + u16::from(rest[2 * x + 1]);
-            top[x] = ((sum + 2) / 4) as u8;
-        }
+        self.half_span(y, 0, w, &mut pair);
         pair.truncate(w);
         *out = pair;
+    }
+
+    /// `w` half-scale pixels of half-scale row `y` from half-scale column
+    /// `x`, into `pair[..w]`: two full-scale spans, then 2×2 averaged (in
+    /// place: pixel i is written after the ones it is averaged from are read).
+    fn half_span(&self, y: usize, x: usize, w: usize, pair: &mut Vec<u8>) {
+        pair.resize(4 * w, 0);
+        let (top, bottom) = pair.split_at_mut(2 * w);
+        self.span(2 * y, 2 * x, top);
+        self.span(2 * y + 1, 2 * x, bottom);
+        for i in 0..w {
+            let sum = u16::from(top[2 * i])
+                + u16::from(top[2 * i + 1])
+                + u16::from(bottom[2 * i])
+                + u16::from(bottom[2 * i + 1]);
+            top[i] = ((sum + 2) / 4) as u8;
+        }
     }
 
     /// Column `x` at full scale into `out` (top to bottom).
     pub fn column(&self, x: usize, out: &mut Vec<u8>) {
         out.clear();
         out.extend((0..self.height).map(|y| self.px(y * self.width + x) as u8));
+    }
+
+    /// Columns `first`, `first + step`, … at full scale into `out`, one
+    /// after the other (each `height` long, top to bottom). Gathered row by
+    /// row, as the pixels lie in memory: one column at a time reads each
+    /// pixel from another stretch of the frame.
+    pub fn columns(&self, first: usize, step: usize, out: &mut Vec<u8>) {
+        let n = if step == 0 || first >= self.width { 0 } else { (self.width - first).div_ceil(step) };
+        out.resize(n * self.height, 0);
+        for y in 0..self.height {
+            let start = y * self.width;
+            for k in 0..n {
+                out[k * self.height + y] = self.px(start + first + k * step) as u8;
+            }
+        }
     }
 
     /// `out.len()` full-scale pixels of row `y` from column `x`.
@@ -114,14 +137,14 @@ impl<'a> Frame<'a> {
     /// (255 − v) for light codes on a dark ground.
     pub fn region(&self, rect: Rect, scale: usize, invert: bool, out: &mut Vec<u8>) {
         out.resize(rect.width * rect.height, 0);
-        let mut row = Vec::new();
+        let mut pair = Vec::new();
         for (i, line) in out.chunks_exact_mut(rect.width.max(1)).enumerate() {
             if scale == 1 {
                 self.span(rect.y + i, rect.x, line);
             } else {
-                // Half scale: the row, then the rect's part of it.
-                self.row(rect.y + i, scale, &mut row);
-                line.copy_from_slice(&row[rect.x..][..rect.width]);
+                // Only the rect's part of the two full-scale rows.
+                self.half_span(rect.y + i, rect.x, rect.width, &mut pair);
+                line.copy_from_slice(&pair[..rect.width]);
             }
             if invert {
                 line.iter_mut().for_each(|v| *v = 255 - *v);
@@ -144,6 +167,10 @@ mod tests {
         f.row(1, 1, &mut row);
         assert_eq!(row, vec![76, luma_of(10, 20, 30)]);
         f.column(1, &mut row);
+        assert_eq!(row, vec![255, luma_of(10, 20, 30)]);
+        f.columns(0, 1, &mut row);
+        assert_eq!(row, vec![0, 76, 255, luma_of(10, 20, 30)]);
+        f.columns(1, 5, &mut row);
         assert_eq!(row, vec![255, luma_of(10, 20, 30)]);
         assert_eq!(f.at(0, 0, 2), ((255 + 76 + u32::from(luma_of(10, 20, 30)) + 2) / 4) as u8);
     }

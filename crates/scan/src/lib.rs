@@ -17,6 +17,7 @@
 //! (`still`). While a scanner is idle, its worker warms the decoder up on
 //! built-in pictures (`warm`).
 
+mod binarize;
 mod frame;
 mod model1;
 mod scout;
@@ -25,11 +26,11 @@ mod still;
 pub mod warm;
 
 pub use frame::{Frame, Pixels, Rect};
-use rxing::common::{BitArray, HybridBinarizer};
+use rxing::common::BitArray;
 use rxing::oned::{Code128Reader, OneDReader};
 use rxing::qrcode::QRCodeReader;
 use rxing::qrcode::cpp_port::QrReader;
-use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source, Reader};
+use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Reader};
 use scout::{Finder, Line, Look, Scout};
 use std::collections::HashSet;
 
@@ -218,8 +219,7 @@ impl Decoder {
     /// Reads a QR code in `rect` of the frame at `scale`.
     fn read_qr(&mut self, frame: &Frame, rect: Rect, scale: usize, inverted: bool, harder: bool) -> Option<Read> {
         frame.region(rect, scale, inverted, &mut self.crop);
-        let source = Luma8Source::new_with_slice(&self.crop, rect.width as u32, rect.height as u32).ok()?;
-        let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+        let mut bitmap = BinaryBitmap::new(binarize::Local::new(&self.crop, rect.width, rect.height).ok()?);
         let hints = if harder { &self.harder } else { &self.fast };
         // zxing-cpp's detector (ported in rxing), then on the harder passes
         // zxing's own, which reads some pictures the other misses.

@@ -142,6 +142,8 @@ pub struct Sightings {
 #[derive(Debug, Default)]
 pub struct Scout {
     row: Vec<u8>,
+    /// The looked-at columns, one after the other.
+    columns: Vec<u8>,
     thresholds: Vec<u8>,
     runs: Vec<u16>,
     reversed: Vec<u16>,
@@ -188,16 +190,17 @@ impl Scout {
             }
         }
         if look.column_step > 0 {
-            let (w, _) = frame.size(1);
-            let mut x = look.column_step / 2;
-            while x < w {
-                frame.column(x, &mut self.row);
-                if thresholds(&self.row, &mut self.thresholds) {
-                    runs(&self.row, &self.thresholds, &mut self.runs);
-                    self.look_for_bars(Line::Column(x));
+            let (first, step) = (look.column_step / 2, look.column_step);
+            let mut columns = std::mem::take(&mut self.columns);
+            frame.columns(first, step, &mut columns);
+            let (_, h) = frame.size(1);
+            for (k, column) in columns.chunks_exact(h).enumerate() {
+                if thresholds(column, &mut self.thresholds) {
+                    runs(column, &self.thresholds, &mut self.runs);
+                    self.look_for_bars(Line::Column(first + k * step));
                 }
-                x += look.column_step;
             }
+            self.columns = columns;
         }
     }
 

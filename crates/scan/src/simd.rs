@@ -50,6 +50,29 @@ fn block_extremes_scalar(row: &[u8], mins: &mut [u8], maxs: &mut [u8]) {
     }
 }
 
+/// Bit x of `words` (`usize::BITS` pixels a word, lowest bit first) set
+/// where `row[x] <= thresholds[x]`; bits past the row's end clear.
+pub fn at_most(row: &[u8], thresholds: &[u8], words: &mut [usize]) {
+    #[cfg(all(target_arch = "wasm32", not(feature = "scalar")))]
+    wasm::at_most(row, thresholds, words);
+    #[cfg(any(not(target_arch = "wasm32"), feature = "scalar"))]
+    at_most_scalar(row, thresholds, words);
+}
+
+#[cfg_attr(all(target_arch = "wasm32", not(feature = "scalar")), allow(dead_code))]
+fn at_most_scalar(row: &[u8], thresholds: &[u8], words: &mut [usize]) {
+    let bits = usize::BITS as usize;
+    for (k, word) in words.iter_mut().enumerate() {
+        let start = (k * bits).min(row.len());
+        let end = (start + bits).min(row.len());
+        *word = row[start..end]
+            .iter()
+            .zip(&thresholds[start..end])
+            .enumerate()
+            .fold(0, |w, (i, (v, t))| w | usize::from(v <= t) << i);
+    }
+}
+
 /// Cuts a row into runs of dark (below the block's threshold) and light:
 /// `out[0]` is light (possibly 0 long), then dark, light, …
 pub fn runs(row: &[u8], thresholds: &[u8], out: &mut Vec<u16>) {
@@ -148,6 +171,33 @@ mod wasm {
         super::block_extremes_scalar(&row[16 * full..], &mut mins[full..], &mut maxs[full..]);
     }
 
+    /// Two blocks of 16 comparisons a word (`usize` is 32 bits on wasm32).
+    #[target_feature(enable = "simd128")]
+    pub fn at_most(row: &[u8], thresholds: &[u8], words: &mut [usize]) {
+        let n = row.len().min(thresholds.len());
+        for (k, word) in words.iter_mut().enumerate() {
+            let mut w = 0usize;
+            for half in 0..2 {
+                let x = 32 * k + 16 * half;
+                if x + 16 <= n {
+                    // SAFETY: 16 bytes from x lie within both slices.
+                    let (v, t) = unsafe {
+                        (
+                            v128_load(row.as_ptr().add(x) as *const v128),
+                            v128_load(thresholds.as_ptr().add(x) as *const v128),
+                        )
+                    };
+                    w |= (u8x16_bitmask(u8x16_le(v, t)) as usize) << (16 * half);
+                } else {
+                    for i in x..(x + 16).min(n) {
+                        w |= usize::from(row[i] <= thresholds[i]) << (i - 32 * k);
+                    }
+                }
+            }
+            *word = w;
+        }
+    }
+
     /// A block's 16 comparisons as 16 bits; the runs' ends are where a bit
     /// differs from the one before it.
     #[target_feature(enable = "simd128")]
@@ -197,5 +247,12 @@ mod tests {
         let mut l = [0; 2];
         luma(&[255, 255, 255, 0, 0, 0, 0, 255], &mut l);
         assert_eq!(l, [255, 0]);
+        let mut words = [usize::MAX; 2];
+        let row: Vec<u8> = (0..70).map(|x: usize| if x.is_multiple_of(3) { 10 } else { 200 }).collect();
+        at_most(&row, &[100; 70], &mut words);
+        let want = |x: usize| x < 70 && x.is_multiple_of(3);
+        for x in 0..2 * usize::BITS as usize {
+            assert_eq!(words[x / usize::BITS as usize] >> (x % usize::BITS as usize) & 1 == 1, want(x), "bit {x}");
+        }
     }
 }
