@@ -219,7 +219,7 @@ mod tests {
                         1 => flat.wrapping_add((r % 20) as u8),
                         2 => {
                             let dark = (x / module * 31 + y / module * 17 + (r % 3) as usize) % 5 < 2;
-                            let base = (x * 100 / width + y * 80 / height) as u8;
+                            let base = (x * 60 / width + y * 60 / height) as u8;
                             if dark { base / 3 } else { 120 + base }
                         }
                         _ => {

@@ -5,8 +5,9 @@
 //! A frame is first looked over cheaply (`scout`): every few rows, for the
 //! finder patterns of a QR code and the start of a Code 128 symbol. rxing's
 //! decoders then run only where something was seen: the Code 128 reader on
-//! those rows, the QR reader on the region the finder patterns span. A frame
-//! with nothing in view costs the look alone.
+//! those rows, the QR reader on the region the finder patterns span (that
+//! region binarised as rxing would, only faster: `binarize`). A frame with
+//! nothing in view costs the look alone.
 //!
 //! A frame is decoded in one of three passes. The fast pass is what most
 //! frames get while the officer aims; the thorough pass (closer rows, light
