@@ -16,7 +16,7 @@
 //! when it is at most either threshold, and so does this.
 
 use rxing::common::{BitArray, BitMatrix, GlobalHistogramBinarizer, LineOrientation, Result};
-use rxing::{Binarizer, Luma8Source, LuminanceSource};
+use rxing::{Binarizer, Exceptions, Luma8Source, LuminanceSource};
 use std::borrow::Cow;
 
 const BLOCK: usize = 8;
@@ -27,7 +27,9 @@ const MIN_DYNAMIC_RANGE: u8 = 24;
 /// A binariser for rxing's readers whose matrix is made up front.
 pub struct Local<'a> {
     global: GlobalHistogramBinarizer<Luma8Source<'a>>,
-    matrix: BitMatrix,
+    /// None where rxing's binariser has none either (a small region whose
+    /// histogram has no two peaks).
+    matrix: Option<BitMatrix>,
 }
 
 impl<'a> Local<'a> {
@@ -46,7 +48,7 @@ impl<'a> Local<'a> {
         } else {
             black_matrix(luma, width, height)?
         };
-        Ok(Local { global, matrix })
+        Ok(Local { global, matrix: Some(matrix) })
     }
 }
 
@@ -153,11 +155,14 @@ impl<'a> Binarizer for Local<'a> {
     }
 
     fn get_black_row_from_matrix(&self, y: usize) -> Result<Cow<'_, BitArray>> {
-        Ok(Cow::Owned(self.matrix.getRow(y as u32)))
+        match &self.matrix {
+            Some(matrix) => Ok(Cow::Owned(matrix.getRow(y as u32))),
+            None => self.get_black_row(y),
+        }
     }
 
     fn get_black_matrix(&self) -> Result<&BitMatrix> {
-        Ok(&self.matrix)
+        self.matrix.as_ref().ok_or_else(|| Exceptions::not_found_with("no black matrix for this region"))
     }
 
     fn get_black_line(&self, l: usize, lt: LineOrientation) -> Result<Cow<'_, BitArray>> {
@@ -168,13 +173,8 @@ impl<'a> Binarizer for Local<'a> {
         // Only rxing's own transformations of a bitmap come here, which the
         // readers this crate calls do not make.
         let luma = source.get_matrix().into_owned();
-        let (width, height) = (source.get_width(), source.get_height());
-        let global = GlobalHistogramBinarizer::new(source);
-        let matrix = match global.get_black_matrix() {
-            Ok(m) if width < MIN_SIDE || height < MIN_SIDE => Ok(m.clone()),
-            _ => black_matrix(&luma, width, height),
-        };
-        Local { matrix: matrix.unwrap_or_else(|_| self.matrix.clone()), global }
+        Self::of(source.clone(), &luma)
+            .unwrap_or_else(|_| Local { global: GlobalHistogramBinarizer::new(source), matrix: None })
     }
 
     fn get_width(&self) -> usize {
@@ -204,6 +204,8 @@ mod tests {
     #[test]
     fn same_bits_as_rxing() {
         let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let grey: Vec<u8> = (0..64 * 64).map(|i| (i * 7 % 251) as u8).collect();
+        let base = Local::new(&grey, 64, 64).expect("binarised");
         for case in 0..400 {
             let width = 24 + (xorshift(&mut state) % 120) as usize;
             let height = 24 + (xorshift(&mut state) % 120) as usize;
@@ -232,11 +234,16 @@ mod tests {
                     }
                 })
                 .collect();
-            let ours = Local::new(&luma, width, height).ok().map(|l| l.matrix);
+            let ours = Local::new(&luma, width, height).ok().and_then(|l| l.matrix);
             let source = Luma8Source::new_with_slice(&luma, width as u32, height as u32).expect("source");
             // (Small pictures may have no matrix at all: the same either way.)
             let theirs = HybridBinarizer::new(source).get_black_matrix().ok().cloned();
             assert_eq!(ours, theirs, "case {case}: {width}×{height}, kind {kind}");
+            // A binariser made from another (as rxing's own transformations
+            // do): the same matrix, or none where rxing's has none.
+            let source = Luma8Source::new_with_slice(&luma, width as u32, height as u32).expect("source");
+            let made = base.create_binarizer(source);
+            assert_eq!(made.get_black_matrix().ok().cloned(), theirs, "case {case}, made from another");
         }
     }
 }
